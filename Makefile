@@ -1,0 +1,62 @@
+# Two commands on a fresh machine:  `make run`  and  `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1:8000
+PYTEST_ARGS ?= -n 2
+
+.PHONY: run test setup install system-packages migrate demo messages lint benchmark clean
+
+run: setup demo
+	$(PY) manage.py runserver $(HOST)
+
+test: install system-packages
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+setup: install system-packages migrate
+	$(PY) manage.py compilemessages --ignore=.venv -v0
+	$(PY) manage.py collectstatic --noinput -v0
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e ".[dev]"
+	touch $@
+
+# A CJK font for PDF exports, gettext for translations and pdffonts for checks.
+# Installed from Debian's packages when missing and we may (root); otherwise a hint.
+system-packages:
+	@missing=""; \
+	fc-list :lang=zh 2>/dev/null | grep -q . || missing="$$missing fonts-noto-cjk"; \
+	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
+	command -v pdffonts >/dev/null || missing="$$missing poppler-utils"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing:$$missing"; \
+	    (apt-get install -y -qq $$missing >/dev/null 2>&1 || \
+	     (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing)) >/dev/null; \
+	  else echo "Please install:$$missing (sudo apt-get install$$missing)"; fi; \
+	fi
+
+migrate: install
+	$(PY) manage.py migrate -v0
+
+demo: migrate
+	$(PY) manage.py seed_demo
+
+messages: install
+	$(PY) manage.py makemessages -l en -l zh_Hant --ignore=.venv --ignore=tests --no-obsolete
+	$(PY) -m scripts.fill_traditional
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run -v0
+
+benchmark: install
+	$(PY) benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3

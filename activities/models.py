@@ -1,0 +1,501 @@
+"""The association's work: events, aid projects and aid, awards, assessments,
+village self-governance and funding."""
+
+from __future__ import annotations
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from associations.models import Association, ScopedQuerySet
+from members.models import Household, Member
+
+MONEY = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(0)]}
+
+
+def _ends_after_starts(name: str, start: str = "started_on", end: str = "ended_on"):
+    return models.CheckConstraint(
+        condition=Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gte": models.F(start)}), name=name
+    )
+
+
+class EventType(models.TextChoices):
+    MEMBER_DAY = "member_day", _("5·29会员活动日")
+    SEPT_25 = "sept_25", _("9·25纪念活动")
+    MOTHERS_DAY = "mothers_day", _("母亲节慰问")
+    TRAINING = "training", _("培训")
+    LECTURE = "lecture", _("讲座")
+    SCREENING = "screening", _("健康检查")
+    PUBLICITY = "publicity", _("宣传活动")
+    EXHIBITION = "exhibition", _("展览")
+    CONGRESS = "congress", _("会员代表大会/理事会")
+    SITE_MEETING = "site_meeting", _("现场会")
+    EMERGENCY = "emergency", _("应急防疫")
+    CONDOLENCE = "condolence", _("走访慰问")
+    OTHER = "other", _("其他")
+
+
+class EventQuerySet(ScopedQuerySet):
+    def during(self, year: int):
+        return self.filter(started_on__year=year)
+
+
+class Event(models.Model):
+    """活动: an event organised by an association, with what it reached and cost."""
+
+    association = models.ForeignKey(
+        Association, verbose_name=_("主办协会"), on_delete=models.PROTECT, related_name="events"
+    )
+    co_organisers = models.ManyToManyField(
+        Association, verbose_name=_("协办单位"), blank=True, related_name="co_organised_events"
+    )
+    type = models.CharField(_("类型"), max_length=20, choices=EventType.choices)
+    title = models.CharField(_("标题"), max_length=200)
+    started_on = models.DateField(_("开始日期"))
+    ended_on = models.DateField(_("结束日期"), null=True, blank=True)
+    place = models.CharField(_("地点"), max_length=200, blank=True)
+    participants = models.PositiveIntegerField(_("参与人数"), default=0)
+    attendees = models.ManyToManyField(
+        Member, verbose_name=_("参加会员"), blank=True, related_name="events_attended"
+    )
+    cost = models.DecimalField(_("费用（元）"), default=0, **MONEY)
+    screened = models.PositiveIntegerField(_("检查人数"), null=True, blank=True)
+    cases_found = models.PositiveIntegerField(_("查出病例数"), null=True, blank=True)
+    training_sessions = models.PositiveIntegerField(_("培训期数"), null=True, blank=True)
+    training_days = models.DecimalField(
+        _("培训天数"),
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    trainees = models.PositiveIntegerField(_("培训人数"), null=True, blank=True)
+    description = models.TextField(_("内容摘要"), blank=True)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("活动")
+        verbose_name_plural = _("活动")
+        ordering = ["-started_on", "id"]
+        indexes = [models.Index(fields=["association", "started_on"], name="event_assoc_date")]
+        constraints = [
+            _ends_after_starts("event_end_after_start"),
+            models.CheckConstraint(
+                condition=Q(cases_found__isnull=True)
+                | Q(screened__isnull=True)
+                | Q(cases_found__lte=models.F("screened")),
+                name="event_cases_within_screened",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class MaterialKind(models.TextChoices):
+    LEAFLET = "leaflet", _("宣传单")
+    BOOKLET = "booklet", _("宣传册")
+    LETTER = "letter", _("公开信")
+    BANNER = "banner", _("横幅")
+    WALL_BOARD = "wall_board", _("墙报/黑板报")
+    EXHIBITION_BOARD = "exhibition_board", _("展板")
+    CONTRACEPTIVE = "contraceptive", _("避孕药具")
+    OTHER = "other", _("其他")
+
+
+class EventMaterial(models.Model):
+    event = models.ForeignKey(
+        Event, verbose_name=_("活动"), on_delete=models.CASCADE, related_name="materials"
+    )
+    kind = models.CharField(_("资料类别"), max_length=20, choices=MaterialKind.choices)
+    quantity = models.PositiveIntegerField(_("数量"))
+
+    class Meta:
+        verbose_name = _("发放资料")
+        verbose_name_plural = _("发放资料")
+        constraints = [
+            models.UniqueConstraint(fields=["event", "kind"], name="material_once_per_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} × {self.quantity}"
+
+
+class ProjectKind(models.TextChoices):
+    FEWER_BIRTHS = "fewer_births", _("少生快富")
+    THREE_COMBINATIONS = "three_combinations", _("三结合")
+    CARE_FOR_GIRLS = "care_for_girls", _("关爱女孩")
+    EDUCATION_AID = "education_aid", _("扶贫助学")
+    HAPPINESS = "happiness", _("幸福工程")
+    BIRTH_CARE = "birth_care", _("生育关怀")
+    POPULATION_FUND = "population_fund", _("人口基金")
+    FP_INSURANCE = "fp_insurance", _("计生保险")
+    OTHER = "other", _("其他")
+
+
+class FundSource(models.TextChoices):
+    BUREAU = "bureau", _("计生部门拨款")
+    BUDGET = "budget", _("同级财政")
+    RAISED = "raised", _("自筹/募集")
+    DUES = "dues", _("会费")
+    OTHER = "other", _("其他")
+
+
+class ProjectQuerySet(ScopedQuerySet):
+    def running_in(self, year: int):
+        return self.filter(
+            Q(started_on__year__lte=year), Q(ended_on__isnull=True) | Q(ended_on__year__gte=year)
+        )
+
+
+class Project(models.Model):
+    """项目: an aid project run by an association, with its money and outcomes."""
+
+    code = models.CharField(_("项目编码"), max_length=30, unique=True)
+    association = models.ForeignKey(
+        Association, verbose_name=_("实施协会"), on_delete=models.PROTECT, related_name="projects"
+    )
+    kind = models.CharField(_("类别"), max_length=30, choices=ProjectKind.choices)
+    name = models.CharField(_("名称"), max_length=200)
+    started_on = models.DateField(_("开始日期"))
+    ended_on = models.DateField(_("结束日期"), null=True, blank=True)
+    funds_raised = models.DecimalField(_("筹集资金（元）"), default=0, **MONEY)
+    funds_spent = models.DecimalField(_("支出资金（元）"), default=0, **MONEY)
+    households_out_of_poverty = models.PositiveIntegerField(_("帮助脱贫户数"), default=0)
+    jobs_created = models.PositiveIntegerField(_("安置就业人数"), default=0)
+    fixed_assets = models.DecimalField(_("固定资产（元）"), default=0, **MONEY)
+    output_value = models.DecimalField(_("产值（元）"), default=0, **MONEY)
+    tax_paid = models.DecimalField(_("利税（元）"), default=0, **MONEY)
+    description = models.TextField(_("项目简介"), blank=True)
+
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("项目")
+        verbose_name_plural = _("项目")
+        ordering = ["-started_on", "code"]
+        constraints = [_ends_after_starts("project_end_after_start")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProjectFunding(models.Model):
+    """Where a project's money came from and went, by source (the breakdown of its totals)."""
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="funding"
+    )
+    source = models.CharField(_("来源"), max_length=20, choices=FundSource.choices)
+    raised = models.DecimalField(_("筹集（元）"), default=0, **MONEY)
+    spent = models.DecimalField(_("支出（元）"), default=0, **MONEY)
+
+    class Meta:
+        verbose_name = _("项目资金来源")
+        verbose_name_plural = _("项目资金来源")
+        constraints = [
+            models.UniqueConstraint(fields=["project", "source"], name="funding_once_per_source")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} · {self.get_source_display()}"
+
+
+class AidKind(models.TextChoices):
+    CASH = "cash", _("现金")
+    IN_KIND = "in_kind", _("实物")
+    LOAN = "loan", _("贷款")
+    PENSION_SUBSIDY = "pension_subsidy", _("养老补助")
+    SCHOLARSHIP = "scholarship", _("助学金")
+    MEDICAL = "medical", _("医疗救助")
+    OTHER = "other", _("其他")
+
+
+class AidQuerySet(ScopedQuerySet):
+    scope_path_lookup = "household__association__path"
+
+
+class Aid(models.Model):
+    """帮扶: aid given to one household, within a project or coordinated outside any."""
+
+    household = models.ForeignKey(
+        Household, verbose_name=_("受助户"), on_delete=models.PROTECT, related_name="aid"
+    )
+    project = models.ForeignKey(
+        Project,
+        verbose_name=_("项目"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="aid",
+    )
+    given_on = models.DateField(_("日期"))
+    kind = models.CharField(_("方式"), max_length=20, choices=AidKind.choices)
+    amount = models.DecimalField(_("金额（元）"), **MONEY)
+    provider = models.CharField(
+        _("帮扶单位"),
+        max_length=100,
+        blank=True,
+        help_text=_("项目之外由其他部门提供的帮扶，填写提供单位。"),
+    )
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+
+    objects = AidQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("帮扶记录")
+        verbose_name_plural = _("帮扶记录")
+        ordering = ["-given_on", "id"]
+        indexes = [models.Index(fields=["given_on"], name="aid_given_on")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household", "given_on", "kind", "project"], name="aid_natural_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.household} · {self.given_on} · {self.amount}"
+
+
+class AwardLevel(models.TextChoices):
+    NATIONAL = "national", _("国家级")
+    PROVINCIAL = "provincial", _("省级")
+    CITY = "city", _("市级")
+    COUNTY = "county", _("县（区）级")
+    TOWN = "town", _("镇（乡、街道）级")
+
+
+class AwardQuerySet(ScopedQuerySet):
+    pass
+
+
+class Award(models.Model):
+    """表彰 to an association, a member or a household.
+
+    `association` is always set (the recipient, or the recipient's association)
+    so that awards are scoped and rolled up like everything else.
+    """
+
+    year = models.PositiveSmallIntegerField(_("年度"))
+    level = models.CharField(_("级别"), max_length=20, choices=AwardLevel.choices)
+    title = models.CharField(_("称号"), max_length=100)
+    awarding_body = models.CharField(_("授予单位"), max_length=100)
+    association = models.ForeignKey(
+        Association, verbose_name=_("获奖协会"), on_delete=models.PROTECT, related_name="awards"
+    )
+    member = models.ForeignKey(
+        Member,
+        verbose_name=_("获奖会员"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="awards",
+    )
+    household = models.ForeignKey(
+        Household,
+        verbose_name=_("获奖家庭"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="awards",
+    )
+
+    objects = AwardQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("表彰")
+        verbose_name_plural = _("表彰")
+        ordering = ["-year", "level", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(member__isnull=True) | Q(household__isnull=True),
+                name="award_one_person_recipient",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.title}"
+
+
+class PassRule(models.TextChoices):
+    ALL = "all", _("全部达标")
+    AT_LEAST = "at_least", _("至少达到指定项数")
+
+
+class AssessmentTemplate(models.Model):
+    """A checklist (八有, 示范协会, 三有, 一好四建), shipped as data, editable by administrators."""
+
+    code = models.SlugField(_("代码"), max_length=30, unique=True)
+    name = models.CharField(_("名称"), max_length=60)
+    pass_rule = models.CharField(
+        _("达标规则"), max_length=10, choices=PassRule.choices, default=PassRule.ALL
+    )
+    pass_minimum = models.PositiveSmallIntegerField(_("最少达标项数"), null=True, blank=True)
+    description = models.TextField(_("说明"), blank=True)
+
+    class Meta:
+        verbose_name = _("考核模板")
+        verbose_name_plural = _("考核模板")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AssessmentItem(models.Model):
+    template = models.ForeignKey(
+        AssessmentTemplate, verbose_name=_("模板"), on_delete=models.CASCADE, related_name="items"
+    )
+    number = models.PositiveSmallIntegerField(_("序号"))
+    text = models.CharField(_("内容"), max_length=200)
+
+    class Meta:
+        verbose_name = _("考核项")
+        verbose_name_plural = _("考核项")
+        ordering = ["template", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["template", "number"], name="item_number_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.text}"
+
+
+class AssessmentQuerySet(ScopedQuerySet):
+    pass
+
+
+class Assessment(models.Model):
+    """One association's yearly assessment against a template; `passed` follows the rule."""
+
+    association = models.ForeignKey(
+        Association, verbose_name=_("协会"), on_delete=models.PROTECT, related_name="assessments"
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    template = models.ForeignKey(
+        AssessmentTemplate, verbose_name=_("模板"), on_delete=models.PROTECT, related_name="+"
+    )
+    items_met = models.ManyToManyField(AssessmentItem, verbose_name=_("达标项"), blank=True)
+    passed = models.BooleanField(_("达标"), default=False, editable=False)
+    assessed_on = models.DateField(_("考核日期"), null=True, blank=True)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+
+    objects = AssessmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("考核")
+        verbose_name_plural = _("考核")
+        ordering = ["-year", "association"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["association", "year", "template"], name="assessment_once_per_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.association} · {self.year} · {self.template}"
+
+
+class SelfGovernanceQuerySet(ScopedQuerySet):
+    pass
+
+
+class SelfGovernance(models.Model):
+    """村民自治 for a village in a year: charter, its provisions and agreements signed."""
+
+    association = models.ForeignKey(
+        Association,
+        verbose_name=_("村（居）协会"),
+        on_delete=models.PROTECT,
+        related_name="self_governance",
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    charter_adopted = models.BooleanField(_("已制定自治章程"), default=False)
+    charter_adopted_on = models.DateField(_("章程制定日期"), null=True, blank=True)
+    benefits_one_child = models.BooleanField(_("章程含独生子女户优惠"), default=False)
+    rewards_second_birth_waiver = models.BooleanField(_("章程含放弃二孩奖励"), default=False)
+    subsidises_checkups = models.BooleanField(_("章程含孕检/健康检查补助"), default=False)
+    other_provisions = models.TextField(_("其他条款"), blank=True)
+    households_due = models.PositiveIntegerField(_("应签协议户数"), default=0)
+    households_signed = models.PositiveIntegerField(_("已签协议户数"), default=0)
+    is_pilot = models.BooleanField(_("试点村"), default=False)
+
+    objects = SelfGovernanceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("村民自治")
+        verbose_name_plural = _("村民自治")
+        ordering = ["-year", "association"]
+        constraints = [
+            models.UniqueConstraint(fields=["association", "year"], name="selfgov_once_per_year"),
+            models.CheckConstraint(
+                condition=Q(households_signed__lte=models.F("households_due")),
+                name="selfgov_signed_within_due",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.association} · {self.year}"
+
+
+class Direction(models.TextChoices):
+    INCOME = "income", _("收入")
+    EXPENSE = "expense", _("支出")
+
+
+class ExpensePurpose(models.TextChoices):
+    EVENT = "event", _("活动")
+    PROJECT = "project", _("项目")
+    ALLOWANCE = "allowance", _("津贴补贴")
+    TRAINING = "training", _("培训")
+    PUBLICITY = "publicity", _("宣传")
+    OFFICE = "office", _("办公")
+    OTHER = "other", _("其他")
+
+
+class LedgerEntryQuerySet(ScopedQuerySet):
+    def during(self, year: int):
+        return self.filter(date__year=year)
+
+
+class LedgerEntry(models.Model):
+    """经费: one line of an association's income or expense."""
+
+    association = models.ForeignKey(
+        Association, verbose_name=_("协会"), on_delete=models.PROTECT, related_name="ledger"
+    )
+    date = models.DateField(_("日期"))
+    direction = models.CharField(_("收支"), max_length=10, choices=Direction.choices)
+    source = models.CharField(_("收入来源"), max_length=20, choices=FundSource.choices, blank=True)
+    purpose = models.CharField(
+        _("支出用途"), max_length=20, choices=ExpensePurpose.choices, blank=True
+    )
+    amount = models.DecimalField(_("金额（元）"), **MONEY)
+    event = models.ForeignKey(
+        Event, verbose_name=_("活动"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    project = models.ForeignKey(
+        Project, verbose_name=_("项目"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    note = models.CharField(_("摘要"), max_length=200, blank=True)
+
+    objects = LedgerEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("经费收支")
+        verbose_name_plural = _("经费收支")
+        ordering = ["-date", "id"]
+        indexes = [models.Index(fields=["association", "date"], name="ledger_assoc_date")]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(direction="income") & ~Q(source=""))
+                | (Q(direction="expense") & ~Q(purpose="")),
+                name="ledger_source_or_purpose",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.association} · {self.date} · {self.get_direction_display()} {self.amount}"

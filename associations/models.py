@@ -1,0 +1,228 @@
+"""The association network (计生协组织网络) and the accounts that work in it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+PATH_SEPARATOR = "/"
+
+
+class Level(models.TextChoices):
+    PROVINCE = "province", _("省")
+    CITY = "city", _("市")
+    COUNTY = "county", _("县（区）")
+    TOWN = "town", _("镇乡（街道）")
+    BRANCH = "branch", _("分会")
+    VILLAGE = "village", _("村")
+    COMMUNITY = "community", _("居（社区）")
+    ENTERPRISE = "enterprise", _("企事业单位")
+    FLOATING = "floating", _("流动人口")
+
+
+# Which levels may sit directly under which (None: may be a root of the network).
+ALLOWED_PARENT_LEVELS: dict[str, set[str | None]] = {
+    Level.PROVINCE: {None},
+    Level.CITY: {None, Level.PROVINCE},
+    Level.COUNTY: {None, Level.PROVINCE, Level.CITY},
+    Level.TOWN: {Level.COUNTY},
+    Level.BRANCH: {Level.TOWN},
+    Level.VILLAGE: {Level.TOWN, Level.BRANCH},
+    Level.COMMUNITY: {Level.TOWN, Level.BRANCH},
+    Level.ENTERPRISE: {Level.CITY, Level.COUNTY, Level.TOWN},
+    Level.FLOATING: {
+        Level.PROVINCE,
+        Level.CITY,
+        Level.COUNTY,
+        Level.TOWN,
+        Level.BRANCH,
+        Level.VILLAGE,
+        Level.COMMUNITY,
+        Level.ENTERPRISE,
+    },
+}
+
+# Levels whose associations have members of their own and count as "grass-roots".
+GRASSROOTS_LEVELS = (Level.VILLAGE, Level.COMMUNITY, Level.ENTERPRISE, Level.FLOATING)
+VILLAGE_LEVELS = (Level.VILLAGE, Level.COMMUNITY)
+
+code_validator = RegexValidator(
+    r"^[0-9A-Za-z][0-9A-Za-z\-]{1,19}$",
+    _("编码须为 2–20 位数字、字母或连字符，且以数字或字母开头。"),
+)
+
+
+def validate_placement(level: str, parent: Association | None, moving: Association | None = None):
+    """Reject a parent of the wrong level and, when moving, a parent inside the moved subtree."""
+    parent_level = parent.level if parent else None
+    if parent_level not in ALLOWED_PARENT_LEVELS.get(level, set()):
+        if parent is None:
+            message = _("%(level)s级协会必须有上级协会。") % {"level": Level(level).label}
+        else:
+            message = _("%(level)s级协会不能隶属于%(parent_level)s级协会“%(parent)s”。") % {
+                "level": Level(level).label,
+                "parent_level": Level(parent_level).label,
+                "parent": parent.name,
+            }
+        raise ValidationError({"parent": message})
+    if (
+        moving is not None
+        and moving.pk
+        and parent is not None
+        and (parent.pk == moving.pk or (moving.path and parent.path.startswith(moving.path)))
+    ):
+        raise ValidationError({"parent": _("不能把协会移到它自己或它的下级协会之下。")})
+
+
+class ScopedQuerySet(models.QuerySet):
+    """A queryset that can be limited to one association's subtree.
+
+    Subclasses name the lookup that leads to the owning association's path.
+    This is the one place scope is enforced; views, admin, exports and imports
+    all go through `visible_to`.
+    """
+
+    scope_path_lookup = "association__path"
+
+    def within(self, association: Association):
+        return self.filter(**{f"{self.scope_path_lookup}__startswith": association.path})
+
+    def visible_to(self, user):
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.association_id is None:
+            return self if user.is_superuser else self.none()
+        return self.within(user.association)
+
+
+class AssociationQuerySet(ScopedQuerySet):
+    scope_path_lookup = "path"
+
+    def active_on(self, day: dt.date):
+        return self.filter(
+            Q(founded_on__isnull=True) | Q(founded_on__lte=day),
+            Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=day),
+        )
+
+    def current(self):
+        return self.filter(dissolved_on__isnull=True)
+
+
+class Association(models.Model):
+    code = models.CharField(
+        _("编码"),
+        max_length=20,
+        unique=True,
+        validators=[code_validator],
+        help_text=_("有行政区划代码的用区划代码，否则由上级协会分配。"),
+    )
+    name = models.CharField(_("名称"), max_length=100)
+    level = models.CharField(_("级别"), max_length=20, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("上级协会"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    # Materialized path of codes ("330703/330703101/"), so a subtree is one
+    # indexed prefix query at any depth. Maintained by the services only.
+    path = models.CharField(_("路径"), max_length=255, unique=True, editable=False)
+    depth = models.PositiveSmallIntegerField(_("层级深度"), default=0, editable=False)
+    founded_on = models.DateField(_("成立日期"), null=True, blank=True)
+    dissolved_on = models.DateField(
+        _("撤销日期"),
+        null=True,
+        blank=True,
+        help_text=_("撤销或合并的协会保留记录，只标记撤销日期。"),
+    )
+    population = models.PositiveIntegerField(_("人口数"), null=True, blank=True)
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+
+    objects = AssociationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("协会")
+        verbose_name_plural = _("协会")
+        ordering = ["path"]
+        indexes = [models.Index(fields=["level", "path"], name="association_level_path")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(dissolved_on__isnull=True)
+                | Q(founded_on__isnull=True)
+                | Q(dissolved_on__gte=models.F("founded_on")),
+                name="association_dissolved_after_founded",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        validate_placement(self.level, self.parent, moving=self if self.pk else None)
+        if self.founded_on and self.dissolved_on and self.dissolved_on < self.founded_on:
+            raise ValidationError({"dissolved_on": _("撤销日期不能早于成立日期。")})
+
+    @property
+    def is_dissolved(self) -> bool:
+        return self.dissolved_on is not None
+
+    def ancestors(self) -> models.QuerySet[Association]:
+        """This association's ancestors, root first, in one query."""
+        prefixes = []
+        parts = self.path.split(PATH_SEPARATOR)[:-2]
+        for i in range(len(parts)):
+            prefixes.append(PATH_SEPARATOR.join(parts[: i + 1]) + PATH_SEPARATOR)
+        return Association.objects.filter(path__in=prefixes).order_by("depth")
+
+    def contains(self, other: Association) -> bool:
+        return other.path.startswith(self.path)
+
+
+class Role(models.TextChoices):
+    CLERK = "clerk", _("录入员")
+    SECRETARY = "secretary", _("秘书长")
+    OFFICER = "officer", _("领导（只读）")
+    ADMIN = "admin", _("系统管理员")
+
+
+WRITE_ROLES = (Role.CLERK, Role.SECRETARY, Role.ADMIN)
+
+
+class User(AbstractUser):
+    association = models.ForeignKey(
+        Association,
+        verbose_name=_("所属协会"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+        help_text=_("账号只能看到并处理本协会及其下级协会的数据。"),
+    )
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices, default=Role.CLERK)
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    @property
+    def can_write(self) -> bool:
+        return self.is_active and (self.is_superuser or self.role in WRITE_ROLES)
+
+    @property
+    def is_secretary(self) -> bool:
+        return self.is_superuser or self.role in (Role.SECRETARY, Role.ADMIN)
+
+    def sees(self, association: Association) -> bool:
+        if self.association_id is None:
+            return self.is_superuser
+        return association.path.startswith(self.association.path)

@@ -1,0 +1,66 @@
+"""Reads over the association network that span rows or relations."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, Q, QuerySet
+
+from .models import Association, Level
+
+
+def subtree(
+    association: Association, *, on: dt.date | None = None, current: bool = False
+) -> QuerySet[Association]:
+    """The association and everything under it, at any depth (one indexed prefix query).
+
+    `on` keeps those active that day; `current` keeps those not dissolved.
+    """
+    queryset = Association.objects.within(association)
+    if on:
+        queryset = queryset.active_on(on)
+    if current:
+        queryset = queryset.current()
+    return queryset
+
+
+def subtree_level_counts(
+    association: Association, *, on: dt.date | None = None, current: bool = False
+) -> dict[str, int]:
+    """How many associations of each level the subtree holds (the scope itself included)."""
+    rows = (
+        subtree(association, on=on, current=current)
+        .values("level")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    counts = {level: 0 for level in Level.values}
+    counts.update({row["level"]: row["n"] for row in rows})
+    return counts
+
+
+def children_with_counts(association: Association) -> QuerySet[Association]:
+    """Direct children, each annotated with its own current direct-children count."""
+    return association.children.annotate(
+        child_count=Count("children", filter=Q(children__dissolved_on__isnull=True))
+    ).order_by("dissolved_on", "level", "code")
+
+
+def association_choices(user, *, levels: tuple[str, ...] | None = None) -> QuerySet[Association]:
+    """Associations a user may pick in a form: visible, not dissolved, optionally by level."""
+    queryset = Association.objects.visible_to(user).current()
+    if levels:
+        queryset = queryset.filter(level__in=levels)
+    return queryset.only("id", "code", "name", "level", "path")
+
+
+def children_with_counts_in_subtree(
+    association: Association, *, max_depth: int
+) -> QuerySet[Association]:
+    """The subtree down to `max_depth`, in tree order, each node with its direct-children count."""
+    return (
+        subtree(association)
+        .filter(depth__lte=max_depth)
+        .annotate(child_count=Count("children", filter=Q(children__dissolved_on__isnull=True)))
+        .order_by("path")
+    )

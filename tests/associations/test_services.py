@@ -1,0 +1,172 @@
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from associations.models import Association, Level
+from associations.selectors import subtree, subtree_level_counts
+from associations.services import (
+    association_create,
+    association_dissolve,
+    association_move,
+    association_update,
+)
+from tests.associations.factories import AssociationFactory
+
+
+@pytest.fixture
+def deep(network):
+    """county › town_a › branch › village › floating: depth 4 below the county."""
+    branch = AssociationFactory(code="33079901B1", level=Level.BRANCH, parent=network["town_a"])
+    village = AssociationFactory(code="33079901301", level=Level.VILLAGE, parent=branch)
+    floating = AssociationFactory(code="33079901301F", level=Level.FLOATING, parent=village)
+    return {**network, "branch": branch, "deep_village": village, "floating": floating}
+
+
+def test_path_follows_codes(deep):
+    assert deep["floating"].path == "330799/33079901/33079901B1/33079901301/33079901301F/"
+    assert deep["floating"].depth == 4
+    assert [a.code for a in deep["floating"].ancestors()] == [
+        "330799",
+        "33079901",
+        "33079901B1",
+        "33079901301",
+    ]
+
+
+def test_subtree_at_depth_four_counts_by_level(deep):
+    counts = subtree_level_counts(deep["county"])
+    assert counts[Level.COUNTY] == 1
+    assert counts[Level.TOWN] == 2
+    assert counts[Level.BRANCH] == 1
+    assert counts[Level.VILLAGE] == 4  # a1, a2, b1, deep village
+    assert counts[Level.COMMUNITY] == 1
+    assert counts[Level.FLOATING] == 1
+    assert sum(counts.values()) == 10
+    assert set(subtree(deep["town_b"]).values_list("code", flat=True)) == {
+        "33079902",
+        "33079902201",
+    }
+
+
+def test_subtree_queries_are_constant_whatever_the_size(deep, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        subtree_level_counts(deep["county"])
+    for i in range(30):
+        AssociationFactory(code=f"33079902{300 + i}", level=Level.VILLAGE, parent=deep["town_b"])
+    with django_assert_num_queries(1):
+        assert sum(subtree_level_counts(deep["county"]).values()) == 40
+    with django_assert_num_queries(1):
+        assert len(list(subtree(deep["county"]))) == 40
+
+
+def test_prefix_of_a_code_is_not_a_descendant(county):
+    """33079901 must not match a sibling whose code merely starts the same way."""
+    town = AssociationFactory(code="3307990", level=Level.TOWN, parent=county)
+    other = AssociationFactory(code="33079901", level=Level.TOWN, parent=county)
+    assert list(subtree(town)) == [town]
+    assert other not in subtree(town)
+
+
+def test_move_keeps_subtree_and_rewrites_paths(deep):
+    moved = association_move(association=deep["branch"], new_parent=deep["town_b"])
+    assert moved.path == "330799/33079902/33079901B1/"
+    floating = Association.objects.get(code="33079901301F")
+    assert floating.path == "330799/33079902/33079901B1/33079901301/33079901301F/"
+    assert floating.depth == 4
+    assert subtree_level_counts(deep["town_b"])[Level.VILLAGE] == 2
+    assert subtree_level_counts(deep["town_a"])[Level.BRANCH] == 0
+
+
+def test_move_to_shallower_parent_changes_depth(deep):
+    association_move(association=deep["deep_village"], new_parent=deep["town_b"])
+    floating = Association.objects.get(code="33079901301F")
+    assert (floating.depth, floating.parent.parent.code) == (3, "33079902")
+
+
+def test_move_into_own_subtree_is_rejected(deep):
+    with pytest.raises(ValidationError) as exc:
+        association_move(association=deep["town_a"], new_parent=deep["branch"])
+    assert "parent" in exc.value.message_dict
+    assert Association.objects.get(code="33079901B1").path.startswith("330799/33079901/")
+
+
+def test_move_onto_itself_is_rejected(deep):
+    with pytest.raises(ValidationError):
+        association_move(association=deep["branch"], new_parent=deep["branch"])
+
+
+@pytest.mark.parametrize(
+    ("level", "parent_key"),
+    [
+        (Level.TOWN, "village_a1"),  # a village cannot contain a town
+        (Level.VILLAGE, "county"),  # villages sit under towns or branches
+        (Level.COUNTY, "town_a"),
+        (Level.BRANCH, "county"),
+    ],
+)
+def test_level_nonsense_is_rejected_with_a_field_error(network, level, parent_key):
+    with pytest.raises(ValidationError) as exc:
+        association_create(code="12345", name="错", level=level, parent=network[parent_key])
+    assert "parent" in exc.value.message_dict
+    assert not Association.objects.filter(code="12345").exists()
+
+
+def test_town_needs_a_parent(db):
+    with pytest.raises(ValidationError) as exc:
+        association_create(code="12345", name="孤镇", level=Level.TOWN, parent=None)
+    assert "必须有上级协会" in exc.value.message_dict["parent"][0]
+
+
+def test_move_to_a_parent_of_wrong_level_is_rejected(network):
+    with pytest.raises(ValidationError):
+        association_move(association=network["village_a1"], new_parent=network["county"])
+
+
+@pytest.mark.parametrize("code", ["", "a", "33/01", "中文编码", "x" * 21, "-12"])
+def test_invalid_codes_are_rejected(county, code):
+    with pytest.raises(ValidationError) as exc:
+        association_create(code=code, name="村", level=Level.TOWN, parent=county)
+    assert "code" in exc.value.message_dict
+
+
+def test_duplicate_code_is_rejected(network):
+    with pytest.raises(ValidationError) as exc:
+        association_create(code="33079901", name="重复", level=Level.TOWN, parent=network["county"])
+    assert "code" in exc.value.message_dict
+
+
+def test_code_change_rewrites_descendant_paths(deep):
+    association_update(association=deep["branch"], code="33079901B9")
+    assert Association.objects.get(code="33079901301F").path == (
+        "330799/33079901/33079901B9/33079901301/33079901301F/"
+    )
+
+
+def test_level_change_that_would_orphan_children_is_rejected(network):
+    with pytest.raises(ValidationError):
+        association_update(association=network["town_a"], level=Level.VILLAGE)
+
+
+def test_create_outside_scope_is_rejected(network):
+    with pytest.raises(ValidationError):
+        association_create(
+            code="33079902209",
+            name="越权村",
+            level=Level.VILLAGE,
+            parent=network["town_b"],
+            within=network["town_a"],
+        )
+
+
+def test_dissolve_keeps_the_row_and_dates_activity(network):
+    association_dissolve(association=network["village_a2"], dissolved_on=dt.date(2024, 6, 30))
+    assert Association.objects.filter(code="33079901202").exists()
+    assert subtree_level_counts(network["town_a"], on=dt.date(2024, 6, 29))[Level.VILLAGE] == 2
+    assert subtree_level_counts(network["town_a"], on=dt.date(2024, 12, 31))[Level.VILLAGE] == 1
+
+
+def test_dissolve_with_live_children_is_rejected(network):
+    with pytest.raises(ValidationError) as exc:
+        association_dissolve(association=network["town_a"], dissolved_on=dt.date(2024, 1, 1))
+    assert "dissolved_on" in exc.value.message_dict
