@@ -5,17 +5,19 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run test setup install system-packages migrate demo messages lint benchmark clean
+.PHONY: run test setup install system-packages translations migrate demo messages lint benchmark clean
 
 run: setup demo
 	$(PY) manage.py runserver $(HOST)
 
-test: install system-packages
+test: install system-packages translations
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-setup: install system-packages migrate
-	$(PY) manage.py compilemessages --ignore=.venv -v0
+setup: install system-packages translations migrate
 	$(PY) manage.py collectstatic --noinput -v0
+
+translations: install
+	$(PY) manage.py compilemessages --ignore=.venv -v0
 
 install: $(VENV)/.installed
 
@@ -48,7 +50,7 @@ demo: migrate
 
 messages: install
 	$(PY) manage.py makemessages -l en -l zh_Hant --ignore=.venv --ignore=tests --no-obsolete
-	$(PY) -m scripts.fill_traditional
+	$(PY) manage.py translate_traditional
 
 lint: install
 	$(VENV)/bin/ruff check .
