@@ -64,3 +64,14 @@ def children_with_counts_in_subtree(
         .annotate(child_count=Count("children", filter=Q(children__dissolved_on__isnull=True)))
         .order_by("path")
     )
+
+
+def nest(nodes: list[Association]) -> list[tuple[Association, list]]:
+    """Turn a path-ordered list into (node, children) pairs for display as a tree."""
+    roots: list[tuple[Association, list]] = []
+    by_pk: dict[int, list] = {}
+    for node in nodes:
+        entry: tuple[Association, list] = (node, [])
+        by_pk[node.pk] = entry[1]
+        (by_pk.get(node.parent_id, roots)).append(entry)
+    return roots

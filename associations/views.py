@@ -24,14 +24,14 @@ def home(request: HttpRequest) -> HttpResponse:
 def tree(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     root = default_scope(request.user) if pk is None else None
     root = root or get_visible_or_404(Association, request.user, pk=pk)
-    nodes = selectors.children_with_counts_in_subtree(
-        root, max_depth=root.depth + TREE_DEPTH
-    ).visible_to(request.user)
-    return render(
-        request,
-        "associations/tree.html",
-        {"root": root, "nodes": nodes, "ancestors": _visible_ancestors(request.user, root)},
-    )
+    nodes = list(selectors.children_with_counts_in_subtree(root, max_depth=root.depth + TREE_DEPTH))
+    context = {
+        "root": root,
+        "nodes": nodes,
+        "tree": selectors.nest(nodes),
+        "ancestors": _visible_ancestors(request.user, root),
+    }
+    return render(request, "associations/tree.html", context)
 
 
 @login_required
