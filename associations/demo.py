@@ -15,6 +15,7 @@ from .services import account_create, association_create
 
 DISTRICT_CODE = "330703"
 DEMO_PASSWORD = "demo-2026"
+PERSONAL_DATA_ACCOUNTS = {"qu_mishu"}
 
 # (code, name, villages, residents' committees); 孝顺镇 mirrors the seed town report
 # (41 villages, 3 residents' committees, five branches by responsibility area).
@@ -163,6 +164,8 @@ def build_accounts(district: Association) -> list[tuple[str, str, str]]:
                 role=role,
                 full_name=full_name,
                 is_superuser=superuser,
+                # Full ID numbers are granted to named accounts: here the district secretary.
+                may_view_personal_data=username in PERSONAL_DATA_ACCOUNTS,
             )
         scope = association.name if association else "全部"
         rows.append((username, str(Role(role).label), scope))

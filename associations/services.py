@@ -154,7 +154,8 @@ def role_group(role: str):
             permissions = permissions.exclude(
                 codename__in=["add_user", "change_user", "delete_user"]
             )
-        group.permissions.set(permissions)
+        # Seeing full ID numbers is granted to named accounts, never by role.
+        group.permissions.set(permissions.exclude(codename="view_personal_data"))
     return group
 
 
@@ -166,6 +167,7 @@ def account_create(
     role: str,
     full_name: str = "",
     is_superuser: bool = False,
+    may_view_personal_data: bool = False,
 ):
     """A staff account attached to one association (its scope) with one role."""
     from .models import User
@@ -184,4 +186,10 @@ def account_create(
     user.full_clean()
     user.save()
     user.groups.add(role_group(role))
+    if may_view_personal_data:
+        from django.contrib.auth.models import Permission
+
+        user.user_permissions.add(
+            Permission.objects.get(content_type__app_label="members", codename="view_personal_data")
+        )
     return user

@@ -79,6 +79,12 @@ def _plain_static_files(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Most tests create accounts; the production hasher is slow on purpose (~0.3 s each)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def _person(username: str, association: Association | None, role: str, **extra):
     return account_create(
         username=username, password="pw-for-tests-1", association=association, role=role, **extra
@@ -93,13 +99,26 @@ def county_officer(network):
 
 @pytest.fixture
 def county_secretary(network):
-    return _person("county_secretary", network["county"], Role.SECRETARY, full_name="县秘书长")
+    """县秘书长: writes anywhere in the county; may see full ID numbers."""
+    return _person(
+        "county_secretary",
+        network["county"],
+        Role.SECRETARY,
+        full_name="县秘书长",
+        may_view_personal_data=True,
+    )
 
 
 @pytest.fixture
 def town_secretary(network):
-    """甲镇秘书长: writes within town A."""
-    return _person("town_secretary", network["town_a"], Role.SECRETARY, full_name="甲镇秘书长")
+    """甲镇秘书长: writes within town A; may see full ID numbers."""
+    return _person(
+        "town_secretary",
+        network["town_a"],
+        Role.SECRETARY,
+        full_name="甲镇秘书长",
+        may_view_personal_data=True,
+    )
 
 
 @pytest.fixture
