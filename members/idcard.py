@@ -66,3 +66,18 @@ def make(area: str, birth: dt.date, sequence: int) -> str:
     """A valid number for a birth date and a 3-digit sequence (odd: male, even: female)."""
     first17 = f"{area[:6]:0<6}{birth:%Y%m%d}{sequence % 1000:03d}"
     return first17 + check_digit(first17)
+
+
+PERSONAL_DATA_PERMISSION = "members.view_personal_data"
+
+
+def may_view_full(user) -> bool:
+    """Whether the user may see full ID numbers (permission members.view_personal_data)."""
+    return bool(
+        user is not None and user.is_authenticated and user.has_perm(PERSONAL_DATA_PERMISSION)
+    )
+
+
+def shown_to(id_number: str, user) -> str:
+    """The number as `user` may see it: in full with the permission, masked otherwise."""
+    return id_number if may_view_full(user) else mask(id_number)

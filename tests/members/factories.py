@@ -9,6 +9,8 @@ from members.models import (
     DuesPayment,
     Gender,
     Household,
+    HouseholdCertificate,
+    IntegrityGroup,
     LiaisonPair,
     Member,
     MemberGroup,
@@ -23,6 +25,7 @@ class MemberFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Member
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"会员{n}")
     gender = Gender.FEMALE
@@ -81,3 +84,21 @@ class DuesPaymentFactory(factory.django.DjangoModelFactory):
 
     year = 2024
     amount = 10
+
+
+class HouseholdCertificateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = HouseholdCertificate
+
+    kind = "honour"
+    number = factory.Sequence(lambda n: f"C{n:06d}")
+
+
+class IntegrityGroupFactory(factory.django.DjangoModelFactory):
+    """The group alone; attach 5–10 floating households with integrity_group=…"""
+
+    class Meta:
+        model = IntegrityGroup
+
+    name = factory.Sequence(lambda n: f"诚信小组{n}")
+    leader_name = "组长"

@@ -1,0 +1,269 @@
+"""Reads over members, officers, households and liaison pairs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
+
+from associations.models import VILLAGE_LEVELS, Association
+from associations.selectors import association_choices
+
+from .models import (
+    HOUSEHOLD_CATEGORIES,
+    DuesPayment,
+    Household,
+    HouseholdCertificate,
+    IntegrityGroup,
+    LiaisonPair,
+    Member,
+    MemberGroup,
+    MembershipPeriod,
+    MemberStatus,
+    OfficerPosition,
+    OfficerTitle,
+)
+
+# Member flags the list can filter by, in display order.
+MEMBER_FLAGS = ("is_volunteer", "is_publicity_worker", "is_industry_leader", "is_newlywed_recruit")
+ID_TAIL = re.compile(r"^\d{3,5}[\dXx]$")  # the last 4–6 characters of an ID number
+DIGITS = re.compile(r"^\d+$")
+
+
+def member_search(q: str) -> Q:
+    """Name, the tail of an ID number (4–6 characters) or a phone number (whole or start).
+
+    The caller (the search form) has already refused anything longer that looks
+    like a full ID, so a full number never travels in a URL.
+    """
+    q = q.strip()
+    if ID_TAIL.match(q):
+        return Q(id_number__endswith=q.upper()) | Q(phone__endswith=q)
+    if DIGITS.match(q) and len(q) >= 7:
+        return Q(phone__startswith=q)
+    return Q(name__icontains=q)
+
+
+def member_list(
+    user,
+    *,
+    q: str = "",
+    association: Association | None = None,
+    group: MemberGroup | None = None,
+    status: str | None = None,
+    flags: Iterable[str] = (),
+) -> QuerySet[Member]:
+    """Members the user may see, filtered; `association` includes its subtree."""
+    queryset = Member.objects.visible_to(user).select_related("association", "group")
+    if association is not None:
+        queryset = queryset.within(association)
+    if group is not None:
+        queryset = queryset.filter(group=group)
+    if status:
+        queryset = queryset.filter(status=status)
+    for flag in flags:
+        if flag in MEMBER_FLAGS:
+            queryset = queryset.filter(**{flag: True})
+    if q.strip():
+        queryset = queryset.filter(member_search(q))
+    return queryset.order_by("association__path", "name", "id")
+
+
+@dataclass
+class MemberDetail:
+    member: Member
+    periods: list[MembershipPeriod]
+    positions: list[OfficerPosition]
+    liaisons: list[LiaisonPair]
+    dues: list[DuesPayment]
+    groups_led: list[MemberGroup]
+
+
+def member_detail(member: Member) -> MemberDetail:
+    """A member with status history, posts, liaison households and dues (a handful of queries)."""
+    return MemberDetail(
+        member=member,
+        periods=list(member.periods.order_by("joined_on")),
+        positions=list(
+            member.positions.select_related("association").order_by("-started_on", "title")
+        ),
+        liaisons=list(
+            member.liaisons.select_related("household", "household__association").order_by(
+                "ended_on", "-started_on"
+            )
+        ),
+        dues=list(member.dues.order_by("-year")),
+        groups_led=list(member.groups_led.all()),
+    )
+
+
+def member_in_scope(user) -> QuerySet[Member]:
+    """The member queryset detail pages fetch from (association and group joined)."""
+    return Member.objects.visible_to(user).select_related("association", "group")
+
+
+# ── membership history ────────────────────────────────────────────────────────
+
+
+def roll_on(scope: Association, day: dt.date) -> QuerySet[Member]:
+    """Members of the scope's subtree in the roll on `day` (e.g. 31 December of a year)."""
+    return Member.objects.within(scope).active_on(day)
+
+
+def joined_during(scope: Association, year: int) -> QuerySet[MembershipPeriod]:
+    """Membership periods begun in `year` (a rejoin counts as a join)."""
+    return MembershipPeriod.objects.within(scope).filter(joined_on__year=year)
+
+
+def left_during(scope: Association, year: int) -> QuerySet[MembershipPeriod]:
+    return MembershipPeriod.objects.within(scope).filter(left_on__year=year)
+
+
+# ── officers ──────────────────────────────────────────────────────────────────
+
+_TITLE_ORDER = Case(
+    *[When(title=value, then=Value(i)) for i, value in enumerate(OfficerTitle.values)],
+    default=Value(99),
+    output_field=IntegerField(),
+)
+
+
+def positions_held_on(
+    scope: Association, day: dt.date, *, title: str | None = None
+) -> QuerySet[OfficerPosition]:
+    """Who held what on `day` in the scope's subtree, by association then rank of post."""
+    queryset = OfficerPosition.objects.within(scope).held_on(day)
+    if title:
+        queryset = queryset.filter(title=title)
+    return queryset.select_related("member", "association").order_by(
+        "association__path", _TITLE_ORDER, "member__name", "id"
+    )
+
+
+def position_association_choices(user, member: Member) -> QuerySet[Association]:
+    """Where a member may hold a post: their association or one above it, within the user's view."""
+    association = member.association
+    return (
+        association_choices(user)
+        .filter(Q(pk=association.pk) | Q(pk__in=association.ancestors().values("pk")))
+        .order_by("path")
+    )
+
+
+# ── households ────────────────────────────────────────────────────────────────
+
+
+def household_list(
+    user,
+    *,
+    q: str = "",
+    association: Association | None = None,
+    category: str | None = None,
+) -> QuerySet[Household]:
+    """Households the user may see; search by code (start) or head's name (part)."""
+    queryset = Household.objects.visible_to(user).select_related("association")
+    if association is not None:
+        queryset = queryset.within(association)
+    if category in HOUSEHOLD_CATEGORIES:
+        queryset = queryset.filter(**{category: True})
+    q = q.strip()
+    if q:
+        queryset = queryset.filter(Q(code__istartswith=q) | Q(head_name__icontains=q))
+    return queryset.order_by("association__path", "code")
+
+
+@dataclass
+class HouseholdDetail:
+    household: Household
+    certificates: list[HouseholdCertificate]
+    liaisons: list[LiaisonPair]
+
+
+def household_detail(household: Household) -> HouseholdDetail:
+    return HouseholdDetail(
+        household=household,
+        certificates=list(household.certificates.order_by("kind")),
+        liaisons=list(
+            household.liaisons.select_related("member", "member__association").order_by(
+                "ended_on", "-started_on"
+            )
+        ),
+    )
+
+
+def household_in_scope(user) -> QuerySet[Household]:
+    return Household.objects.visible_to(user).select_related("association", "integrity_group")
+
+
+# ── liaison ───────────────────────────────────────────────────────────────────
+
+
+def village_choices(user) -> QuerySet[Association]:
+    """Village-level associations (村、居) the user may pick."""
+    return association_choices(user, levels=VILLAGE_LEVELS).order_by("path")
+
+
+@dataclass
+class LiaisonCandidates:
+    members: list[Member]
+    households: list[Household]
+    pairs: list[LiaisonPair]
+
+
+def liaison_candidates(village: Association, day: dt.date | None = None) -> LiaisonCandidates:
+    """Active members and households of a village, and the pairs now open there.
+
+    Each member carries `open_pairs` and each household `open_pairs`, the number
+    of open pairs, so the page can show who already liaises with whom.
+    """
+    open_pairs = Count("liaisons", filter=Q(liaisons__ended_on__isnull=True))
+    members = (
+        Member.objects.filter(association=village, status=MemberStatus.ACTIVE)
+        .annotate(open_pairs=open_pairs)
+        .order_by("name", "id")
+    )
+    households = Household.objects.filter(association=village).annotate(open_pairs=open_pairs)
+    pairs = (
+        LiaisonPair.objects.filter(household__association=village, ended_on__isnull=True)
+        .select_related("member", "household")
+        .order_by("member__name", "household__code")
+    )
+    return LiaisonCandidates(
+        members=list(members), households=list(households.order_by("code")), pairs=list(pairs)
+    )
+
+
+# ── groups ────────────────────────────────────────────────────────────────────
+
+
+def member_groups(association: Association) -> QuerySet[MemberGroup]:
+    """A village's member groups with their leader and active member count."""
+    return (
+        MemberGroup.objects.filter(association=association)
+        .select_related("leader")
+        .annotate(member_count=Count("members", filter=Q(members__status=MemberStatus.ACTIVE)))
+        .order_by("dissolved_on", "name")
+    )
+
+
+def integrity_groups(association: Association) -> QuerySet[IntegrityGroup]:
+    return (
+        IntegrityGroup.objects.filter(association=association)
+        .prefetch_related(Prefetch("households", queryset=Household.objects.order_by("code")))
+        .order_by("dissolved_on", "name")
+    )
+
+
+def integrity_group_candidates(
+    association: Association, group: IntegrityGroup | None = None
+) -> QuerySet[Household]:
+    """Floating households of the village that are free (or already in `group`)."""
+    free = Q(integrity_group__isnull=True)
+    if group is not None:
+        free |= Q(integrity_group=group)
+    return Household.objects.filter(free, association=association, is_floating=True).order_by(
+        "code"
+    )

@@ -1,0 +1,605 @@
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from associations.services import association_dissolve
+from members import idcard, services
+from members.models import (
+    DuesPayment,
+    Household,
+    LeaveReason,
+    LiaisonPair,
+    Member,
+    MembershipPeriod,
+    MemberStatus,
+    OfficerPosition,
+    OfficerTitle,
+)
+
+from .factories import HouseholdFactory, MemberFactory, MemberGroupFactory, OfficerPositionFactory
+
+BIRTH = dt.date(1985, 3, 12)
+
+
+def _id(seq: int = 2, birth: dt.date = BIRTH) -> str:
+    return idcard.make("330703", birth, seq)
+
+
+def _register(association, **extra) -> Member:
+    data = {
+        "association": association,
+        "name": "王秀英",
+        "gender": "F",
+        "birth_date": BIRTH,
+        "id_number": _id(),
+        "joined_on": dt.date(2020, 5, 29),
+    }
+    data.update(extra)
+    return services.member_register(**data)
+
+
+def _errors(exc_info) -> dict:
+    return exc_info.value.message_dict
+
+
+# ── member_register ───────────────────────────────────────────────────────────
+
+
+def test_register_creates_member_and_first_period(network):
+    member = _register(network["village_a1"], phone="138 0013 8000")
+    assert member.status == MemberStatus.ACTIVE
+    assert member.phone == "13800138000"
+    assert list(member.periods.values_list("joined_on", "left_on")) == [
+        (dt.date(2020, 5, 29), None)
+    ]
+
+
+def test_register_normalises_lowercase_x(network):
+    member = _register(
+        network["village_a1"],
+        id_number="11010519491231002x",
+        birth_date=dt.date(1949, 12, 31),
+    )
+    assert member.id_number == "11010519491231002X"
+
+
+def test_register_takes_birth_date_and_gender_from_the_id_when_blank(network):
+    member = _register(network["village_a1"], birth_date=None, gender="", id_number=_id(3))
+    assert member.birth_date == BIRTH
+    assert member.gender == "M"
+
+
+def test_register_rejects_bad_check_digit(network):
+    good = _id()
+    bad = good[:17] + ("0" if good[17] != "0" else "1")
+    with pytest.raises(ValidationError) as exc:
+        _register(network["village_a1"], id_number=bad)
+    assert "校验位" in _errors(exc)["id_number"][0]
+
+
+def test_register_rejects_birth_date_mismatch(network):
+    with pytest.raises(ValidationError) as exc:
+        _register(network["village_a1"], birth_date=dt.date(1985, 3, 13))
+    assert "不一致" in _errors(exc)["id_number"][0]
+
+
+def test_register_rejects_duplicate_id_with_chinese_message(network):
+    _register(network["village_a1"])
+    with pytest.raises(ValidationError) as exc:
+        _register(network["village_a2"], name="李四")
+    assert _errors(exc)["id_number"] == ["该身份证号已登记为会员，不能重复登记。"]
+    assert Member.objects.count() == 1
+
+
+@pytest.mark.parametrize("bad", ["1380013800", "12800138000", "23800138000", "1380013800a"])
+def test_register_rejects_bad_phone(network, bad):
+    with pytest.raises(ValidationError) as exc:
+        _register(network["village_a1"], phone=bad)
+    assert "手机号码" in _errors(exc)["phone"][0]
+
+
+def test_register_reports_every_bad_field_at_once(network):
+    with pytest.raises(ValidationError) as exc:
+        _register(network["village_a1"], name=" ", phone="123", id_number="123", gender="X")
+    assert {"name", "phone", "id_number", "gender"} <= set(_errors(exc))
+
+
+def test_register_accepts_any_level_for_officers(network):
+    member = _register(network["town_a"])
+    assert member.association == network["town_a"]
+
+
+def test_register_rejects_group_of_another_association(network):
+    group = MemberGroupFactory(association=network["village_a2"])
+    with pytest.raises(ValidationError) as exc:
+        _register(network["village_a1"], group=group)
+    assert "group" in _errors(exc)
+
+
+def test_register_outside_scope_is_a_field_error(network):
+    with pytest.raises(ValidationError) as exc:
+        _register(network["village_b1"], within=network["town_a"])
+    assert "管辖范围" in _errors(exc)["association"][0]
+
+
+def test_register_rejects_join_before_birth_and_in_future(network):
+    with pytest.raises(ValidationError) as exc:
+        _register(network["village_a1"], joined_on=dt.date(1980, 1, 1))
+    assert "joined_on" in _errors(exc)
+    with pytest.raises(ValidationError) as exc:
+        _register(network["village_a1"], joined_on=dt.date.today() + dt.timedelta(days=3))
+    assert "joined_on" in _errors(exc)
+
+
+def test_register_in_dissolved_association_is_refused(network):
+    association_dissolve(association=network["village_a2"], dissolved_on=dt.date(2024, 1, 1))
+    with pytest.raises(ValidationError) as exc:
+        _register(network["village_a2"])
+    assert "association" in _errors(exc)
+
+
+# ── member_update ─────────────────────────────────────────────────────────────
+
+
+def test_update_validates_and_saves(network):
+    member = _register(network["village_a1"])
+    services.member_update(member=member, phone="139-0000-1111", is_volunteer=True)
+    member.refresh_from_db()
+    assert member.phone == "13900001111" and member.is_volunteer
+    with pytest.raises(ValidationError) as exc:
+        services.member_update(member=member, phone="123")
+    assert "phone" in _errors(exc)
+
+
+def test_update_rejects_id_of_another_member(network):
+    first = _register(network["village_a1"])
+    second = _register(network["village_a1"], id_number=_id(4), name="李四")
+    with pytest.raises(ValidationError) as exc:
+        services.member_update(member=second, id_number=first.id_number)
+    assert "id_number" in _errors(exc)
+
+
+def test_update_moving_association_drops_group_and_checks_scope(network):
+    group = MemberGroupFactory(association=network["village_a1"])
+    member = _register(network["village_a1"], group=group)
+    services.member_update(member=member, association=network["village_a2"])
+    member.refresh_from_db()
+    assert member.association == network["village_a2"] and member.group is None
+    with pytest.raises(ValidationError) as exc:
+        services.member_update(
+            member=member, association=network["village_b1"], within=network["town_a"]
+        )
+    assert "association" in _errors(exc)
+
+
+def test_update_joined_on_corrects_the_current_period(network):
+    member = _register(network["village_a1"])
+    services.member_update(member=member, joined_on=dt.date(2019, 1, 1))
+    assert member.periods.get().joined_on == dt.date(2019, 1, 1)
+
+
+def test_update_rejects_unknown_fields(network):
+    member = _register(network["village_a1"])
+    with pytest.raises(TypeError):
+        services.member_update(member=member, status="left")
+
+
+# ── leave / rejoin ────────────────────────────────────────────────────────────
+
+
+def test_leave_closes_period_and_ends_posts_and_pairs(network):
+    village = network["village_a1"]
+    member = _register(village)
+    group = MemberGroupFactory(association=village, leader=member)
+    position = OfficerPositionFactory(member=member, started_on=dt.date(2021, 1, 1))
+    household = HouseholdFactory(association=village)
+    pair = services.liaison_pair(member=member, household=household, started_on=dt.date(2022, 1, 1))
+    services.member_leave(
+        member=member, left_on=dt.date(2024, 6, 30), reason=LeaveReason.MOVED, note="迁往杭州"
+    )
+    member.refresh_from_db()
+    assert (member.status, member.left_on, member.leave_reason) == (
+        MemberStatus.LEFT,
+        dt.date(2024, 6, 30),
+        LeaveReason.MOVED,
+    )
+    period = member.periods.get()
+    assert (period.left_on, period.leave_reason, period.note) == (
+        dt.date(2024, 6, 30),
+        "moved",
+        "迁往杭州",
+    )
+    position.refresh_from_db()
+    pair.refresh_from_db()
+    group.refresh_from_db()
+    assert position.ended_on == dt.date(2024, 6, 30)
+    assert pair.ended_on == dt.date(2024, 6, 30)
+    assert group.leader is None
+
+
+def test_leave_rules(network):
+    member = _register(network["village_a1"])
+    with pytest.raises(ValidationError) as exc:
+        services.member_leave(member=member, left_on=dt.date(2019, 1, 1), reason="died")
+    assert "left_on" in _errors(exc)
+    with pytest.raises(ValidationError) as exc:
+        services.member_leave(member=member, left_on=dt.date(2024, 1, 1), reason="bored")
+    assert "reason" in _errors(exc)
+    services.member_leave(member=member, left_on=dt.date(2024, 1, 1), reason="died")
+    with pytest.raises(ValidationError):
+        services.member_leave(member=member, left_on=dt.date(2024, 2, 1), reason="died")
+
+
+def test_rejoin_opens_a_new_period_after_the_last(network):
+    member = _register(network["village_a1"])
+    with pytest.raises(ValidationError):
+        services.member_rejoin(member=member, joined_on=dt.date(2024, 1, 1))
+    services.member_leave(member=member, left_on=dt.date(2023, 3, 1), reason="moved")
+    with pytest.raises(ValidationError) as exc:
+        services.member_rejoin(member=member, joined_on=dt.date(2023, 3, 1))
+    assert "joined_on" in _errors(exc)
+    services.member_rejoin(member=member, joined_on=dt.date(2024, 2, 1))
+    member.refresh_from_db()
+    assert member.status == MemberStatus.ACTIVE and member.left_on is None
+    assert member.joined_on == dt.date(2024, 2, 1)
+    assert list(member.periods.order_by("joined_on").values_list("joined_on", "left_on")) == [
+        (dt.date(2020, 5, 29), dt.date(2023, 3, 1)),
+        (dt.date(2024, 2, 1), None),
+    ]
+    # Active on a day in the gap? No. Before and after? Yes.
+    active = Member.objects.active_on
+    assert not active(dt.date(2023, 12, 31)).filter(pk=member.pk).exists()
+    assert active(dt.date(2022, 12, 31)).filter(pk=member.pk).exists()
+    assert active(dt.date(2024, 12, 31)).filter(pk=member.pk).exists()
+
+
+# ── member groups ─────────────────────────────────────────────────────────────
+
+
+def test_member_group_create_and_rules(network):
+    village = network["village_a1"]
+    leader = _register(village)
+    group = services.member_group_create(association=village, name=" 第一小组 ", leader=leader)
+    assert group.name == "第一小组"
+    with pytest.raises(ValidationError) as exc:
+        services.member_group_create(association=village, name="第一小组")
+    assert "name" in _errors(exc)
+    with pytest.raises(ValidationError) as exc:
+        services.member_group_create(association=network["town_a"], name="镇小组")
+    assert "association" in _errors(exc)
+    with pytest.raises(ValidationError) as exc:
+        services.member_group_create(association=network["village_a2"], name="x", leader=leader)
+    assert "leader" in _errors(exc)
+    with pytest.raises(ValidationError) as exc:
+        services.member_group_create(
+            association=network["village_b1"], name="乙组", within=network["town_a"]
+        )
+    assert "association" in _errors(exc)
+
+
+def test_member_group_update(network):
+    village = network["village_a1"]
+    group = services.member_group_create(association=village, name="一组")
+    services.member_group_create(association=village, name="二组")
+    services.member_group_update(group=group, name="三组", dissolved_on=dt.date(2025, 1, 1))
+    group.refresh_from_db()
+    assert group.name == "三组" and group.dissolved_on == dt.date(2025, 1, 1)
+    with pytest.raises(ValidationError):
+        services.member_group_update(group=group, name="二组")
+
+
+# ── households and certificates ───────────────────────────────────────────────
+
+
+def test_household_create_with_categories(network):
+    household = services.household_create(
+        code=" H001 ",
+        head_name="赵大",
+        association=network["village_a1"],
+        size=3,
+        categories=["is_family_planning", "独生子女户"],
+    )
+    assert household.code == "H001"
+    assert household.is_family_planning and household.is_one_child
+    assert not household.is_two_daughter and not household.is_floating
+
+
+def test_household_rules(network):
+    village = network["village_a1"]
+    services.household_create(code="H001", head_name="赵大", association=village)
+    with pytest.raises(ValidationError) as exc:
+        services.household_create(code="H001", head_name="钱二", association=village)
+    assert "code" in _errors(exc)
+    with pytest.raises(ValidationError) as exc:
+        services.household_create(
+            code="H002", head_name="钱二", association=village, categories=["is_rich"]
+        )
+    assert "is_rich" in _errors(exc)["categories"][0]
+    with pytest.raises(ValidationError) as exc:
+        services.household_create(
+            code="H003",
+            head_name="孙三",
+            association=village,
+            categories=["is_one_child", "is_two_daughter"],
+        )
+    assert "categories" in _errors(exc)
+    with pytest.raises(ValidationError) as exc:
+        services.household_create(code="H004", head_name="李四", association=network["town_a"])
+    assert "association" in _errors(exc)
+    with pytest.raises(ValidationError) as exc:
+        services.household_create(
+            code="H005", head_name="周五", association=village, within=network["village_a2"]
+        )
+    assert "association" in _errors(exc)
+
+
+def test_household_update_replaces_categories(network):
+    household = services.household_create(
+        code="H001", head_name="赵大", association=network["village_a1"], categories=["is_floating"]
+    )
+    services.household_update(household=household, categories=["is_in_difficulty"], size=4)
+    household.refresh_from_db()
+    assert household.is_in_difficulty and not household.is_floating and household.size == 4
+
+
+def test_certificate_record_upserts(network):
+    household = HouseholdFactory(association=network["village_a1"])
+    services.certificate_record(household=household, kind="honour", number="A1")
+    services.certificate_record(
+        household=household, kind="honour", number="A2", issued_on=dt.date(2010, 1, 1)
+    )
+    assert list(household.certificates.values_list("number", "issued_on")) == [
+        ("A2", dt.date(2010, 1, 1))
+    ]
+    with pytest.raises(ValidationError):
+        services.certificate_record(household=household, kind="bogus")
+
+
+# ── integrity groups ──────────────────────────────────────────────────────────
+
+
+def _floating(village, n: int) -> list[Household]:
+    return [HouseholdFactory(association=village, is_floating=True) for _ in range(n)]
+
+
+def test_integrity_group_needs_5_to_10_floating_households_of_the_village(network):
+    village = network["village_a1"]
+    with pytest.raises(ValidationError) as exc:
+        services.integrity_group_create(
+            association=village, name="诚信一组", leader_name="周", households=_floating(village, 4)
+        )
+    assert "4" in _errors(exc)["households"][0]
+    with pytest.raises(ValidationError):
+        services.integrity_group_create(
+            association=village,
+            name="诚信一组",
+            leader_name="周",
+            households=_floating(village, 11),
+        )
+    settled = HouseholdFactory(association=village, is_floating=False)
+    other_village = _floating(network["village_a2"], 1)
+    with pytest.raises(ValidationError) as exc:
+        services.integrity_group_create(
+            association=village,
+            name="诚信一组",
+            leader_name="周",
+            households=[*_floating(village, 4), settled, *other_village],
+        )
+    assert len(_errors(exc)["households"]) == 2
+    chosen = _floating(village, 6)
+    group = services.integrity_group_create(
+        association=village,
+        name="诚信一组",
+        leader_name="周",
+        agreement_signed_on=dt.date(2024, 3, 1),
+        households=chosen,
+    )
+    assert group.households.count() == 6
+    # A household already in a group cannot join another.
+    with pytest.raises(ValidationError) as exc:
+        services.integrity_group_create(
+            association=village,
+            name="诚信二组",
+            leader_name="吴",
+            households=[chosen[0], *_floating(village, 4)],
+        )
+    assert "已在其他诚信小组" in _errors(exc)["households"][0]
+
+
+def test_integrity_group_update_replaces_households(network):
+    village = network["village_a1"]
+    first = _floating(village, 5)
+    group = services.integrity_group_create(
+        association=village, name="诚信一组", leader_name="周", households=first
+    )
+    second = _floating(village, 2)
+    services.integrity_group_update(group=group, households=[*first[:3], *second])
+    assert set(group.households.values_list("pk", flat=True)) == {
+        h.pk for h in [*first[:3], *second]
+    }
+    with pytest.raises(ValidationError):
+        services.integrity_group_update(group=group, households=first[:2])
+
+
+# ── officers ──────────────────────────────────────────────────────────────────
+
+
+def test_position_assign_and_end(network):
+    member = _register(network["village_a1"])
+    position = services.position_assign(
+        member=member,
+        association=network["town_a"],
+        title=OfficerTitle.FULLTIME_VICE_CHAIR,
+        started_on=dt.date(2021, 1, 1),
+        background="retired_cadre",
+        monthly_allowance="60",
+    )
+    assert position.is_fulltime and position.monthly_allowance == Decimal("60")
+    services.position_end(position=position, ended_on=dt.date(2023, 12, 31))
+    held = OfficerPosition.objects.held_on
+    assert held(dt.date(2023, 12, 31)).filter(pk=position.pk).exists()
+    assert not held(dt.date(2024, 1, 1)).filter(pk=position.pk).exists()
+    with pytest.raises(ValidationError):
+        services.position_end(position=position, ended_on=dt.date(2020, 1, 1))
+
+
+def test_position_rules(network):
+    member = _register(network["village_a1"])
+    kwargs = {"member": member, "title": OfficerTitle.COUNCIL, "started_on": dt.date(2021, 1, 1)}
+    # Not an association the member is under.
+    with pytest.raises(ValidationError) as exc:
+        services.position_assign(association=network["village_a2"], **kwargs)
+    assert "member" in _errors(exc)
+    # Not a member yet on that day.
+    with pytest.raises(ValidationError) as exc:
+        services.position_assign(
+            association=network["village_a1"], **{**kwargs, "started_on": dt.date(2019, 1, 1)}
+        )
+    assert "started_on" in _errors(exc)
+    # Outside the acting user's scope.
+    with pytest.raises(ValidationError) as exc:
+        services.position_assign(association=network["county"], within=network["town_a"], **kwargs)
+    assert "association" in _errors(exc)
+    services.position_assign(association=network["village_a1"], **kwargs)
+    with pytest.raises(ValidationError) as exc:
+        services.position_assign(
+            association=network["village_a1"], **{**kwargs, "started_on": dt.date(2022, 1, 1)}
+        )
+    assert "title" in _errors(exc)
+
+
+def test_only_one_chair_at_a_time(network):
+    village = network["village_a1"]
+    first = _register(village)
+    second = _register(village, id_number=_id(4), name="李四")
+    chair = services.position_assign(
+        member=first, association=village, title=OfficerTitle.CHAIR, started_on=dt.date(2021, 1, 1)
+    )
+    with pytest.raises(ValidationError) as exc:
+        services.position_assign(
+            member=second,
+            association=village,
+            title=OfficerTitle.CHAIR,
+            started_on=dt.date(2022, 1, 1),
+        )
+    assert "王秀英" in _errors(exc)["title"][0]
+    services.position_end(position=chair, ended_on=dt.date(2021, 12, 31))
+    services.position_assign(
+        member=second, association=village, title=OfficerTitle.CHAIR, started_on=dt.date(2022, 1, 1)
+    )
+
+
+# ── dues ──────────────────────────────────────────────────────────────────────
+
+
+def test_dues_record_upserts_one_per_year(network):
+    member = _register(network["village_a1"])
+    services.dues_record(member=member, year=2024, amount=10)
+    services.dues_record(member=member, year=2024, amount="12.5", paid_on=dt.date(2024, 5, 29))
+    assert list(DuesPayment.objects.values_list("year", "amount")) == [(2024, Decimal("12.50"))]
+
+
+def test_dues_rules(network):
+    member = _register(network["village_a1"])
+    with pytest.raises(ValidationError) as exc:
+        services.dues_record(member=member, year=2019, amount=10)
+    assert "year" in _errors(exc)
+    with pytest.raises(ValidationError) as exc:
+        services.dues_record(member=member, year=2024, amount=-1)
+    assert "amount" in _errors(exc)
+    with pytest.raises(ValidationError) as exc:
+        services.dues_record(member=member, year=2024, amount="abc")
+    assert "amount" in _errors(exc)
+
+
+# ── liaison pairs ─────────────────────────────────────────────────────────────
+
+
+def test_liaison_pair_same_village(network):
+    village = network["village_a1"]
+    member = _register(village)
+    household = HouseholdFactory(association=village)
+    pair = services.liaison_pair(
+        member=member,
+        household=household,
+        started_on=dt.date(2024, 1, 1),
+        contract_signed_on=dt.date(2024, 1, 5),
+    )
+    assert pair.kind == "help"
+    with pytest.raises(ValidationError) as exc:
+        services.liaison_pair(member=member, household=household, started_on=dt.date(2024, 6, 1))
+    assert "household" in _errors(exc)
+    services.liaison_end(pair=pair, ended_on=dt.date(2024, 5, 31))
+    assert LiaisonPair.objects.active_on(dt.date(2024, 5, 31)).count() == 1
+    assert LiaisonPair.objects.active_on(dt.date(2024, 6, 1)).count() == 0
+    services.liaison_pair(member=member, household=household, started_on=dt.date(2024, 6, 1))
+    with pytest.raises(ValidationError):
+        services.liaison_end(pair=pair, ended_on=dt.date(2024, 7, 1))
+
+
+def test_liaison_pair_other_village_needs_an_officer_above(network):
+    member = _register(network["village_a2"])
+    household = HouseholdFactory(association=network["village_a1"])
+    with pytest.raises(ValidationError) as exc:
+        services.liaison_pair(member=member, household=household, started_on=dt.date(2024, 1, 1))
+    assert "member" in _errors(exc)
+    OfficerPositionFactory(
+        member=member, association=network["town_a"], started_on=dt.date(2023, 1, 1)
+    )
+    services.liaison_pair(member=member, household=household, started_on=dt.date(2024, 1, 1))
+
+
+def test_liaison_pair_member_must_be_active_and_in_scope(network):
+    village = network["village_a1"]
+    member = _register(village)
+    household = HouseholdFactory(association=village)
+    with pytest.raises(ValidationError) as exc:
+        services.liaison_pair(member=member, household=household, started_on=dt.date(2019, 1, 1))
+    assert "member" in _errors(exc)
+    with pytest.raises(ValidationError) as exc:
+        services.liaison_pair(
+            member=member,
+            household=household,
+            started_on=dt.date(2024, 1, 1),
+            within=network["village_a2"],
+        )
+    assert "household" in _errors(exc)
+    with pytest.raises(ValidationError) as exc:
+        services.liaison_pair(
+            member=member,
+            household=household,
+            started_on=dt.date(2024, 1, 1),
+            ended_on=dt.date(2023, 1, 1),
+        )
+    assert "ended_on" in _errors(exc)
+
+
+def test_factory_member_matches_service_rules(network):
+    member = MemberFactory(association=network["village_a1"])
+    assert idcard.validate_id_number(member.id_number, birth=member.birth_date)
+    assert MembershipPeriod.objects.filter(member=member).count() == 1
+
+
+def test_liaison_pair_many_is_all_or_nothing(network):
+    village = network["village_a1"]
+    member = _register(village)
+    free, taken = HouseholdFactory(association=village), HouseholdFactory(association=village)
+    services.liaison_pair(member=member, household=taken, started_on=dt.date(2024, 1, 1))
+    with pytest.raises(ValidationError) as exc:
+        services.liaison_pair_many(
+            member=member, households=[free, taken], started_on=dt.date(2024, 2, 1)
+        )
+    assert "household" in _errors(exc)
+    assert not LiaisonPair.objects.filter(household=free).exists()
+    pairs = services.liaison_pair_many(
+        member=member,
+        households=[free, HouseholdFactory(association=village)],
+        started_on=dt.date(2024, 2, 1),
+    )
+    assert len(pairs) == 2
+    with pytest.raises(ValidationError):
+        services.liaison_pair_many(member=member, households=[], started_on=dt.date(2024, 2, 1))
