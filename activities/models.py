@@ -3,21 +3,48 @@ village self-governance and funding."""
 
 from __future__ import annotations
 
-from django.core.validators import MinValueValidator
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from associations.models import Association, ScopedQuerySet
+from associations.models import VILLAGE_LEVELS, Association, ScopedQuerySet
 from members.models import Household, Member
 
-MONEY = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(0)]}
+# Declared explicitly so the message is ours (Django then drops its own minimum check).
+NOT_NEGATIVE = MinValueValidator(0, message=_("不能为负数（填写的是 %(show_value)s）。"))
+POSITIVE_AMOUNT = MinValueValidator(Decimal("0.01"), message=_("金额必须大于 0。"))
+YEAR_VALIDATORS = [
+    MinValueValidator(1980, message=_("年度应在 1980–2100 之间。")),
+    MaxValueValidator(2100, message=_("年度应在 1980–2100 之间。")),
+]
+MONEY = {"max_digits": 14, "decimal_places": 2, "validators": [NOT_NEGATIVE]}
+COUNT = {"validators": [NOT_NEGATIVE]}
+
+END_BEFORE_START = _("结束日期不能早于开始日期。")
 
 
 def _ends_after_starts(name: str, start: str = "started_on", end: str = "ended_on"):
     return models.CheckConstraint(
-        condition=Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gte": models.F(start)}), name=name
+        condition=Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gte": models.F(start)}),
+        name=name,
+        violation_error_message=END_BEFORE_START,
     )
+
+
+def _check_period(instance: models.Model, errors: dict) -> None:
+    started, ended = instance.started_on, instance.ended_on
+    if isinstance(started, dt.date) and isinstance(ended, dt.date) and ended < started:
+        errors["ended_on"] = END_BEFORE_START
+
+
+def _raise(errors: dict) -> None:
+    if errors:
+        raise ValidationError(errors)
 
 
 class EventType(models.TextChoices):
@@ -55,23 +82,23 @@ class Event(models.Model):
     started_on = models.DateField(_("开始日期"))
     ended_on = models.DateField(_("结束日期"), null=True, blank=True)
     place = models.CharField(_("地点"), max_length=200, blank=True)
-    participants = models.PositiveIntegerField(_("参与人数"), default=0)
+    participants = models.PositiveIntegerField(_("参与人数"), default=0, **COUNT)
     attendees = models.ManyToManyField(
         Member, verbose_name=_("参加会员"), blank=True, related_name="events_attended"
     )
     cost = models.DecimalField(_("费用（元）"), default=0, **MONEY)
-    screened = models.PositiveIntegerField(_("检查人数"), null=True, blank=True)
-    cases_found = models.PositiveIntegerField(_("查出病例数"), null=True, blank=True)
-    training_sessions = models.PositiveIntegerField(_("培训期数"), null=True, blank=True)
+    screened = models.PositiveIntegerField(_("检查人数"), null=True, blank=True, **COUNT)
+    cases_found = models.PositiveIntegerField(_("查出病例数"), null=True, blank=True, **COUNT)
+    training_sessions = models.PositiveIntegerField(_("培训期数"), null=True, blank=True, **COUNT)
     training_days = models.DecimalField(
         _("培训天数"),
         max_digits=5,
         decimal_places=1,
         null=True,
         blank=True,
-        validators=[MinValueValidator(0)],
+        validators=[NOT_NEGATIVE],
     )
-    trainees = models.PositiveIntegerField(_("培训人数"), null=True, blank=True)
+    trainees = models.PositiveIntegerField(_("培训人数"), null=True, blank=True, **COUNT)
     description = models.TextField(_("内容摘要"), blank=True)
 
     objects = EventQuerySet.as_manager()
@@ -88,11 +115,24 @@ class Event(models.Model):
                 | Q(screened__isnull=True)
                 | Q(cases_found__lte=models.F("screened")),
                 name="event_cases_within_screened",
+                violation_error_message=_("查出病例数不能多于检查人数。"),
             ),
         ]
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        errors: dict = {}
+        _check_period(self, errors)
+        found, screened = self.cases_found, self.screened
+        if isinstance(found, int) and found > 0 and screened is None:
+            errors["screened"] = _("填写了查出病例数，请同时填写检查人数。")
+        elif isinstance(found, int) and isinstance(screened, int) and found > screened:
+            errors["cases_found"] = _(
+                "查出病例数（%(found)s）不能多于检查人数（%(screened)s）。"
+            ) % {"found": found, "screened": screened}
+        _raise(errors)
 
 
 class MaterialKind(models.TextChoices):
@@ -111,7 +151,7 @@ class EventMaterial(models.Model):
         Event, verbose_name=_("活动"), on_delete=models.CASCADE, related_name="materials"
     )
     kind = models.CharField(_("资料类别"), max_length=20, choices=MaterialKind.choices)
-    quantity = models.PositiveIntegerField(_("数量"))
+    quantity = models.PositiveIntegerField(_("数量"), **COUNT)
 
     class Meta:
         verbose_name = _("发放资料")
@@ -164,8 +204,8 @@ class Project(models.Model):
     ended_on = models.DateField(_("结束日期"), null=True, blank=True)
     funds_raised = models.DecimalField(_("筹集资金（元）"), default=0, **MONEY)
     funds_spent = models.DecimalField(_("支出资金（元）"), default=0, **MONEY)
-    households_out_of_poverty = models.PositiveIntegerField(_("帮助脱贫户数"), default=0)
-    jobs_created = models.PositiveIntegerField(_("安置就业人数"), default=0)
+    households_out_of_poverty = models.PositiveIntegerField(_("帮助脱贫户数"), default=0, **COUNT)
+    jobs_created = models.PositiveIntegerField(_("安置就业人数"), default=0, **COUNT)
     fixed_assets = models.DecimalField(_("固定资产（元）"), default=0, **MONEY)
     output_value = models.DecimalField(_("产值（元）"), default=0, **MONEY)
     tax_paid = models.DecimalField(_("利税（元）"), default=0, **MONEY)
@@ -181,6 +221,11 @@ class Project(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        errors: dict = {}
+        _check_period(self, errors)
+        _raise(errors)
 
 
 class ProjectFunding(models.Model):
@@ -252,12 +297,40 @@ class Aid(models.Model):
         indexes = [models.Index(fields=["given_on"], name="aid_given_on")]
         constraints = [
             models.UniqueConstraint(
-                fields=["household", "given_on", "kind", "project"], name="aid_natural_key"
+                fields=["household", "given_on", "kind", "project"],
+                name="aid_natural_key",
+                violation_error_message=_("该户当天已有同一项目、同一方式的帮扶记录。"),
             )
         ]
 
     def __str__(self) -> str:
         return f"{self.household} · {self.given_on} · {self.amount}"
+
+    def clean(self) -> None:
+        errors: dict = {}
+        if self.project_id and self.household_id:
+            project, household = self.project, self.household
+            if not project.association.contains(household.association):
+                errors["household"] = _(
+                    "受助户“%(household)s”（%(where)s）不在项目“%(project)s”"
+                    "实施协会“%(association)s”的范围内。"
+                ) % {
+                    "household": household,
+                    "where": household.association.name,
+                    "project": project.name,
+                    "association": project.association.name,
+                }
+            if isinstance(self.given_on, dt.date) and (
+                self.given_on < project.started_on
+                or (project.ended_on and self.given_on > project.ended_on)
+            ):
+                errors["given_on"] = _(
+                    "帮扶日期不在项目“%(project)s”的实施期内（%(period)s）。"
+                ) % {
+                    "project": project.name,
+                    "period": f"{project.started_on}–{project.ended_on or ''}",
+                }
+        _raise(errors)
 
 
 class AwardLevel(models.TextChoices):
@@ -279,7 +352,7 @@ class Award(models.Model):
     so that awards are scoped and rolled up like everything else.
     """
 
-    year = models.PositiveSmallIntegerField(_("年度"))
+    year = models.PositiveSmallIntegerField(_("年度"), validators=YEAR_VALIDATORS)
     level = models.CharField(_("级别"), max_length=20, choices=AwardLevel.choices)
     title = models.CharField(_("称号"), max_length=100)
     awarding_body = models.CharField(_("授予单位"), max_length=100)
@@ -319,6 +392,23 @@ class Award(models.Model):
     def __str__(self) -> str:
         return f"{self.year} {self.title}"
 
+    @property
+    def recipient(self) -> Association | Member | Household:
+        return self.member or self.household or self.association
+
+    def clean(self) -> None:
+        errors: dict = {}
+        if self.member_id and self.household_id:
+            errors["household"] = _("获奖对象只能是协会、会员或家庭中的一个。")
+        for field in ("member", "household"):
+            person = getattr(self, field) if getattr(self, f"{field}_id") else None
+            if person and self.association_id and person.association_id != self.association_id:
+                errors[field] = _("获奖协会须为“%(name)s”所在的协会“%(association)s”。") % {
+                    "name": person,
+                    "association": person.association.name,
+                }
+        _raise(errors)
+
 
 class PassRule(models.TextChoices):
     ALL = "all", _("全部达标")
@@ -343,6 +433,20 @@ class AssessmentTemplate(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        if self.pass_rule == PassRule.AT_LEAST and not self.pass_minimum:
+            raise ValidationError(
+                {"pass_minimum": _("达标规则为“至少达到指定项数”时，请填写最少达标项数。")}
+            )
+        if self.pass_rule == PassRule.ALL:
+            self.pass_minimum = None
+
+    def passes(self, met: int, total: int) -> bool:
+        """Whether `met` items out of the template's `total` meet the pass rule."""
+        if self.pass_rule == PassRule.AT_LEAST:
+            return met >= (self.pass_minimum or total)
+        return total > 0 and met >= total
 
 
 class AssessmentItem(models.Model):
@@ -374,7 +478,7 @@ class Assessment(models.Model):
     association = models.ForeignKey(
         Association, verbose_name=_("协会"), on_delete=models.PROTECT, related_name="assessments"
     )
-    year = models.PositiveSmallIntegerField(_("年度"))
+    year = models.PositiveSmallIntegerField(_("年度"), validators=YEAR_VALIDATORS)
     template = models.ForeignKey(
         AssessmentTemplate, verbose_name=_("模板"), on_delete=models.PROTECT, related_name="+"
     )
@@ -391,7 +495,9 @@ class Assessment(models.Model):
         ordering = ["-year", "association"]
         constraints = [
             models.UniqueConstraint(
-                fields=["association", "year", "template"], name="assessment_once_per_year"
+                fields=["association", "year", "template"],
+                name="assessment_once_per_year",
+                violation_error_message=_("该协会本年度已有这项考核记录，请直接编辑该记录。"),
             )
         ]
 
@@ -412,15 +518,15 @@ class SelfGovernance(models.Model):
         on_delete=models.PROTECT,
         related_name="self_governance",
     )
-    year = models.PositiveSmallIntegerField(_("年度"))
+    year = models.PositiveSmallIntegerField(_("年度"), validators=YEAR_VALIDATORS)
     charter_adopted = models.BooleanField(_("已制定自治章程"), default=False)
     charter_adopted_on = models.DateField(_("章程制定日期"), null=True, blank=True)
     benefits_one_child = models.BooleanField(_("章程含独生子女户优惠"), default=False)
     rewards_second_birth_waiver = models.BooleanField(_("章程含放弃二孩奖励"), default=False)
     subsidises_checkups = models.BooleanField(_("章程含孕检/健康检查补助"), default=False)
     other_provisions = models.TextField(_("其他条款"), blank=True)
-    households_due = models.PositiveIntegerField(_("应签协议户数"), default=0)
-    households_signed = models.PositiveIntegerField(_("已签协议户数"), default=0)
+    households_due = models.PositiveIntegerField(_("应签协议户数"), default=0, **COUNT)
+    households_signed = models.PositiveIntegerField(_("已签协议户数"), default=0, **COUNT)
     is_pilot = models.BooleanField(_("试点村"), default=False)
 
     objects = SelfGovernanceQuerySet.as_manager()
@@ -430,15 +536,47 @@ class SelfGovernance(models.Model):
         verbose_name_plural = _("村民自治")
         ordering = ["-year", "association"]
         constraints = [
-            models.UniqueConstraint(fields=["association", "year"], name="selfgov_once_per_year"),
+            models.UniqueConstraint(
+                fields=["association", "year"],
+                name="selfgov_once_per_year",
+                violation_error_message=_("该村（居）本年度已有村民自治记录，请直接编辑该记录。"),
+            ),
             models.CheckConstraint(
                 condition=Q(households_signed__lte=models.F("households_due")),
                 name="selfgov_signed_within_due",
+                violation_error_message=_("已签协议户数不能多于应签协议户数。"),
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.association} · {self.year}"
+
+    PROVISIONS = ("benefits_one_child", "rewards_second_birth_waiver", "subsidises_checkups")
+
+    def clean(self) -> None:
+        errors: dict = {}
+        if self.association_id and self.association.level not in VILLAGE_LEVELS:
+            errors["association"] = _(
+                "村民自治只登记村（居）协会，“%(name)s”是%(level)s级协会。"
+            ) % {"name": self.association.name, "level": self.association.get_level_display()}
+        due, signed = self.households_due, self.households_signed
+        if isinstance(due, int) and isinstance(signed, int) and signed > due:
+            errors["households_signed"] = _(
+                "已签协议户数（%(signed)s）不能多于应签协议户数（%(due)s）。"
+            ) % {"signed": signed, "due": due}
+        if self.charter_adopted:
+            if not self.charter_adopted_on:
+                errors["charter_adopted_on"] = _("已制定自治章程的，请填写章程制定日期。")
+            elif isinstance(self.year, int) and self.charter_adopted_on.year > self.year:
+                errors["charter_adopted_on"] = _("章程制定日期晚于%(year)s年度。") % {
+                    "year": self.year
+                }
+        else:
+            if self.charter_adopted_on:
+                errors["charter_adopted_on"] = _("未制定自治章程时不填写章程制定日期。")
+            if any(getattr(self, f) for f in self.PROVISIONS) or self.other_provisions.strip():
+                errors["charter_adopted"] = _("填写了章程条款，但未勾选“已制定自治章程”。")
+        _raise(errors)
 
 
 class Direction(models.TextChoices):
@@ -473,7 +611,9 @@ class LedgerEntry(models.Model):
     purpose = models.CharField(
         _("支出用途"), max_length=20, choices=ExpensePurpose.choices, blank=True
     )
-    amount = models.DecimalField(_("金额（元）"), **MONEY)
+    amount = models.DecimalField(
+        _("金额（元）"), max_digits=14, decimal_places=2, validators=[POSITIVE_AMOUNT]
+    )
     event = models.ForeignKey(
         Event, verbose_name=_("活动"), null=True, blank=True, on_delete=models.SET_NULL
     )
@@ -494,8 +634,28 @@ class LedgerEntry(models.Model):
                 condition=(Q(direction="income") & ~Q(source=""))
                 | (Q(direction="expense") & ~Q(purpose="")),
                 name="ledger_source_or_purpose",
-            )
+                violation_error_message=_("收入须填写收入来源，支出须填写支出用途。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="ledger_amount_positive",
+                violation_error_message=_("金额必须大于 0。"),
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.association} · {self.date} · {self.get_direction_display()} {self.amount}"
+
+    def clean(self) -> None:
+        errors: dict = {}
+        if self.direction == Direction.INCOME:
+            if not self.source:
+                errors["source"] = _("收入须填写收入来源。")
+            if self.purpose:
+                errors["purpose"] = _("收入不填写支出用途。")
+        elif self.direction == Direction.EXPENSE:
+            if not self.purpose:
+                errors["purpose"] = _("支出须填写支出用途。")
+            if self.source:
+                errors["source"] = _("支出不填写收入来源。")
+        _raise(errors)

@@ -1,0 +1,583 @@
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from activities import services
+from activities.models import (
+    Aid,
+    Assessment,
+    AssessmentTemplate,
+    Award,
+    Event,
+    LedgerEntry,
+    Project,
+    SelfGovernance,
+)
+from tests.activities.factories import (
+    AidFactory,
+    AwardFactory,
+    EventFactory,
+    LedgerEntryFactory,
+    ProjectFactory,
+    SelfGovernanceFactory,
+)
+from tests.members.factories import HouseholdFactory, MemberFactory
+
+D = dt.date
+KINDS = ["event", "project", "aid", "award", "assessment", "selfgov", "ledger"]
+MODELS = {
+    "event": Event,
+    "project": Project,
+    "aid": Aid,
+    "award": Award,
+    "assessment": Assessment,
+    "selfgov": SelfGovernance,
+    "ledger": LedgerEntry,
+}
+
+
+@pytest.fixture
+def records(network) -> dict:
+    """One record of each kind in town A (mostly village A1), named so pages can be checked."""
+    v1 = network["village_a1"]
+    household = HouseholdFactory(
+        association=v1, code="H-A1-001", head_name="张三", is_family_planning=True
+    )
+    project = services.project_create(
+        code="P-A-001",
+        association=network["town_a"],
+        kind="fewer_births",
+        name="甲镇桃园项目",
+        started_on=D(2024, 3, 1),
+        funding={"bureau": (20000, 12000)},
+    )
+    return {
+        "household": household,
+        "event": services.event_create(
+            association=v1,
+            type="member_day",
+            title="甲一村会员活动日",
+            started_on=D(2024, 5, 29),
+            participants=300,
+            materials={"leaflet": 500},
+        ),
+        "project": project,
+        "aid": services.aid_give(
+            household=household, given_on=D(2024, 6, 1), kind="cash", amount=800, project=project
+        ),
+        "award": services.award_grant(
+            year=2024, level="city", title="市级示范协会", awarding_body="市计生协", association=v1
+        ),
+        "assessment": services.assessment_record(
+            association=v1, year=2024, template="ba_you", items_met=[1, 2, 3]
+        ),
+        "selfgov": services.selfgov_record(
+            association=v1, year=2024, charter_adopted=False, households_due=120
+        ),
+        "ledger": services.ledger_record(
+            association=v1,
+            date=D(2024, 5, 2),
+            direction="income",
+            amount=Decimal("6543.21"),
+            source="bureau",
+            note="甲一村拨款",
+        ),
+    }
+
+
+MARKERS = {
+    "event": "甲一村会员活动日",
+    "project": "甲镇桃园项目",
+    "aid": "H-A1-001",
+    "award": "市级示范协会",
+    "assessment": "甲一村计生协",
+    "selfgov": "甲一村计生协",
+    "ledger": "6543.21",
+}
+
+
+def url(kind: str, action: str, obj=None) -> str:
+    if action == "delete":
+        return reverse("activities:delete", args=[kind, obj.pk])
+    if action in ("detail", "edit"):
+        return reverse(f"activities:{kind}_{action}", args=[obj.pk])
+    if kind == "assessment" and action == "create":
+        return reverse("activities:assessment_create", args=["ba_you"])
+    return reverse(f"activities:{kind}_{action}")
+
+
+# ── Reading ───────────────────────────────────────────────────────────────────
+@pytest.mark.parametrize("kind", KINDS)
+def test_list_and_detail_pages_work(client_for, town_secretary, records, kind):
+    client = client_for(town_secretary)
+    listing = client.get(url(kind, "list"))
+    assert listing.status_code == 200
+    assert MARKERS[kind] in listing.content.decode()
+    assert list(listing.context["page_obj"]) == [records[kind]]
+    detail = client.get(url(kind, "detail", records[kind]))
+    assert detail.status_code == 200
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_officer_reads_but_outsider_sees_nothing(
+    client_for, county_officer, outsider, records, kind
+):
+    assert client_for(county_officer).get(url(kind, "detail", records[kind])).status_code == 200
+    client = client_for(outsider)
+    for action in ("detail", "edit", "delete"):
+        assert client.get(url(kind, action, records[kind])).status_code == 404
+    assert client.post(url(kind, "delete", records[kind])).status_code == 404
+    listing = client.get(url(kind, "list"))
+    assert list(listing.context["page_obj"]) == []
+    assert MARKERS[kind] not in listing.content.decode()
+    assert MODELS[kind].objects.filter(pk=records[kind].pk).exists()
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_read_only_officer_gets_403_on_every_form(client_for, county_officer, records, kind):
+    client = client_for(county_officer)
+    obj = records[kind]
+    for target in (url(kind, "create"), url(kind, "edit", obj), url(kind, "delete", obj)):
+        assert client.get(target).status_code == 403
+        assert client.post(target, {"title": "x"}).status_code == 403
+    assert MODELS[kind].objects.filter(pk=obj.pk).exists()
+
+
+def test_clerk_may_edit_but_not_delete(client_for, village_clerk, records):
+    client = client_for(village_clerk)
+    assert client.get(url("event", "edit", records["event"])).status_code == 200
+    assert client.post(url("event", "delete", records["event"])).status_code == 403
+
+
+@pytest.mark.parametrize("kind", ["event", "aid", "award", "assessment", "selfgov", "ledger"])
+def test_secretary_deletes(client_for, town_secretary, records, kind):
+    response = client_for(town_secretary).post(url(kind, "delete", records[kind]))
+    assert response.status_code == 302
+    assert not MODELS[kind].objects.filter(pk=records[kind].pk).exists()
+
+
+def test_project_with_aid_is_not_deleted(client_for, town_secretary, records):
+    response = client_for(town_secretary).post(url("project", "delete", records["project"]))
+    assert response.status_code == 200
+    assert "不能删除" in response.content.decode()
+    assert Project.objects.filter(pk=records["project"].pk).exists()
+
+
+def test_filters_by_year_type_and_association(client_for, county_secretary, records, network):
+    EventFactory(association=network["village_b1"], type="training", title="乙一村培训")
+    EventFactory(association=network["village_a2"], started_on=D(2023, 5, 29), title="甲二村旧活动")
+    client = client_for(county_secretary)
+
+    def titles(**params) -> set[str]:
+        response = client.get(reverse("activities:event_list"), params)
+        return {e.title for e in response.context["page_obj"]}
+
+    assert titles() == {"甲一村会员活动日", "乙一村培训", "甲二村旧活动"}
+    assert titles(year=2024) == {"甲一村会员活动日", "乙一村培训"}
+    assert titles(type="training") == {"乙一村培训"}
+    assert titles(association=network["town_a"].pk) == {"甲一村会员活动日", "甲二村旧活动"}
+    response = client.get(reverse("activities:event_list"), {"year": "abc"})
+    assert response.status_code == 200 and "year" in response.context["filters"].errors
+
+
+def test_filter_dropdown_is_scoped(client_for, town_secretary, records):
+    response = client_for(town_secretary).get(reverse("activities:event_list"))
+    choices = {a.code for a in response.context["filters"].fields["association"].queryset}
+    assert choices == {"33079901", "33079901201", "33079901202", "33079901001"}
+
+
+# ── Query-count guards ────────────────────────────────────────────────────────
+def make_rows(kind: str, n: int, network: dict) -> None:
+    village = network["village_a1"]
+    if kind == "event":
+        EventFactory.create_batch(n, association=village)
+    elif kind == "project":
+        ProjectFactory.create_batch(n, association=village)
+    elif kind == "aid":
+        project = ProjectFactory(association=village)
+        for household in HouseholdFactory.create_batch(n, association=village):
+            AidFactory(household=household, project=project)
+    elif kind == "award":
+        AwardFactory.create_batch(n, association=village)
+        AwardFactory(association=village, member=MemberFactory(association=village))
+    elif kind == "assessment":
+        template = AssessmentTemplate.objects.get(code="ba_you")
+        start = 1990 + Assessment.objects.count()
+        for year in range(start, start + n):
+            services.assessment_record(
+                association=village, year=year, template=template, items_met=[1, 2]
+            )
+    elif kind == "selfgov":
+        start = 1990 + SelfGovernance.objects.count()
+        for year in range(start, start + n):
+            SelfGovernanceFactory(association=village, year=year)
+    elif kind == "ledger":
+        LedgerEntryFactory.create_batch(n, association=village)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_list_query_count_does_not_grow(
+    client_for, county_officer, network, kind, django_assert_max_num_queries
+):
+    client = client_for(county_officer)
+    client.get(url(kind, "list"))  # warm the session
+    make_rows(kind, 3, network)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url(kind, "list"), {"year": ""}).status_code == 200
+    make_rows(kind, 27, network)
+    with django_assert_max_num_queries(len(few)):
+        response = client.get(url(kind, "list"), {"year": ""})
+    assert response.context["page_obj"].paginator.count >= 30
+    assert len(few) <= 9
+
+
+def test_project_detail_query_count(client_for, county_officer, records, network):
+    client = client_for(county_officer)
+    project = records["project"]
+    with CaptureQueriesContext(connection) as few:
+        client.get(url("project", "detail", project))
+    for household in HouseholdFactory.create_batch(20, association=network["village_a2"]):
+        AidFactory(household=household, project=project)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url("project", "detail", project))
+    assert len(many) == len(few)
+    assert response.context["aid_totals"]["rows"] == 21
+
+
+# ── Forms ─────────────────────────────────────────────────────────────────────
+def test_create_event_with_materials(client_for, town_secretary, network):
+    response = client_for(town_secretary).post(
+        url("event", "create"),
+        {
+            "association": network["town_a"].pk,
+            "type": "publicity",
+            "title": "婚育新风进万家",
+            "started_on": "2024-09-25",
+            "participants": "2000",
+            "cost": "1200.50",
+            "co_organisers": [network["village_a1"].pk],
+            "material_leaflet": "5000",
+            "material_banner": "20",
+        },
+    )
+    assert response.status_code == 302
+    event = Event.objects.get(title="婚育新风进万家")
+    assert {m.kind: m.quantity for m in event.materials.all()} == {"leaflet": 5000, "banner": 20}
+    assert response.url == url("event", "detail", event)
+
+
+def test_event_form_error_keeps_what_was_typed(client_for, town_secretary, network):
+    response = client_for(town_secretary).post(
+        url("event", "create"),
+        {
+            "association": network["town_a"].pk,
+            "type": "screening",
+            "title": "妇科病查治",
+            "started_on": "2024-07-10",
+            "ended_on": "2024-07-01",
+            "screened": "551",
+            "cases_found": "600",
+            "material_leaflet": "-3",
+        },
+    )
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form.errors["ended_on"] == ["结束日期不能早于开始日期。"]
+    assert "551" in form.errors["cases_found"][0]
+    assert "material_leaflet" in form.errors
+    body = response.content.decode()
+    assert 'value="妇科病查治"' in body and 'value="551"' in body
+    assert not Event.objects.filter(title="妇科病查治").exists()
+
+
+def test_create_refuses_association_outside_scope(client_for, outsider, network):
+    response = client_for(outsider).post(
+        url("event", "create"),
+        {
+            "association": network["village_a1"].pk,
+            "type": "other",
+            "title": "越界",
+            "started_on": "2024-01-01",
+        },
+    )
+    assert response.status_code == 200
+    assert "association" in response.context["form"].errors
+    assert not Event.objects.filter(title="越界").exists()
+
+
+def test_edit_event_shows_and_replaces_materials(client_for, town_secretary, records):
+    client = client_for(town_secretary)
+    event = records["event"]
+    page = client.get(url("event", "edit", event))
+    assert page.context["form"]["material_leaflet"].value() == 500
+    response = client.post(
+        url("event", "edit", event),
+        {
+            "association": event.association_id,
+            "type": event.type,
+            "title": "改过的标题",
+            "started_on": "2024-05-29",
+            "participants": "310",
+            "cost": "0",
+            "material_booklet": "40",
+        },
+    )
+    assert response.status_code == 302
+    event.refresh_from_db()
+    assert event.title == "改过的标题" and event.participants == 310
+    assert [(m.kind, m.quantity) for m in event.materials.all()] == [("booklet", 40)]
+
+
+def test_create_project_with_funding_breakdown(client_for, town_secretary, network):
+    response = client_for(town_secretary).post(
+        url("project", "create"),
+        {
+            "code": "SJH-2024",
+            "association": network["town_a"].pk,
+            "kind": "three_combinations",
+            "name": "三结合服装厂",
+            "started_on": "2024-01-01",
+            "funds_raised": "0",
+            "funds_spent": "0",
+            "households_out_of_poverty": "0",
+            "jobs_created": "290",
+            "fixed_assets": "750000",
+            "output_value": "500000",
+            "tax_paid": "50000",
+            "funding_bureau_raised": "30000",
+            "funding_raised_raised": "20000",
+            "funding_raised_spent": "15000",
+        },
+    )
+    assert response.status_code == 302
+    project = Project.objects.get(code="SJH-2024")
+    assert project.funds_raised == Decimal("50000") and project.funds_spent == Decimal("15000")
+    detail = client_for(town_secretary).get(url("project", "detail", project))
+    assert "计生部门拨款" in detail.content.decode()
+
+
+def test_project_funding_mismatch_is_shown_on_the_field(client_for, town_secretary, network):
+    response = client_for(town_secretary).post(
+        url("project", "create"),
+        {
+            "code": "X-1",
+            "association": network["town_a"].pk,
+            "kind": "other",
+            "name": "不一致",
+            "started_on": "2024-01-01",
+            "funds_raised": "100",
+            "funds_spent": "0",
+            "households_out_of_poverty": "0",
+            "jobs_created": "0",
+            "fixed_assets": "0",
+            "output_value": "0",
+            "tax_paid": "0",
+            "funding_bureau_raised": "30",
+        },
+    )
+    assert response.status_code == 200
+    assert "不一致" in response.context["form"].errors["funds_raised"][0]
+
+
+def test_aid_form_finds_household_by_code_and_checks_the_subtree(
+    client_for, town_secretary, network
+):
+    client = client_for(town_secretary)
+    project = services.project_create(
+        code="V1",
+        association=network["village_a1"],
+        kind="other",
+        name="村项目",
+        started_on=D(2024, 1, 1),
+    )
+    HouseholdFactory(association=network["village_a2"], code="H-A2-9", head_name="李四")
+    HouseholdFactory(association=network["village_b1"], code="H-B1-1")
+    data = {"project": project.pk, "given_on": "2024-06-01", "kind": "cash", "amount": "500"}
+    response = client.post(url("aid", "create"), {**data, "household": "H-A2-9"})
+    assert response.status_code == 200
+    assert "不在项目" in response.context["form"].errors["household"][0]
+    assert 'value="H-A2-9"' in response.content.decode()
+    response = client.post(url("aid", "create"), {**data, "household": "H-B1-1", "project": ""})
+    assert "没有找到户编码" in response.context["form"].errors["household"][0]
+    response = client.post(
+        url("aid", "create"), {**data, "household": "H-A2-9", "project": "", "provider": "民政局"}
+    )
+    assert response.status_code == 302
+    assert Aid.objects.get(household__code="H-A2-9").provider == "民政局"
+
+
+def test_award_form_recipient_rules(client_for, town_secretary, network):
+    client = client_for(town_secretary)
+    member = MemberFactory(association=network["village_a2"], name="应金堂")
+    base = {
+        "year": "2024",
+        "level": "national",
+        "title": "全国先进志愿者",
+        "awarding_body": "中国计生协",
+    }
+    response = client.post(url("award", "create"), base)
+    assert "association" in response.context["form"].errors
+    response = client.post(
+        url("award", "create"),
+        {**base, "association": network["town_a"].pk, "member": member.id_number},
+    )
+    errors = response.context["form"].errors
+    assert "association" in errors and "member" in errors
+    response = client.post(url("award", "create"), {**base, "member": member.id_number.lower()})
+    assert response.status_code == 302
+    award = Award.objects.get(member=member)
+    assert award.association == network["village_a2"]
+    page = client.get(url("award", "detail", award))
+    assert "应金堂" in page.content.decode() and member.id_number not in page.content.decode()
+
+
+def test_assessment_form_shows_items_and_computes_passed(client_for, town_secretary, network):
+    client = client_for(town_secretary)
+    page = client.get(url("assessment", "create"))
+    body = page.content.decode()
+    assert body.count('type="checkbox" name="items_met"') == 8 and "有会员花名册" in body
+    data = {"association": network["village_a2"].pk, "year": "2024", "assessed_on": "2024-12-01"}
+    response = client.post(url("assessment", "create"), {**data, "items_met": list(range(1, 9))})
+    assert response.status_code == 302
+    assessment = Assessment.objects.get(association=network["village_a2"])
+    assert assessment.passed
+    again = client.post(url("assessment", "create"), {**data, "items_met": ["1"]})
+    assert "已有这项考核记录" in again.context["form"].non_field_errors()[0]
+    edit = client.post(
+        url("assessment", "edit", assessment),
+        {"items_met": ["1", "2"], "association": network["village_b1"].pk, "year": "1999"},
+    )
+    assert edit.status_code == 302
+    assessment.refresh_from_db()
+    assert not assessment.passed and assessment.year == 2024
+    assert assessment.association == network["village_a2"]
+    bogus = client.post(url("assessment", "edit", assessment), {"items_met": ["9"]})
+    assert "items_met" in bogus.context["form"].errors
+
+
+def test_unknown_template_is_404(client_for, town_secretary, network):
+    response = client_for(town_secretary).get(reverse("activities:assessment_create", args=["x"]))
+    assert response.status_code == 404
+
+
+def test_selfgov_form(client_for, town_secretary, network):
+    client = client_for(town_secretary)
+    page = client.get(url("selfgov", "create"))
+    choices = {a.level for a in page.context["form"].fields["association"].queryset}
+    assert choices == {"village", "community"}
+    data = {"association": network["village_a2"].pk, "year": "2024", "households_due": "80"}
+    response = client.post(url("selfgov", "create"), {**data, "households_signed": "90"})
+    assert "不能多于" in response.context["form"].errors["households_signed"][0]
+    response = client.post(
+        url("selfgov", "create"), {**data, "households_signed": "70", "charter_adopted": "on"}
+    )
+    assert "charter_adopted_on" in response.context["form"].errors
+    response = client.post(
+        url("selfgov", "create"),
+        {
+            **data,
+            "households_signed": "70",
+            "charter_adopted": "on",
+            "charter_adopted_on": "2024-03-01",
+        },
+    )
+    assert response.status_code == 302
+    duplicate = client.post(url("selfgov", "create"), {**data, "households_signed": "1"})
+    assert "已有村民自治记录" in duplicate.context["form"].non_field_errors()[0]
+
+
+def test_ledger_form(client_for, town_secretary, network, records):
+    client = client_for(town_secretary)
+    data = {"association": network["town_a"].pk, "date": "2024-05-29", "amount": "50000"}
+    response = client.post(url("ledger", "create"), {**data, "direction": "income"})
+    assert response.context["form"].errors["source"] == ["收入须填写收入来源。"]
+    response = client.post(
+        url("ledger", "create"),
+        {**data, "direction": "expense", "purpose": "event", "event": records["event"].pk},
+    )
+    assert response.status_code == 302
+    listing = client.get(url("ledger", "list"), {"year": 2024})
+    totals = listing.context["totals"]
+    assert totals["income"] == Decimal("6543.21") and totals["expense"] == Decimal("50000")
+
+
+def test_edit_forms_render_for_every_kind(client_for, town_secretary, records):
+    client = client_for(town_secretary)
+    for kind in KINDS:
+        response = client.get(url(kind, "edit", records[kind]))
+        assert response.status_code == 200, kind
+    response = client.post(
+        url("aid", "edit", records["aid"]),
+        {
+            "household": "H-A1-001",
+            "project": records["project"].pk,
+            "given_on": "2024-06-02",
+            "kind": "cash",
+            "amount": "900",
+        },
+    )
+    assert response.status_code == 302
+    records["aid"].refresh_from_db()
+    assert records["aid"].amount == Decimal("900")
+
+
+# ── The year at a glance ──────────────────────────────────────────────────────
+def test_association_year_page(client_for, county_officer, outsider, records, network):
+    page_url = reverse("activities:association_year", args=[network["town_a"].pk, 2024])
+    response = client_for(county_officer).get(page_url)
+    assert response.status_code == 200
+    glance = response.context["glance"]
+    assert glance.events["count"] == 1 and glance.aid["amount"] == Decimal("800")
+    assert "甲一村会员活动日" in response.content.decode()
+    assert client_for(outsider).get(page_url).status_code == 404
+    bad_year = reverse("activities:association_year", args=[network["town_a"].pk, 3000])
+    assert client_for(county_officer).get(bad_year).status_code == 404
+
+
+def test_association_detail_links_to_the_year_page(client_for, town_secretary, network):
+    response = client_for(town_secretary).get(
+        reverse("associations:detail", args=[network["town_a"].pk])
+    )
+    this_year = dt.date.today().year
+    target = reverse("activities:association_year", args=[network["town_a"].pk, this_year])
+    assert target in response.content.decode()
+
+
+def test_nav_links(client_for, town_secretary, network):
+    body = client_for(town_secretary).get(reverse("activities:event_list")).content.decode()
+    for label in ("活动", "项目", "帮扶", "表彰", "考核", "村民自治", "经费"):
+        assert f">{label}</a>" in body
+
+
+def test_ledger_event_choices_are_recent_and_one_level_deep(client_for, county_secretary, network):
+    EventFactory(association=network["town_a"], title="镇活动", started_on=dt.date.today())
+    EventFactory(association=network["village_a1"], title="村讲座", started_on=dt.date.today())
+    EventFactory(association=network["town_a"], title="旧活动", started_on=D(2001, 1, 1))
+    page = client_for(county_secretary).get(url("ledger", "create"))
+    titles = {e.title for e in page.context["form"].fields["event"].queryset}
+    assert titles == {"镇活动"}
+
+
+def test_index_delete_confirmation_and_prefilled_project(client_for, town_secretary, records):
+    client = client_for(town_secretary)
+    assert client.get(reverse("activities:index")).url == reverse("activities:event_list")
+    confirm = client.get(url("ledger", "delete", records["ledger"]))
+    assert confirm.status_code == 200 and "确定要删除" in confirm.content.decode()
+    assert client.get(reverse("activities:delete", args=["nothing", 1])).status_code == 404
+    page = client.get(url("aid", "create"), {"project": records["project"].pk})
+    assert page.context["form"]["project"].value() == str(records["project"].pk)
+
+
+def test_assessment_filter_by_result(client_for, town_secretary, records, network):
+    services.assessment_record(
+        association=network["village_a2"], year=2024, template="ba_you", items_met=range(1, 9)
+    )
+    client = client_for(town_secretary)
+    failed = client.get(url("assessment", "list"), {"passed": "0"}).context["page_obj"]
+    passed = client.get(url("assessment", "list"), {"passed": "1"}).context["page_obj"]
+    assert [a.association.code for a in failed] == ["33079901201"]
+    assert [a.association.code for a in passed] == ["33079901202"]
