@@ -17,7 +17,7 @@ TREE_DEPTH = 2  # levels shown below the chosen node; deeper nodes open on their
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return redirect("associations:tree")
+    return redirect("reports:dashboard")
 
 
 @login_required

@@ -1,1 +1,198 @@
-"""Models of this app."""
+"""Level-by-level submission (逐级上报) of each unit's annual report.
+
+A unit's report for a year moves draft → submitted → approved, or back to
+returned with a comment; approval freezes a snapshot of every indicator so
+later edits to the records never change an approved report. Every move is a
+`ReportTransition`; figures a parent enters for a unit without staff are
+`FigureOverride` rows. All writes go through `reports.services`.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from associations.models import Association, ScopedQuerySet
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("已上报")
+    RETURNED = "returned", _("已退回")
+    APPROVED = "approved", _("已审核通过")
+
+
+# States in which the unit (or its parent on its behalf) may still change figures and submit.
+EDITABLE_STATUSES = (ReportStatus.DRAFT, ReportStatus.RETURNED)
+
+
+class AnnualReportQuerySet(ScopedQuerySet):
+    scope_path_lookup = "association__path"
+
+
+class AnnualReport(models.Model):
+    association = models.ForeignKey(
+        Association,
+        verbose_name=_("上报单位"),
+        on_delete=models.PROTECT,
+        related_name="annual_reports",
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    status = models.CharField(
+        _("状态"), max_length=20, choices=ReportStatus.choices, default=ReportStatus.DRAFT
+    )
+    # The first submission decides lateness; a later resubmission after a return does not.
+    first_submitted_at = models.DateTimeField(_("首次上报时间"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("上报时间"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("审核通过时间"), null=True, blank=True)
+    snapshot = models.JSONField(
+        _("指标快照"),
+        null=True,
+        blank=True,
+        help_text=_("审核通过时冻结的全部指标值，此后记录的修改不影响已通过的报表。"),
+    )
+    snapshot_taken_at = models.DateTimeField(_("快照时间"), null=True, blank=True)
+    catalog_version = models.CharField(_("指标目录版本"), max_length=40, blank=True)
+    entered_by_parent = models.BooleanField(
+        _("由上级代填"),
+        default=False,
+        help_text=_("本单位没有工作人员账号，由上级协会代为填报或上报。"),
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+
+    objects = AnnualReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("年度报表")
+        verbose_name_plural = _("年度报表")
+        ordering = ["-year", "association__path"]
+        constraints = [
+            models.UniqueConstraint(fields=["association", "year"], name="annual_report_unique")
+        ]
+
+    def __str__(self) -> str:
+        return _("%(unit)s %(year)s年度报表") % {"unit": self.association, "year": self.year}
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in EDITABLE_STATUSES
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == ReportStatus.APPROVED
+
+
+class ReportTransitionQuerySet(ScopedQuerySet):
+    scope_path_lookup = "report__association__path"
+
+
+class ReportTransition(models.Model):
+    """One move of a report between states: who, when, from, to and why."""
+
+    report = models.ForeignKey(
+        AnnualReport,
+        verbose_name=_("年度报表"),
+        on_delete=models.CASCADE,
+        related_name="transitions",
+    )
+    from_status = models.CharField(_("原状态"), max_length=20, choices=ReportStatus.choices)
+    to_status = models.CharField(_("新状态"), max_length=20, choices=ReportStatus.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+    comment = models.TextField(_("意见"), blank=True)
+    on_behalf = models.BooleanField(_("上级代为操作"), default=False)
+
+    objects = ReportTransitionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("报表流转记录")
+        verbose_name_plural = _("报表流转记录")
+        ordering = ["report", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.report}: {self.get_from_status_display()} → {self.get_to_status_display()}"
+
+
+class ReportDeadlineQuerySet(ScopedQuerySet):
+    scope_path_lookup = "association__path"
+
+
+class ReportDeadline(models.Model):
+    """The date by which a parent's direct children must submit a year's report."""
+
+    association = models.ForeignKey(
+        Association,
+        verbose_name=_("上级协会"),
+        on_delete=models.PROTECT,
+        related_name="report_deadlines",
+        help_text=_("截止日期适用于该协会的直属下级协会。"),
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    due_on = models.DateField(_("上报截止日期"))
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("设置人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    set_at = models.DateTimeField(_("设置时间"), auto_now=True)
+
+    objects = ReportDeadlineQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("上报截止日期")
+        verbose_name_plural = _("上报截止日期")
+        ordering = ["-year", "association__path"]
+        constraints = [
+            models.UniqueConstraint(fields=["association", "year"], name="report_deadline_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.association} {self.year}: {self.due_on:%Y-%m-%d}"
+
+
+class FigureOverrideQuerySet(ScopedQuerySet):
+    scope_path_lookup = "report__association__path"
+
+
+class FigureOverride(models.Model):
+    """A figure the parent entered or corrected on a unit's behalf (代填).
+
+    Rows are kept as a log; the latest row per indicator is the one in effect.
+    Only counts and amounts are entered: rates are recomputed from their parts.
+    """
+
+    report = models.ForeignKey(
+        AnnualReport,
+        verbose_name=_("年度报表"),
+        on_delete=models.CASCADE,
+        related_name="overrides",
+    )
+    code = models.CharField(_("指标编码"), max_length=80)
+    value = models.JSONField(_("填报值"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("填报人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("填报时间"), auto_now_add=True)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+
+    objects = FigureOverrideQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("代填指标")
+        verbose_name_plural = _("代填指标")
+        ordering = ["report", "code", "at", "id"]
+        indexes = [models.Index(fields=["report", "code"], name="figure_override_report_code")]
+
+    def __str__(self) -> str:
+        return f"{self.report} {self.code} = {self.value}"

@@ -1,3 +1,48 @@
+from django.urls import path
+
+from . import dashboard_views, submission_views, views
+
 app_name = "reports"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("tables/", views.tables, name="tables"),
+    path("tables/export.xlsx", views.tables_xlsx, name="tables_xlsx"),
+    path("tables/export.pdf", views.tables_pdf, name="tables_pdf"),
+    path("definitions/", views.definitions, name="definitions"),
+    # Dashboards and the drafted work report
+    path("dashboard/", dashboard_views.dashboard, name="dashboard"),
+    path("dashboard/<int:pk>/", dashboard_views.dashboard, name="dashboard"),
+    path("dashboard/<int:pk>/pdf/", dashboard_views.dashboard_pdf, name="dashboard_pdf"),
+    path("narrative/", dashboard_views.narrative_draft, name="narrative"),
+    path("narrative/<int:pk>/", dashboard_views.narrative_draft, name="narrative"),
+    path("narrative/<int:pk>/pdf/", dashboard_views.narrative_pdf, name="narrative_pdf"),
+    # Level-by-level submission (逐级上报)
+    path("submission/", submission_views.submission_home, name="submission_home"),
+    path("submission/<int:pk>/<int:year>/", submission_views.report_detail, name="submission"),
+    *[
+        path(
+            f"submission/<int:pk>/<int:year>/{action}/",
+            submission_views.report_act,
+            {"action": action},
+            name=f"submission_{action}",
+        )
+        for action in submission_views.ACTIONS
+    ],
+    path(
+        "submission/<int:pk>/<int:year>/override/",
+        submission_views.report_override,
+        name="submission_override",
+    ),
+    path("compilation/", submission_views.compilation_home, name="compilation_home"),
+    path("compilation/<int:pk>/<int:year>/", submission_views.compilation, name="compilation"),
+    path(
+        "compilation/<int:pk>/<int:year>/deadline/",
+        submission_views.deadline_set,
+        name="compilation_deadline",
+    ),
+    path(
+        "compilation/<int:pk>/<int:year>/enter/",
+        submission_views.compilation_enter,
+        name="compilation_enter",
+    ),
+]

@@ -1,0 +1,89 @@
+"""Admin for submission records: read-only, scoped.
+
+Reports change state only through `reports.services` (from the submission
+pages), so the state machine, rights and snapshots are never bypassed here.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from associations.admin import ScopedAdmin
+
+from .models import AnnualReport, FigureOverride, ReportDeadline, ReportTransition
+
+
+class ReadOnlyMixin:
+    def has_add_permission(self, request: HttpRequest, *args) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+class TransitionInline(ReadOnlyMixin, admin.TabularInline):
+    model = ReportTransition
+    fields = ["at", "by", "from_status", "to_status", "on_behalf", "comment"]
+    readonly_fields = fields
+    extra = 0
+
+
+class OverrideInline(ReadOnlyMixin, admin.TabularInline):
+    model = FigureOverride
+    fields = ["at", "by", "code", "value", "note"]
+    readonly_fields = fields
+    extra = 0
+
+
+@admin.register(AnnualReport)
+class AnnualReportAdmin(ReadOnlyMixin, ScopedAdmin):
+    list_display = [
+        "association",
+        "year",
+        "status",
+        "first_submitted_at",
+        "approved_at",
+        "entered_by_parent",
+    ]
+    list_filter = ["year", "status", "entered_by_parent"]
+    list_select_related = ["association"]
+    search_fields = ["association__name", "association__code"]
+    readonly_fields = [
+        "association",
+        "year",
+        "status",
+        "first_submitted_at",
+        "submitted_at",
+        "approved_at",
+        "entered_by_parent",
+        "snapshot_taken_at",
+        "catalog_version",
+        "snapshot",
+    ]
+    fields = readonly_fields
+    inlines = [TransitionInline, OverrideInline]
+    list_per_page = 50
+
+
+@admin.register(ReportDeadline)
+class ReportDeadlineAdmin(ReadOnlyMixin, ScopedAdmin):
+    list_display = ["association", "year", "due_on", "set_by", "set_at"]
+    list_filter = ["year"]
+    list_select_related = ["association", "set_by"]
+    search_fields = ["association__name", "association__code"]
+    readonly_fields = ["association", "year", "due_on", "set_by", "set_at"]
+    fields = readonly_fields
+
+
+@admin.register(ReportTransition)
+class ReportTransitionAdmin(ReadOnlyMixin, ScopedAdmin):
+    list_display = ["report", "from_status", "to_status", "by", "at", "on_behalf"]
+    list_filter = ["to_status", "on_behalf"]
+    list_select_related = ["report__association", "by"]
+    search_fields = ["report__association__name", "comment"]
+    readonly_fields = ["report", "from_status", "to_status", "by", "at", "on_behalf", "comment"]
+    fields = readonly_fields

@@ -1,0 +1,118 @@
+"""Dashboards and the drafted work report (any role may view; nothing is written)."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from associations.models import Association
+from associations.scope import default_scope, get_visible_or_404
+
+from . import narrative
+from .dashboard import build_dashboard, scope_choices
+from .dashboard_forms import DashboardFilterForm, NarrativeForm
+from .pdf import render_pdf
+
+
+def _scope(request: HttpRequest, pk: int | None) -> Association:
+    """The chosen association (path, or the scope picker's `scope`), else the user's own."""
+    pk = pk if pk is not None else request.GET.get("scope") or None
+    if pk is None:
+        return default_scope(request.user)
+    return get_visible_or_404(Association, request.user, pk=pk)
+
+
+def _dashboard_context(request: HttpRequest, pk: int | None) -> dict:
+    scope = _scope(request, pk)
+    form = DashboardFilterForm(request.GET or None)
+    year = form.year_or_default()
+
+    def child_href(child: Association) -> str:
+        return reverse("reports:dashboard", args=[child.pk]) + "?" + urlencode({"year": year})
+
+    data = build_dashboard(scope, year, child_href=child_href, sort=form.sort_or_none())
+    return {
+        "scope": scope,
+        "year": year,
+        "form": form,
+        "dashboard": data,
+        "scope_choices": scope_choices(request.user, scope),
+        "ancestors": scope.ancestors().visible_to(request.user),
+    }
+
+
+@login_required
+def dashboard(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    return render(request, "reports/dashboard.html", _dashboard_context(request, pk))
+
+
+@login_required
+def dashboard_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    context = _dashboard_context(request, pk)
+    pdf = render_pdf("reports/dashboard_pdf.html", context, request=request)
+    name = _("%(scope)s%(year)s年工作仪表盘.pdf") % {
+        "scope": context["scope"].name,
+        "year": context["year"],
+    }
+    return _pdf_response(pdf, name)
+
+
+@login_required
+def narrative_draft(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    scope = _scope(request, pk)
+    year = DashboardFilterForm(request.GET or None).year_or_default()
+    draft = narrative.draft(scope, year)
+    form = NarrativeForm(initial=draft.initial(), sections=narrative.section_titles())
+    return render(request, "reports/narrative.html", _narrative_context(request, draft, form))
+
+
+@require_POST
+@login_required
+def narrative_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = get_visible_or_404(Association, request.user, pk=pk)
+    form = NarrativeForm(request.POST, sections=narrative.section_titles())
+    if not form.is_valid():  # show the page again with what was typed
+        year = DashboardFilterForm(request.POST).year_or_default()
+        context = _narrative_context(request, narrative.draft(scope, year), form)
+        return render(request, "reports/narrative.html", context, status=400)
+    context = {
+        "scope": scope,
+        "year": form.cleaned_data["year"],
+        "title": form.cleaned_data["title"],
+        "sections": narrative.edited_sections(form.section_texts()),
+    }
+    pdf = render_pdf("reports/narrative_pdf.html", context, request=request)
+    return _pdf_response(pdf, f"{form.cleaned_data['title']}.pdf")
+
+
+def _narrative_context(request: HttpRequest, draft: narrative.Draft, form: NarrativeForm) -> dict:
+    definitions_url = reverse("reports:definitions")
+    sections = [
+        (section, section.html(definitions_url), form[f"section_{section.key}"])
+        for section in draft.sections
+    ]
+    return {
+        "scope": draft.scope,
+        "year": draft.year,
+        "draft": draft,
+        "form": form,
+        "sections": sections,
+        "year_form": DashboardFilterForm(initial={"year": draft.year}),
+        "scope_choices": scope_choices(request.user, draft.scope),
+        "ancestors": draft.scope.ancestors().visible_to(request.user),
+    }
+
+
+def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(pdf, content_type="application/pdf")
+    # RFC 5987 form, so Chinese file names survive every browser.
+    safe_name = filename.replace("/", "_").replace("\\", "_")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(safe_name, safe='')}"
+    return response

@@ -1,0 +1,310 @@
+"""The annual report tables (年报表) secretaries hand in, as plain data.
+
+Each table is a declared list of indicator codes. `annual_tables` evaluates
+them through the catalog (one `evaluate` plus one `evaluate_children` for all
+tables together, so the query count is fixed) and returns `Table` structures:
+title, columns with names and units, rows of figures. The HTML page, the Excel
+workbook and the PDF all render these structures and compute nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from activities.models import AwardLevel, EventType, ExpensePurpose, FundSource, ProjectKind
+from associations.models import Association
+
+from .catalog import INDICATORS, FigureValue, Kind, Rate, evaluate, evaluate_children
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    key: str
+    title: str | Promise
+    codes: tuple[str, ...]
+
+
+def _each(prefix: str, suffixes: Iterable[str]) -> tuple[str, ...]:
+    return tuple(f"{prefix}.{suffix}" for suffix in suffixes)
+
+
+# The columns of each table, in the order a secretary's paper form has them.
+# A rate column also shows its numerator and denominator, so those are not
+# repeated as separate columns. Totals include the kinds not broken out.
+TABLES: tuple[TableSpec, ...] = (
+    TableSpec(
+        "org",
+        gettext_lazy("组织建设"),
+        (
+            "org.associations.total",
+            *_each(
+                "org.associations",
+                ("town", "branch", "village", "community", "enterprise", "floating"),
+            ),
+            "org.member_groups",
+            "org.integrity_groups",
+            "org.integrity_groups.signed",
+        ),
+    ),
+    TableSpec(
+        "members",
+        gettext_lazy("会员与理事"),
+        (
+            "members.total",
+            "members.female",
+            "members.joined",
+            "members.newlywed_recruits",
+            "members.left",
+            "members.volunteers",
+            "members.publicity_workers",
+            "members.industry_leaders",
+            "officers.total",
+            "officers.female",
+            "officers.fulltime_vice_chairs",
+            "officers.retired_cadres",
+            "officers.retired_teachers",
+            "rate.villages_with_fulltime_vice_chair",
+        ),
+    ),
+    TableSpec(
+        "liaison",
+        gettext_lazy("会员联系户"),
+        (
+            "liaison.pairs",
+            "liaison.households",
+            "liaison.members",
+            *_each(
+                "liaison.households",
+                (
+                    "family_planning",
+                    "one_child",
+                    "two_daughter",
+                    "in_difficulty",
+                    "poor_mother",
+                    "floating",
+                ),
+            ),
+            "rate.members_with_liaison",
+            "rate.liaison_contracts",
+        ),
+    ),
+    TableSpec(
+        "projects",
+        gettext_lazy("项目与帮扶"),
+        (
+            "projects.total",
+            *_each("projects", ProjectKind.values),
+            "rate.villages_with_project",
+            "aid.households",
+            "aid.amount",
+            "rate.aid_fp_share",
+        ),
+    ),
+    TableSpec(
+        "events",
+        gettext_lazy("活动与宣传"),
+        (
+            "events.total",
+            *_each(
+                "events",
+                (
+                    EventType.MEMBER_DAY,
+                    EventType.SEPT_25,
+                    EventType.MOTHERS_DAY,
+                    EventType.TRAINING,
+                    EventType.LECTURE,
+                    EventType.SCREENING,
+                    EventType.PUBLICITY,
+                ),
+            ),
+            "events.participants",
+            "events.trainees",
+            "events.screened",
+            "rate.cases_found",
+            "events.materials",
+            "events.cost",
+        ),
+    ),
+    TableSpec(
+        "awards",
+        gettext_lazy("表彰、考核与村民自治"),
+        (
+            "awards.total",
+            *_each("awards", AwardLevel.values),
+            "rate.villages_ba_you",
+            "rate.model_associations",
+            "rate.villages_with_charter",
+            "selfgov.charters.one_child",
+            "rate.agreement_villages",
+            "rate.agreement_households",
+        ),
+    ),
+    TableSpec(
+        "funds",
+        gettext_lazy("经费"),
+        (
+            "funds.income",
+            *_each("funds.income", FundSource.values),
+            "funds.expense",
+            *_each("funds.expense", ExpensePurpose.values),
+        ),
+    ),
+)
+
+TABLES_BY_KEY: dict[str, TableSpec] = {spec.key: spec for spec in TABLES}
+
+
+def table_codes(specs: Iterable[TableSpec] = TABLES) -> list[str]:
+    """Every code the given tables use, each once, in table order."""
+    return list(dict.fromkeys(code for spec in specs for code in spec.codes))
+
+
+# ── The structures every renderer reads ───────────────────────────────────────
+@dataclass(frozen=True)
+class Column:
+    code: str
+    name: str
+    unit: str
+    kind: Kind
+    definition: str
+
+
+@dataclass(frozen=True)
+class Cell:
+    code: str
+    kind: Kind
+    value: FigureValue
+
+    @property
+    def text(self) -> str:
+        return format_figure(self.value)
+
+    @property
+    def rate(self) -> Rate | None:
+        return self.value if isinstance(self.value, Rate) else None
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str
+    code: str
+    cells: tuple[Cell, ...]
+    is_total: bool = False
+
+
+@dataclass(frozen=True)
+class Table:
+    key: str
+    number: int
+    title: str
+    scope_name: str
+    scope_code: str
+    year: int
+    unit_line: str
+    row_header: str
+    columns: tuple[Column, ...]
+    rows: tuple[Row, ...]
+    by_children: bool
+
+    @property
+    def heading(self) -> str:
+        return _("表%(number)s %(title)s") % {"number": self.number, "title": self.title}
+
+    @property
+    def subtitle(self) -> str:
+        return _("%(scope)s · %(year)s年度") % {"scope": self.scope_name, "year": self.year}
+
+
+def format_figure(value: FigureValue) -> str:
+    """How a figure is written in the HTML and PDF tables: 1,263 · 7,500.00 · 76.4% (1263/1654)."""
+    if isinstance(value, Rate):
+        return str(value)
+    if isinstance(value, Decimal):
+        return f"{value:,.2f}"
+    return f"{value:,}"
+
+
+def unit_line(columns: Sequence[Column]) -> str:
+    units = list(dict.fromkeys(str(c.unit) for c in columns if c.kind != Kind.RATE and c.unit))
+    parts = [_("单位：%(units)s") % {"units": "、".join(units)}] if units else []
+    if any(c.kind == Kind.RATE for c in columns):
+        parts.append(_("比率：百分比（分子/分母），分母为零记“—”"))
+    return "；".join(parts)
+
+
+def _columns(codes: Sequence[str]) -> tuple[Column, ...]:
+    return tuple(
+        Column(
+            code=code,
+            name=str(INDICATORS[code].name),
+            unit=str(INDICATORS[code].unit),
+            kind=INDICATORS[code].kind,
+            definition=str(INDICATORS[code].definition),
+        )
+        for code in codes
+    )
+
+
+def _row(label: str, code: str, figures: dict[str, FigureValue], codes, *, total=False) -> Row:
+    cells = tuple(Cell(c, INDICATORS[c].kind, figures[c]) for c in codes)
+    return Row(label=label, code=code, cells=cells, is_total=total)
+
+
+def annual_tables(
+    scope: Association,
+    year: int,
+    *,
+    by_children: bool = True,
+    specs: Sequence[TableSpec] = TABLES,
+) -> list[Table]:
+    """The tables for `scope` and `year`, whole or by the scope's direct children.
+
+    By children, every child active in the year gets a row and the total row
+    (合计) is the scope's own figure, which also counts the scope's own records.
+    A scope without children is always shown whole.
+    """
+    codes = table_codes(specs)
+    total = evaluate(scope, year, codes)
+    children = evaluate_children(scope, year, codes) if by_children else []
+    by_children = bool(children)
+    tables = []
+    for spec in specs:
+        spec_codes = spec.codes
+        rows = [_row(child.name, child.code, figures, spec_codes) for child, figures in children]
+        if by_children:
+            rows.append(_row(_("合计"), scope.code, total, spec_codes, total=True))
+        else:
+            rows.append(_row(scope.name, scope.code, total, spec_codes))
+        columns = _columns(spec_codes)
+        tables.append(
+            Table(
+                key=spec.key,
+                number=TABLES.index(spec) + 1,
+                title=str(spec.title),
+                scope_name=scope.name,
+                scope_code=scope.code,
+                year=year,
+                unit_line=unit_line(columns),
+                row_header=_("协会") if by_children else _("统计范围"),
+                columns=columns,
+                rows=tuple(rows),
+                by_children=by_children,
+            )
+        )
+    return tables
+
+
+def annual_table(scope: Association, year: int, key: str, *, by_children: bool = True) -> Table:
+    """One table on its own (a KeyError for an unknown key)."""
+    return annual_tables(scope, year, by_children=by_children, specs=[TABLES_BY_KEY[key]])[0]
+
+
+def unknown_codes() -> list[tuple[str, str]]:
+    """(table key, code) for every declared column the catalog does not define."""
+    return [(spec.key, code) for spec in TABLES for code in spec.codes if code not in INDICATORS]

@@ -1,0 +1,102 @@
+"""`evaluate_children`: one row per direct child, each the figure of that child's subtree."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from reports.catalog import INDICATORS, Kind, Rate, evaluate, evaluate_children
+
+from .catalog_world import build_world
+
+
+@pytest.fixture
+def world(network):
+    return build_world(network)
+
+
+# The county's own records in 2024 (not under any town): itself, M12 (member and chair)
+# and event E4 with its 40 letters, and the bureau's 100,000.
+COUNTY_OWN_2024 = {
+    "org.associations.total": 1,
+    "org.associations.county": 1,
+    "members.total": 1,
+    "members.male": 1,
+    "members.age.60_plus": 1,
+    "officers.total": 1,
+    "officers.title.chair": 1,
+    "events.total": 1,
+    "events.sept_25": 1,
+    "events.participants": 50,
+    "events.cost": Decimal("1000.50"),
+    "events.materials": 40,
+    "events.materials.letter": 40,
+    "funds.income": Decimal("100000"),
+    "funds.income.bureau": Decimal("100000"),
+}
+
+
+def test_towns_sum_to_the_county_minus_its_own_records(world):
+    county = evaluate(world.county, 2024)
+    rows = evaluate_children(world.county, 2024)
+    assert [child for child, _figures in rows] == [world.town_a, world.town_b]
+    mismatched = {}
+    for code, spec in INDICATORS.items():
+        if spec.kind == Kind.RATE:
+            continue
+        summed = sum(figures[code] for _child, figures in rows) + COUNTY_OWN_2024.get(code, 0)
+        if summed != county[code]:
+            mismatched[code] = (summed, county[code])
+    assert not mismatched, mismatched
+
+
+def test_each_town_row_is_its_subtree(world):
+    rows = dict(evaluate_children(world.county, 2024))
+    town_a, town_b = rows[world.town_a], rows[world.town_b]
+    assert town_a["members.total"] == 5  # M1, M2, M3, M10, M11
+    assert town_b["members.total"] == 2  # M7, M9
+    assert town_a["events.total"] == 2  # E3 is town B's, town A only co-organised it
+    assert town_b["events.total"] == 1
+    assert town_a["rate.villages_with_fulltime_vice_chair"] == Rate(0, 3)
+    assert town_b["rate.villages_with_fulltime_vice_chair"] == Rate(1, 1)  # b1
+    assert town_a["rate.members_with_liaison"] == Rate(2, 5)  # M1, M2
+    assert town_b["rate.members_with_liaison"] == Rate(1, 2)  # M9 (household in town A)
+    assert town_b["rate.towns_with_fulltime_vice_chair"] == Rate(0, 1)
+    # The rows agree with evaluating each town on its own.
+    assert town_a == evaluate(world.town_a, 2024)
+    assert town_b == evaluate(world.town_b, 2024)
+
+
+def test_children_active_during_the_year_only(world):
+    # village_a3 (dissolved 2024-06-30) is still a row for 2024, with its project;
+    # village_new (founded 2025) is not a row until 2025.
+    rows = dict(evaluate_children(world.town_a, 2024, ["org.associations.total", "projects.total"]))
+    assert list(rows) == [
+        world.community_a,
+        world.village_a1,
+        world.village_a2,
+        world.village_a3,
+        world.enterprise_a,
+    ]
+    assert rows[world.village_a3] == {"org.associations.total": 0, "projects.total": 1}
+    assert rows[world.enterprise_a] == {"org.associations.total": 1, "projects.total": 0}
+    assert [c for c, _f in evaluate_children(world.town_b, 2024, ["members.total"])] == [
+        world.village_b1,
+        world.branch_b,
+    ]
+    assert world.village_new in [c for c, _f in evaluate_children(world.town_b, 2025)]
+    assert world.village_a3 not in [c for c, _f in evaluate_children(world.town_a, 2025)]
+
+
+def test_a_leaf_has_no_children(world):
+    assert evaluate_children(world.village_a2, 2024) == []
+
+
+def test_child_without_records_gets_zeros_and_empty_rates(world):
+    rows = dict(evaluate_children(world.town_b, 2024))
+    branch = rows[world.branch_b]
+    assert branch["org.associations.branch"] == 1
+    assert branch["members.total"] == 0
+    assert branch["funds.income"] == Decimal(0)
+    assert branch["rate.members_with_liaison"].value is None

@@ -1,0 +1,157 @@
+"""Submission services and the figure arithmetic behind snapshots and compilation."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from reports import selectors, services
+from reports.catalog import INDICATORS, Kind, Rate, as_json
+from reports.models import AnnualReport, ReportStatus
+
+YEAR = 2025
+
+
+def a_rate_code() -> str:
+    return next(code for code, spec in INDICATORS.items() if spec.kind == Kind.RATE)
+
+
+def an_amount_code() -> str:
+    return next(code for code, spec in INDICATORS.items() if spec.kind == Kind.AMOUNT)
+
+
+def test_sum_figures_adds_counts_and_rebuilds_rates_from_parts():
+    rate = a_rate_code()
+    amount = an_amount_code()
+    children = [
+        {"members.total": 3, amount: Decimal("10.50"), rate: Rate(0, 3)},
+        {"members.total": 5, amount: Decimal("2.25"), rate: Rate(2, 5)},
+        {"members.total": 0, amount: Decimal(0), rate: Rate(0, 0)},
+    ]
+    total = selectors.sum_figures(children, ["members.total", amount, rate])
+    assert total["members.total"] == 8
+    assert total[amount] == Decimal("12.75")
+    # 2 of 8 = 25%, not the mean of 0%, 40% and "—".
+    assert total[rate] == Rate(2, 8) and total[rate].value == 0.25
+
+
+def test_sum_of_nothing_is_zero_and_a_rate_over_nothing_has_no_value():
+    rate = a_rate_code()
+    total = selectors.sum_figures([], ["members.total", rate])
+    assert total["members.total"] == 0
+    assert total[rate].value is None and str(total[rate]) == "—"
+
+
+def test_overrides_replace_figures_and_recompute_dependent_rates():
+    rate = a_rate_code()
+    spec = INDICATORS[rate]
+    figures = {spec.numerator: 1, spec.denominator: 4, rate: Rate(1, 4)}
+    result = selectors.apply_overrides(figures, {spec.denominator: 10})
+    assert result[spec.denominator] == 10
+    assert result[rate] == Rate(1, 10)
+    assert figures[rate] == Rate(1, 4)  # the input is not modified
+
+
+def test_snapshot_values_read_back_into_catalog_types():
+    rate, amount = a_rate_code(), an_amount_code()
+    figures = {"members.total": 7, amount: Decimal("1234.50"), rate: Rate(3, 4)}
+    payload = selectors.snapshot_payload(figures, ["members.total"])
+    assert payload["overridden"] == ["members.total"]
+    back = {
+        code: selectors.figure_from_json(code, data) for code, data in payload["figures"].items()
+    }
+    assert back == figures
+    assert {code: as_json(value) for code, value in back.items()} == payload["figures"]
+
+
+@pytest.mark.parametrize(
+    ("first", "today", "late"),
+    [
+        (None, dt.date(2026, 1, 31), False),  # due today, not yet late
+        (None, dt.date(2026, 2, 1), True),  # past the deadline and nothing submitted
+        (dt.datetime(2026, 1, 31, 23, 0), dt.date(2026, 3, 1), False),  # in time, local day
+        (dt.datetime(2026, 2, 1, 0, 30), dt.date(2026, 3, 1), True),  # after the deadline
+    ],
+)
+def test_lateness(first, today, late):
+    report = AnnualReport(year=YEAR)
+    report.first_submitted_at = timezone.make_aware(first) if first else None
+    assert selectors.is_late(report, dt.date(2026, 1, 31), today) is late
+
+
+def test_no_deadline_is_never_late():
+    assert selectors.is_late(None, None, dt.date(2030, 1, 1)) is False
+
+
+@pytest.mark.parametrize(
+    ("today", "year"), [(dt.date(2026, 2, 10), 2025), (dt.date(2026, 4, 1), 2026)]
+)
+def test_default_report_year_follows_the_reporting_season(today, year):
+    assert selectors.default_report_year(today) == year
+
+
+def test_catalog_version_is_a_stable_fingerprint():
+    assert selectors.catalog_version() == selectors.catalog_version()
+    assert len(selectors.catalog_version()) >= 12
+
+
+def test_services_check_rights_and_states(network, village_clerk, town_secretary, county_officer):
+    village = network["village_a1"]
+    report = selectors.report_for(village, YEAR)
+    assert report.pk is None and report.status == ReportStatus.DRAFT
+
+    with pytest.raises(PermissionDenied):
+        services.report_submit(report=report, by=county_officer)
+    with pytest.raises(ValidationError, match="尚未上报"):
+        services.report_approve(report=report, by=town_secretary)
+
+    services.report_submit(report=report, by=village_clerk)
+    assert report.pk and report.status == ReportStatus.SUBMITTED
+    with pytest.raises(PermissionDenied):
+        services.report_approve(report=report, by=village_clerk)
+    with pytest.raises(ValidationError) as error:
+        services.report_return(report=report, by=town_secretary, comment=" ")
+    assert "comment" in error.value.message_dict
+
+    services.report_approve(report=report, by=town_secretary, comment="同意")
+    assert report.status == ReportStatus.APPROVED and report.snapshot["figures"]
+    with pytest.raises(ValidationError, match="撤回审核"):
+        services.report_return(report=report, by=town_secretary, comment="再看看")
+    with pytest.raises(ValidationError, match="不能再上报"):
+        services.report_submit(report=report, by=village_clerk)
+
+
+def test_override_validation(network, town_secretary):
+    report = selectors.report_for(network["village_a2"], YEAR)
+    with pytest.raises(ValidationError, match="比率"):
+        services.figure_override(report=report, code=a_rate_code(), value=1, by=town_secretary)
+    with pytest.raises(ValidationError, match="负数"):
+        services.figure_override(report=report, code="members.total", value=-1, by=town_secretary)
+    with pytest.raises(ValidationError, match="没有编码"):
+        services.figure_override(report=report, code="no.such", value=1, by=town_secretary)
+    amount = an_amount_code()
+    override = services.figure_override(
+        report=report, code=amount, value=Decimal("12.5"), by=town_secretary
+    )
+    assert override.value == "12.50"
+    assert report.entered_by_parent
+    assert selectors.live_figures(report)[amount] == Decimal("12.50")
+
+
+def test_deadline_rights(network, village_clerk, town_secretary, county_secretary):
+    with pytest.raises(PermissionDenied):
+        services.deadline_set(
+            parent=network["town_a"], year=YEAR, due_on=dt.date(2026, 1, 31), by=village_clerk
+        )
+    # The county may set the town's deadline too (parent or higher).
+    deadline = services.deadline_set(
+        parent=network["town_a"], year=YEAR, due_on=dt.date(2026, 1, 31), by=county_secretary
+    )
+    again = services.deadline_set(
+        parent=network["town_a"], year=YEAR, due_on=dt.date(2026, 2, 15), by=town_secretary
+    )
+    assert again.pk == deadline.pk and again.due_on == dt.date(2026, 2, 15)

@@ -1,0 +1,172 @@
+"""The annual tables as data: columns, rows, total row, rates, query counts."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from reports import catalog
+from reports.catalog import INDICATORS, Kind, Rate, evaluate, evaluate_children
+from reports.tables import (
+    TABLES,
+    annual_table,
+    annual_tables,
+    format_figure,
+    table_codes,
+    unit_line,
+    unknown_codes,
+)
+from tests.reports import tables_data
+from tests.reports.tables_data import YEAR
+
+# Every table together: one query per catalog source for the scope, one per
+# source for the children, one for the list of children.
+QUERY_BOUND = 2 * len(catalog.SOURCES) + 1
+
+
+@pytest.fixture
+def data(network):
+    tables_data.seed(network)
+    return network
+
+
+def test_every_declared_code_is_in_the_catalog():
+    assert unknown_codes() == []
+    assert 5 <= len(TABLES) <= 8
+    assert len({spec.key for spec in TABLES}) == len(TABLES)
+
+
+def test_tables_cover_the_issue_sections():
+    keys = [spec.key for spec in TABLES]
+    assert keys == ["org", "members", "liaison", "projects", "events", "awards", "funds"]
+    assert {"members.total", "rate.aid_fp_share", "funds.income", "liaison.pairs"} <= set(
+        table_codes()
+    )
+
+
+def test_by_children_rows_and_total_row(data):
+    members = annual_table(data["county"], YEAR, "members")
+    labels = [row.label for row in members.rows]
+    assert labels == ["甲镇计生协", "乙镇计生协", "合计"]
+    assert [row.code for row in members.rows] == ["33079901", "33079902", "330799"]
+    assert members.rows[-1].is_total and not members.rows[0].is_total
+    figures = {row.label: {c.code: c.value for c in row.cells} for row in members.rows}
+    # Town A counts its own member too (5 = 3 + 1 + 1); the total is the county's evaluate().
+    assert figures["甲镇计生协"]["members.total"] == 5
+    assert figures["甲镇计生协"]["members.female"] == 4
+    assert figures["乙镇计生协"]["members.total"] == 2
+    assert figures["合计"]["members.total"] == 7
+    assert figures["合计"]["members.female"] == 4
+
+
+def test_total_row_is_the_scopes_own_figures_and_children_match_evaluate_children(data):
+    county = data["county"]
+    tables = annual_tables(county, YEAR)
+    codes = table_codes()
+    whole = evaluate(county, YEAR, codes)
+    by_child = dict(evaluate_children(county, YEAR, codes))
+    for table in tables:
+        total = table.rows[-1]
+        assert {c.code: c.value for c in total.cells} == {
+            c: whole[c] for c in table_codes([_spec(table.key)])
+        }
+        for row, (child, figures) in zip(table.rows[:-1], by_child.items(), strict=True):
+            assert row.code == child.code
+            assert all(cell.value == figures[cell.code] for cell in row.cells)
+
+
+def _spec(key):
+    return next(spec for spec in TABLES if spec.key == key)
+
+
+def test_rates_show_numerator_and_denominator_and_dash_when_empty(data):
+    projects = annual_table(data["county"], YEAR, "projects")
+    share = {
+        row.label: next(c for c in row.cells if c.code == "rate.aid_fp_share")
+        for row in projects.rows
+    }
+    assert share["甲镇计生协"].text == "50.0% (1/2)"
+    assert share["乙镇计生协"].text == "100.0% (1/1)"
+    assert share["合计"].text == "66.7% (2/3)"
+    aid = {row.label: next(c for c in row.cells if c.code == "aid.amount") for row in projects.rows}
+    assert aid["合计"].value == Decimal("1300")
+    assert aid["合计"].text == "1,300.00"
+    # A village without aid: an empty denominator is "—", never 0%.
+    village = annual_table(data["village_a2"], YEAR, "projects")
+    cell = next(c for c in village.rows[0].cells if c.code == "rate.aid_fp_share")
+    assert cell.text == "—"
+
+
+def test_whole_layout_is_one_row_named_after_the_scope(data):
+    funds = annual_table(data["county"], YEAR, "funds", by_children=False)
+    assert not funds.by_children
+    assert [row.label for row in funds.rows] == ["示范区计生协"]
+    income = next(c for c in funds.rows[0].cells if c.code == "funds.income")
+    assert income.value == Decimal("3000.50")
+    assert income.text == "3,000.50"
+
+
+def test_a_scope_without_children_is_shown_whole(data):
+    table = annual_table(data["village_a1"], YEAR, "members", by_children=True)
+    assert not table.by_children
+    assert [row.label for row in table.rows] == ["甲一村计生协"]
+    assert table.rows[0].cells[0].value == 3
+
+
+def test_table_heading_units_and_columns(data):
+    org, members, *_rest, funds = annual_tables(data["town_a"], YEAR)
+    assert org.heading == "表1 组织建设"
+    assert org.subtitle == "甲镇计生协 · 2024年度"
+    assert org.unit_line == "单位：个"
+    assert members.unit_line == "单位：人；比率：百分比（分子/分母），分母为零记“—”"
+    assert funds.unit_line == "单位：元"
+    column = members.columns[0]
+    assert (column.code, column.name, column.unit, column.kind) == (
+        "members.total",
+        str(INDICATORS["members.total"].name),
+        "人",
+        Kind.COUNT,
+    )
+    # Town A by children: its three grass-roots associations.
+    assert [row.label for row in org.rows] == [
+        "甲镇城东社区计生协",
+        "甲一村计生协",
+        "甲二村计生协",
+        "合计",
+    ]
+
+
+def test_format_figure():
+    assert format_figure(1263) == "1,263"
+    assert format_figure(Decimal("7500")) == "7,500.00"
+    assert format_figure(Rate(1263, 1654)) == "76.4% (1263/1654)"
+    assert format_figure(Rate(0, 0)) == "—"
+
+
+def test_unit_line_without_columns_is_empty():
+    assert unit_line([]) == ""
+
+
+def test_query_count_does_not_grow_with_associations_or_records(
+    data, django_assert_max_num_queries
+):
+    county = data["county"]
+    with CaptureQueriesContext(connection) as small:
+        annual_tables(county, YEAR)
+    tables_data.more_data(data, towns=3)
+    with CaptureQueriesContext(connection) as large:
+        tables = annual_tables(county, YEAR)
+    assert len(tables[0].rows) == 6  # 5 towns and the total
+    assert len(large.captured_queries) == len(small.captured_queries)
+    with django_assert_max_num_queries(QUERY_BOUND):
+        annual_tables(county, YEAR)
+    with django_assert_max_num_queries(QUERY_BOUND):
+        annual_tables(county, YEAR - 1, by_children=False)
+
+
+def test_one_table_needs_only_its_own_sources(data, django_assert_max_num_queries):
+    with django_assert_max_num_queries(QUERY_BOUND // 2):
+        annual_table(data["county"], YEAR, "funds")
