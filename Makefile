@@ -58,7 +58,8 @@ lint: install
 	$(PY) manage.py makemigrations --check --dry-run -v0
 
 benchmark: install
-	$(PY) benchmarks/run.py
+	$(PY) benchmarks/annual_report.py
+	$(PY) benchmarks/import_members.py
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3

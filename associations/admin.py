@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .models import Association, User
+from .spreadsheets.admin import RecordsAdminMixin
 
 
 class ScopedAdmin(admin.ModelAdmin):
@@ -63,7 +64,8 @@ class LevelFilter(admin.SimpleListFilter):
 
 
 @admin.register(Association)
-class AssociationAdmin(ScopedAdmin):
+class AssociationAdmin(RecordsAdminMixin, ScopedAdmin):
+    record_kind = "associations"
     list_display = ["code", "name", "level", "parent", "founded_on", "dissolved_on"]
     list_filter = ["level", LevelFilter, ("dissolved_on", admin.EmptyFieldListFilter)]
     list_select_related = ["parent"]
