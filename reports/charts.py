@@ -113,15 +113,19 @@ def truncate(text: str, max_width: float, size: float = FONT_SIZE) -> str:
     return text + "…"
 
 
-def format_number(value: Number | None) -> str:
-    """Plain figures as reports print them: integers bare, money with up to two decimals."""
+def format_number(value: Number | None, *, grouped: bool = True) -> str:
+    """Figures as tables print them: 1,263 · 7,500 · 793,691.3 (money to at most two decimals).
+
+    Prose (the drafted work report) writes them ungrouped, as reports do: 3600人.
+    """
     if value is None:
         return "—"
+    comma = "," if grouped else ""
     if isinstance(value, Decimal | float):
         if value == int(value):
-            return str(int(value))
-        return f"{float(value):.2f}".rstrip("0").rstrip(".")
-    return str(value)
+            return f"{int(value):{comma}}"
+        return f"{float(value):{comma}.2f}".rstrip("0").rstrip(".")
+    return f"{value:{comma}}"
 
 
 def nice_ticks(maximum: float, count: int = 5) -> list[float]:

@@ -121,7 +121,7 @@ class KeyFigure:
     @property
     def parts(self) -> str:
         if isinstance(self.value, Rate) and self.value.value is not None:
-            return f"{format_number(self.value.numerator)}/{format_number(self.value.denominator)}"
+            return f"{self.value.numerator}/{self.value.denominator}"  # as in "76.4% (1263/1654)"
         return ""
 
     @property
@@ -147,7 +147,8 @@ class KeyFigure:
         if self.is_rate:
             shown = _("%(pp)s个百分点") % {"pp": f"{amount:.1f}"}
         else:
-            shown = f"{format_number(amount)}{self.unit}"
+            # Chinese writes "12人"; other languages put a space between number and unit.
+            shown = _("%(number)s%(unit)s") % {"number": format_number(amount), "unit": self.unit}
         return _("比上年 %(arrow)s %(amount)s") % {"arrow": arrow, "amount": shown}
 
 

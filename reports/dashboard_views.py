@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -68,9 +69,12 @@ def dashboard_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 def narrative_draft(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     scope = _scope(request, pk)
     year = DashboardFilterForm(request.GET or None).year_or_default()
-    draft = narrative.draft(scope, year)
-    form = NarrativeForm(initial=draft.initial(), sections=narrative.section_titles())
-    return render(request, "reports/narrative.html", _narrative_context(request, draft, form))
+    # The draft is a Chinese document whatever the page language (see report_language).
+    with translation.override(narrative.report_language()):
+        draft = narrative.draft(scope, year)
+        form = NarrativeForm(initial=draft.initial(), sections=narrative.section_titles())
+        context = _narrative_context(request, draft, form)
+    return render(request, "reports/narrative.html", context)
 
 
 @require_POST
@@ -80,7 +84,8 @@ def narrative_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     form = NarrativeForm(request.POST, sections=narrative.section_titles())
     if not form.is_valid():  # show the page again with what was typed
         year = DashboardFilterForm(request.POST).year_or_default()
-        context = _narrative_context(request, narrative.draft(scope, year), form)
+        with translation.override(narrative.report_language()):
+            context = _narrative_context(request, narrative.draft(scope, year), form)
         return render(request, "reports/narrative.html", context, status=400)
     context = {
         "scope": scope,
@@ -88,7 +93,8 @@ def narrative_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         "title": form.cleaned_data["title"],
         "sections": narrative.edited_sections(form.section_texts()),
     }
-    pdf = render_pdf("reports/narrative_pdf.html", context, request=request)
+    with translation.override(narrative.report_language()):
+        pdf = render_pdf("reports/narrative_pdf.html", context, request=request)
     return _pdf_response(pdf, f"{form.cleaned_data['title']}.pdf")
 
 

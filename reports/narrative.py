@@ -20,6 +20,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -187,7 +189,7 @@ def money(amount: int | Decimal) -> str:
     if abs(amount) >= 10000:
         value = f"{Decimal(amount) / 10000:.2f}".rstrip("0").rstrip(".")
         return _("%(amount)s万元") % {"amount": value}
-    return _("%(amount)s元") % {"amount": format_number(amount)}
+    return _("%(amount)s元") % {"amount": format_number(amount, grouped=False)}
 
 
 def percent(rate: Rate) -> str:
@@ -233,7 +235,7 @@ class _Writer:
 
     def count(self, code: str, unit: str | None = None) -> Figure:
         unit = str(INDICATORS[code].unit) if unit is None else unit
-        return Figure(code, f"{format_number(self.value(code))}{unit}")
+        return Figure(code, f"{format_number(self.value(code), grouped=False)}{unit}")
 
     def amount(self, code: str) -> Figure:
         return Figure(code, money(self.value(code)))
@@ -284,7 +286,7 @@ class _Writer:
         amount = (
             money(abs(change))
             if INDICATORS[code].kind == Kind.AMOUNT
-            else f"{format_number(abs(change))}{INDICATORS[code].unit}"
+            else f"{format_number(abs(change), grouped=False)}{INDICATORS[code].unit}"
         )
         template = _("比上年增加%(amount)s") if change > 0 else _("比上年减少%(amount)s")
         return [lead, Figure(code, template % {"amount": amount})]
@@ -811,6 +813,12 @@ def _with_parts(codes: list[str]) -> list[str]:
         if spec.numerator:
             extra += [spec.numerator, spec.denominator]
     return list(dict.fromkeys([*codes, *extra]))
+
+
+def report_language() -> str:
+    """Work reports are Chinese documents: drafted in the page's Chinese script, else simplified."""
+    current = translation.get_language() or settings.LANGUAGE_CODE
+    return current if current.startswith("zh") else settings.LANGUAGE_CODE
 
 
 def draft(scope: Association, year: int) -> Draft:

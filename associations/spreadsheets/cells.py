@@ -273,7 +273,7 @@ class MultiChoiceCell(ChoiceCell):
         if value is None:
             return ""
         if not value:
-            return _("无")
+            return self.NONE_WORDS[0]  # a value in the file, not page text: never translated
         return "、".join(self.labels[v] for v in self.labels if v in value)
 
     def describe(self) -> str:

@@ -155,7 +155,10 @@ def test_helpers():
     assert nice_ticks(0) == [0, 1]
     assert nice_ticks(7) == [0, 2, 4, 6, 8]
     assert nice_ticks(1021)[-1] >= 1021
-    assert format_number(Decimal("1200.00")) == "1200"
+    assert format_number(Decimal("1200.00")) == "1,200"
+    assert format_number(Decimal("1200.00"), grouped=False) == "1200"
+    assert format_number(Decimal("793691.30")) == "793,691.3"
+    assert format_number(18555) == "18,555"
     assert format_number(Decimal("12.50")) == "12.5"
     assert format_number(None) == "—"
     assert text_width("村村") == 24  # full-width characters take one em each

@@ -293,3 +293,11 @@ def test_export_makes_a_pdf_of_the_edited_text(client_for, county_officer, netwo
     assert "一、组织建设" in text and "二、经费" in text
     assert "全镇共有协会组织四个，经修改。" in text
     assert "第二段：协会工作稳步推进。" in text
+
+
+def test_draft_stays_chinese_when_the_page_is_english(client_for, town_secretary, network):
+    client = client_for(town_secretary)
+    client.cookies["django_language"] = "en"
+    response = client.get(reverse("reports:narrative"))
+    assert response.status_code == 200
+    assert "组织建设" in response.context["draft"].sections[0].title
