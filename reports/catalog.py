@@ -1695,17 +1695,28 @@ def by_section() -> dict[str, list[Indicator]]:
 
 
 # ── Evaluation ────────────────────────────────────────────────────────────────
-def _alias(code: str) -> str:
-    return "f_" + code.replace(".", "_")
-
-
-def _needed_sources(codes: set[str]) -> list[Source]:
+def _plan(codes: set[str], year: int) -> list[tuple[Source, dict]]:
+    """The sources to query and, for each, only the aggregates the requested codes need."""
     wanted = set(codes)
     for code in codes:
         spec = INDICATORS[code]
         if spec.kind == Kind.RATE:
             wanted |= {spec.numerator, spec.denominator}
-    return [s for s in SOURCES if wanted & set(s.codes)]
+    plan = []
+    for src in SOURCES:
+        # SQL aliases cannot hold dots: number them and map back to the codes.
+        needed = [(code, expr) for code, expr in src.aggregates(year).items() if code in wanted]
+        if needed:
+            plan.append((src, {f"f{i}": (code, expr) for i, (code, expr) in enumerate(needed)}))
+    return plan
+
+
+def _aggregates(figures: dict) -> dict:
+    return {alias: expr for alias, (_code, expr) in figures.items()}
+
+
+def _by_code(row: dict, figures: dict) -> dict:
+    return {code: row[alias] for alias, (code, _expr) in figures.items()}
 
 
 def _finish(raw: dict[str, int | Decimal | None], codes: Iterable[str]) -> dict[str, FigureValue]:
@@ -1728,11 +1739,9 @@ def evaluate(
     """Every requested indicator (default: all) for the scope's subtree in `year`."""
     codes = list(codes) if codes is not None else list(INDICATORS)
     raw: dict[str, int | Decimal | None] = {}
-    for src in _needed_sources(set(codes)):
-        aggregates = {_alias(code): expr for code, expr in src.aggregates(year).items()}
+    for src, figures in _plan(set(codes), year):
         rows = src.rows(year).filter(**{f"{src.scope_lookup}__startswith": scope.path})
-        result = rows.aggregate(**aggregates)
-        raw.update({code: result[_alias(code)] for code in src.codes})
+        raw.update(_by_code(rows.aggregate(**_aggregates(figures)), figures))
     return _finish(raw, codes)
 
 
@@ -1753,7 +1762,7 @@ def evaluate_children(
     )
     raw: dict[int, dict] = {child.pk: {} for child in children}
     if children:
-        for src in _needed_sources(set(codes)):
+        for src, figures in _plan(set(codes), year):
             unit = Case(
                 *[
                     When(
@@ -1765,7 +1774,6 @@ def evaluate_children(
                 default=None,
                 output_field=IntegerField(),
             )
-            aggregates = {_alias(code): expr for code, expr in src.aggregates(year).items()}
             rows = (
                 src.rows(year)
                 .filter(**{f"{src.scope_lookup}__startswith": scope.path})
@@ -1773,10 +1781,10 @@ def evaluate_children(
                 .exclude(_unit=None)
                 .values("_unit")
                 .order_by()
-                .annotate(**aggregates)
+                .annotate(**_aggregates(figures))
             )
             for row in rows:
-                raw[row["_unit"]].update({code: row[_alias(code)] for code in src.codes})
+                raw[row["_unit"]].update(_by_code(row, figures))
     return [(child, _finish(raw[child.pk], codes)) for child in children]
 
 

@@ -165,9 +165,13 @@ def test_rates_are_made_of_indicators():
         assert numerator.kind == denominator.kind, spec.code
 
 
-def test_aliases_do_not_collide():
-    aliases = [catalog._alias(code) for code in INDICATORS]
-    assert len(aliases) == len(set(aliases))
+def test_a_subset_queries_only_what_it_needs(network, django_assert_num_queries):
+    """One source, one query; a rate brings its numerator and denominator along."""
+    with django_assert_num_queries(1):
+        figures = catalog.evaluate(network["county"], 2024, ["org.associations.village"])
+    assert figures == {"org.associations.village": 3}
+    rate = catalog.evaluate(network["county"], 2024, ["rate.villages_with_charter"])
+    assert rate["rate.villages_with_charter"].denominator == 4  # 3 villages + 1 community
 
 
 def test_by_section_keeps_catalog_order():
