@@ -30,6 +30,7 @@ from .models import (
     MembershipPeriod,
     OfficerPosition,
 )
+from .services import POSITION_DETAILS
 
 
 class _DryRun(Exception):
@@ -342,11 +343,8 @@ class OfficerPositionAdmin(RecordsAdminMixin, ServiceAdmin):
         if obj is None:
             fields = {name: data.get(name) for name in self.ASSIGN_FIELDS}
             return services.position_assign(within=self.within(request), **fields)
-        for name in form.changed_data:
-            if name != "ended_on":
-                setattr(obj, name, data[name])
-        obj.full_clean()
-        obj.save()
+        details = {name: data[name] for name in form.changed_data if name in POSITION_DETAILS}
+        services.position_update(position=obj, **details)
         if "ended_on" in form.changed_data and data["ended_on"]:
             services.position_end(position=obj, ended_on=data["ended_on"])
         return obj
@@ -397,10 +395,9 @@ class LiaisonPairAdmin(RecordsAdminMixin, ServiceAdmin):
                 contract_signed_on=data.get("contract_signed_on"),
                 within=self.within(request),
             )
-        for name in ("kind", "contract_signed_on"):
-            setattr(obj, name, data[name])
-        obj.full_clean()
-        obj.save(update_fields=["kind", "contract_signed_on"])
+        services.liaison_update(
+            pair=obj, kind=data["kind"], contract_signed_on=data.get("contract_signed_on")
+        )
         if "ended_on" in form.changed_data and data["ended_on"] and obj.ended_on is None:
             services.liaison_end(pair=obj, ended_on=data["ended_on"])
         return obj

@@ -548,7 +548,7 @@ class _PeopleLookups:
 class LiaisonRecords(_PeopleLookups, RecordResource):
     kind = "liaisons"
     label = gettext_lazy("会员联系户")
-    notes = (gettext_lazy("已有的联系关系只能通过导入填写结束日期；其他修改请在页面上进行。"),)
+    notes = (gettext_lazy("已有的联系关系可以通过导入修改联系类型、签订合同和填写结束日期。"),)
 
     member = Column(
         "会员身份证号",
@@ -610,12 +610,18 @@ class LiaisonRecords(_PeopleLookups, RecordResource):
         )
 
     def update(self, obj: LiaisonPair, row: Row, changed: dict[str, Any]) -> LiaisonPair:
-        for name in ("contract", "kind_"):
-            if name in changed:
-                raise RowError(name, _("已有联系关系的这一项不能通过导入修改，请在页面上修改。"))
-        if obj.ended_on is not None:
-            raise RowError("ended_on", _("该联系关系已结束，结束日期不能通过导入修改。"))
-        return services.liaison_end(pair=obj, ended_on=changed["ended_on"])
+        if "contract" in changed or "kind_" in changed:
+            contract = changed.get("contract", obj.contract_signed_on)
+            if isinstance(contract, bool):  # 是 without a date: signed when the pair began
+                contract = (obj.contract_signed_on or obj.started_on) if contract else None
+            services.liaison_update(
+                pair=obj, kind=changed.get("kind_"), contract_signed_on=contract
+            )
+        if "ended_on" in changed:
+            if obj.ended_on is not None:
+                raise RowError("ended_on", _("该联系关系已结束，结束日期不能通过导入修改。"))
+            services.liaison_end(pair=obj, ended_on=changed["ended_on"])
+        return obj
 
 
 # ── officer positions ────────────────────────────────────────────────────────
@@ -625,7 +631,7 @@ class LiaisonRecords(_PeopleLookups, RecordResource):
 class PositionRecords(_PeopleLookups, RecordResource):
     kind = "positions"
     label = gettext_lazy("理事职务")
-    notes = (gettext_lazy("已有的任职只能通过导入填写或修改结束日期；其他修改请在页面上进行。"),)
+    notes = (gettext_lazy("已有的任职可以通过导入修改届次、专职、背景、职级、月津贴和结束日期。"),)
 
     member = Column(
         "会员身份证号",
@@ -692,7 +698,9 @@ class PositionRecords(_PeopleLookups, RecordResource):
         )
 
     def update(self, obj: OfficerPosition, row: Row, changed: dict[str, Any]) -> OfficerPosition:
-        others = [name for name in changed if name != "ended_on"]
-        if others:
-            raise RowError(others[0], _("已有任职的这一项不能通过导入修改，请在页面上修改。"))
-        return services.position_end(position=obj, ended_on=changed["ended_on"])
+        details = {name: value for name, value in changed.items() if name != "ended_on"}
+        if details:
+            services.position_update(position=obj, **details)
+        if "ended_on" in changed:
+            services.position_end(position=obj, ended_on=changed["ended_on"])
+        return obj

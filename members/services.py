@@ -640,6 +640,28 @@ def position_assign(
     return position
 
 
+POSITION_DETAILS = ("term", "is_fulltime", "background", "cadre_rank", "monthly_allowance")
+
+
+def position_update(*, position: OfficerPosition, **fields: Any) -> OfficerPosition:
+    """Correct a post's details: term, full-time, background, cadre rank, allowance.
+
+    Holder, association, title and start are the post's identity: to change one,
+    end the post and assign a new one.
+    """
+    _unknown_fields(fields, POSITION_DETAILS)
+    changed = [name for name, value in fields.items() if getattr(position, name) != value]
+    for name in changed:
+        setattr(position, name, fields[name])
+    errors: Errors = {}
+    if position.title == OfficerTitle.FULLTIME_VICE_CHAIR and not position.is_fulltime:
+        _add(errors, "is_fulltime", _("专职副会长必须是专职。"))
+    _full_clean(position, errors, validate_constraints=False)
+    if changed:
+        position.save(update_fields=changed)
+    return position
+
+
 def position_end(*, position: OfficerPosition, ended_on: dt.date) -> OfficerPosition:
     """End a term of office (离任) on `ended_on`, the last day in office."""
     if ended_on is None:
@@ -762,6 +784,27 @@ def liaison_end(*, pair: LiaisonPair, ended_on: dt.date) -> LiaisonPair:
         raise ValidationError({"ended_on": _("结束日期不能早于开始日期。")})
     pair.ended_on = ended_on
     pair.save(update_fields=["ended_on"])
+    return pair
+
+
+def liaison_update(
+    *, pair: LiaisonPair, kind: str | None = None, contract_signed_on: dt.date | None = None
+) -> LiaisonPair:
+    """Change how a pair works (its kind) or record the contract signed for it."""
+    errors: Errors = {}
+    changed = []
+    if kind is not None and kind != pair.kind:
+        pair.kind = kind
+        changed.append("kind")
+    if contract_signed_on != pair.contract_signed_on:
+        if contract_signed_on is not None and contract_signed_on < pair.started_on:
+            _add(errors, "contract_signed_on", _("合同签订日期不能早于开始日期。"))
+        _not_future(errors, "contract_signed_on", contract_signed_on)
+        pair.contract_signed_on = contract_signed_on
+        changed.append("contract_signed_on")
+    _full_clean(pair, errors, validate_constraints=False)
+    if changed:
+        pair.save(update_fields=changed)
     return pair
 
 

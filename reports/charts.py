@@ -128,6 +128,13 @@ def format_number(value: Number | None, *, grouped: bool = True) -> str:
     return f"{value:{comma}}"
 
 
+def with_unit(value: Number | None, unit: str) -> str:
+    """A number and its unit as the page language writes them: "12人", "12 persons"."""
+    if value is None or not unit:
+        return format_number(value)
+    return _("%(number)s%(unit)s") % {"number": format_number(value), "unit": unit}
+
+
 def nice_ticks(maximum: float, count: int = 5) -> list[float]:
     """Round axis ticks from 0 covering `maximum` (steps of 1, 2 or 5 × 10ⁿ)."""
     if maximum <= 0:
@@ -216,7 +223,7 @@ def line_chart(
             path = " ".join(f"{x:.1f},{y:.1f}" for x, y, _v in coords)
             svg.add(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>')
         for (x, y, v), label in zip(coords, _present_labels(x_labels, line.values), strict=True):
-            tip = f"{line.name} {label}：{format_number(v)}{unit}"
+            tip = f"{line.name} {label}：{with_unit(v, unit)}"
             svg.add(
                 f'<g><title>{esc(tip)}</title><circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" '
                 f'fill="{colour}"/></g>'
@@ -282,7 +289,7 @@ def bar_chart(
 def _shown(bar: Bar, unit: str) -> str:
     if bar.display is not None:
         return bar.display
-    return format_number(bar.value) + (unit if bar.value is not None else "")
+    return with_unit(bar.value, unit)
 
 
 def donut_chart(
@@ -404,7 +411,7 @@ def stacked_bar_chart(
                 f'<rect x="{offset:.1f}" y="{y}" width="{length:.1f}" height="{bar_height}" '
                 f'fill="{_colour(n)}"/>'
             )
-            tips.append(f"{categories[j]} {format_number(value)}{unit}")
+            tips.append(f"{categories[j]} {with_unit(value, unit)}")
             offset += length
         inner.append(
             f'<text x="{offset + 4:.1f}" y="{y + bar_height * 0.72:.1f}" fill="{AXIS_COLOUR}">'

@@ -34,6 +34,7 @@ from .charts import (
     format_number,
     line_chart,
     stacked_bar_chart,
+    with_unit,
 )
 
 TREND_YEARS = 5
@@ -147,8 +148,7 @@ class KeyFigure:
         if self.is_rate:
             shown = _("%(pp)s个百分点") % {"pp": f"{amount:.1f}"}
         else:
-            # Chinese writes "12人"; other languages put a space between number and unit.
-            shown = _("%(number)s%(unit)s") % {"number": format_number(amount), "unit": self.unit}
+            shown = with_unit(amount, self.unit)
         return _("比上年 %(arrow)s %(amount)s") % {"arrow": arrow, "amount": shown}
 
 

@@ -20,7 +20,13 @@ from members.models import (
     OfficerTitle,
 )
 
-from .factories import HouseholdFactory, MemberFactory, MemberGroupFactory, OfficerPositionFactory
+from .factories import (
+    HouseholdFactory,
+    LiaisonPairFactory,
+    MemberFactory,
+    MemberGroupFactory,
+    OfficerPositionFactory,
+)
 
 BIRTH = dt.date(1985, 3, 12)
 
@@ -603,3 +609,36 @@ def test_liaison_pair_many_is_all_or_nothing(network):
     assert len(pairs) == 2
     with pytest.raises(ValidationError):
         services.liaison_pair_many(member=member, households=[], started_on=dt.date(2024, 2, 1))
+
+
+def test_position_update_corrects_details_but_keeps_a_fulltime_vice_chair_fulltime(network):
+    from members.models import OfficerTitle
+    from members.services import position_update
+
+    member = MemberFactory(association=network["village_a1"])
+    post = OfficerPositionFactory(member=member, title=OfficerTitle.COUNCIL)
+    position_update(position=post, monthly_allowance=60, background="retired_teacher", term=4)
+    post.refresh_from_db()
+    assert (post.monthly_allowance, post.background, post.term) == (60, "retired_teacher", 4)
+    vice = OfficerPositionFactory(
+        member=member, title=OfficerTitle.FULLTIME_VICE_CHAIR, is_fulltime=True
+    )
+    with pytest.raises(ValidationError) as exc:
+        position_update(position=vice, is_fulltime=False)
+    assert "is_fulltime" in exc.value.message_dict
+    with pytest.raises(TypeError):
+        position_update(position=post, title=OfficerTitle.CHAIR)
+
+
+def test_liaison_update_records_a_contract_after_the_start(network):
+    from members.services import liaison_update
+
+    member = MemberFactory(association=network["village_a1"])
+    household = HouseholdFactory(association=network["village_a1"])
+    pair = LiaisonPairFactory(member=member, household=household)
+    liaison_update(pair=pair, kind="service", contract_signed_on=dt.date(2022, 4, 1))
+    pair.refresh_from_db()
+    assert (pair.kind, pair.contract_signed_on) == ("service", dt.date(2022, 4, 1))
+    with pytest.raises(ValidationError) as exc:
+        liaison_update(pair=pair, contract_signed_on=dt.date(2022, 1, 1))
+    assert "contract_signed_on" in exc.value.message_dict
