@@ -136,9 +136,31 @@ class AssessmentTemplateAdmin(admin.ModelAdmin):
         services.assessments_refresh(template=form.instance)
 
 
+class AssessmentAdminForm(forms.ModelForm):
+    """Items ticked must belong to the chosen template (the list offers every template's)."""
+
+    class Meta:
+        model = Assessment
+        fields = ["association", "year", "template", "items_met", "assessed_on", "note"]
+
+    def clean(self):
+        data = super().clean()
+        template, items = data.get("template"), data.get("items_met")
+        if template is not None and items is not None:
+            strays = [item for item in items if item.template_id != template.pk]
+            if strays:
+                self.add_error(
+                    "items_met",
+                    _("“%(template)s”没有这些考核项：%(items)s。")
+                    % {"template": template, "items": "、".join(str(i) for i in strays)},
+                )
+        return data
+
+
 @admin.register(Assessment)
 class AssessmentAdmin(RecordsAdminMixin, ScopedAdmin):
     record_kind = "assessments"
+    form = AssessmentAdminForm
     list_display = ["year", "association", "template", "passed", "assessed_on"]
     list_filter = ["year", "template", "passed"]
     list_select_related = ["association", "template"]

@@ -7,6 +7,8 @@ returns the keyword arguments of its service call.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from typing import Any
 
 from django import forms
@@ -37,6 +39,7 @@ from .models import (
     ProjectKind,
     SelfGovernance,
 )
+from .selectors import AttendeeEntry, attendee_candidates
 
 YEAR_FIELD = {"min_value": 1980, "max_value": 2100}
 
@@ -154,7 +157,47 @@ def _material_field(kind: str) -> str:
     return f"material_{kind}"
 
 
+_ATTENDEE_SEPARATORS = re.compile(r"[\n,，、;；]+")
+_ATTENDEE = re.compile(r"(?P<name>\D*?)\s*(?P<tail>\d+X?)?")
+TAIL_DIGITS = 4
+
+
+def attendee_label(member: Member) -> str:
+    """How an attendee is written back into the field: name and the last ID digits."""
+    return f"{member.name} {member.id_number[-TAIL_DIGITS:]}"
+
+
+class AttendeesField(forms.CharField):
+    """Members typed one a line: a name, the last digits of the ID number, or both."""
+
+    widget = forms.Textarea(attrs={"rows": 4})
+
+    def to_python(self, value: Any) -> list[AttendeeEntry]:
+        text = unicodedata.normalize("NFKC", super().to_python(value)).upper()
+        entries = []
+        for part in _ATTENDEE_SEPARATORS.split(text):
+            match = _ATTENDEE.fullmatch(part.strip())
+            if match is None or 0 < len(match["tail"] or "") < TAIL_DIGITS:
+                raise ValidationError(
+                    _("“%(entry)s”无法识别：每行填一名会员的姓名或身份证号后 4 位，或两者都填。")
+                    % {"entry": part.strip()}
+                )
+            if match["name"] or match["tail"]:
+                entries.append((match["name"].strip(), match["tail"] or ""))
+        return list(dict.fromkeys(entries))
+
+
 class EventForm(forms.ModelForm):
+    # Never saved by the form (services set it): resolved to members in `clean`.
+    attendees = AttendeesField(
+        label=_("参加会员"),
+        required=False,
+        help_text=_(
+            "每行一人，填姓名或身份证号后 4 位；重名时两者都填，如“张三 1234”。"
+            "须为主办协会及其下级的会员。"
+        ),
+    )
+
     class Meta:
         model = Event
         fields = [
@@ -165,6 +208,7 @@ class EventForm(forms.ModelForm):
             "ended_on",
             "place",
             "participants",
+            "attendees",
             "cost",
             "co_organisers",
             "screened",
@@ -178,11 +222,20 @@ class EventForm(forms.ModelForm):
 
     def __init__(self, *args: Any, user, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.user = user
         _dates_as_pickers(self)
         keep = self.instance.association_id
         _association_field(self.fields["association"], _scoped_associations(user, keep=keep))
+        if keep and not self.is_bound:
+            attendees = self.instance.attendees.order_by("name", "id_number")
+            self.initial["attendees"] = "\n".join(attendee_label(m) for m in attendees)
         co = self.fields["co_organisers"]
         co.queryset = _scoped_associations(user)
+        if keep:  # a co-organiser dissolved since must stay offered, or saving would drop it
+            current = self.instance.co_organisers.values("pk")
+            co.queryset = (
+                co.queryset | Association.objects.visible_to(user).filter(pk__in=current)
+            ).order_by("path")
         co.label_from_instance = association_label
         co.widget.attrs["size"] = 6
         current = {m.kind: m.quantity for m in self.instance.materials.all()} if keep else {}
@@ -193,6 +246,38 @@ class EventForm(forms.ModelForm):
                 min_value=0,
                 initial=current.get(kind),
             )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        entries, organiser = data.get("attendees"), data.get("association")
+        if entries is not None and organiser is not None:
+            data["attendees"] = self._attendees(entries, organiser)
+        return data
+
+    def _attendees(self, entries: list[AttendeeEntry], organiser: Association) -> list[Member]:
+        """The members meant, or an error on the field for each entry missing or ambiguous."""
+        members = Member.objects.visible_to(self.user)
+        found, errors = [], []
+        for (name, tail), matches in attendee_candidates(members, organiser, entries).items():
+            entry = " ".join(filter(None, (name, tail)))
+            if not matches:
+                errors.append(
+                    _("没有找到“%(entry)s”：须为“%(association)s”及其下级协会的会员。")
+                    % {"entry": entry, "association": organiser.name}
+                )
+            elif len(matches) > 1:
+                who = "、".join(
+                    f"{m.name} {idcard.shown_to(m.id_number, self.user)}" for m in matches[:5]
+                )
+                errors.append(
+                    _("“%(entry)s”对应多名会员（%(who)s），请同时填写姓名和身份证号后 4 位。")
+                    % {"entry": entry, "who": who}
+                )
+            else:
+                found.append(matches[0])
+        if errors:
+            self.add_error("attendees", errors)
+        return list(dict.fromkeys(found))
 
     def values(self) -> dict[str, Any]:
         data = {k: v for k, v in self.cleaned_data.items() if not k.startswith("material_")}
@@ -241,7 +326,7 @@ class ProjectForm(forms.ModelForm):
             row = current.get(source)
             for part, part_label in (("raised", _("筹集")), ("spent", _("支出"))):
                 self.fields[_funding_field(source, part)] = forms.DecimalField(
-                    label=f"{label} · {part_label}（元）",
+                    label=_("%(source)s · %(part)s（元）") % {"source": label, "part": part_label},
                     required=False,
                     min_value=0,
                     max_digits=14,
@@ -281,6 +366,9 @@ class AidForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         _dates_as_pickers(self)
         self.fields["household"].queryset = Household.objects.visible_to(user)
+        if self.instance.household_id and not self.is_bound:
+            # The field is typed by code; the model's initial would be the household's pk.
+            self.initial["household"] = self.instance.household.code
         projects = Project.objects.visible_to(user).select_related("association")
         self.fields["project"].queryset = projects.order_by("-started_on", "code")
         self.fields["project"].label_from_instance = lambda p: f"{p.code} {p.name}"

@@ -8,6 +8,7 @@ aggregates, so the number of queries never depends on the number of rows.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -27,7 +28,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, ExtractMonth
 
 from associations.models import Association
-from members.models import OfficerPosition
+from members.models import Member, OfficerPosition
 
 from .models import (
     Aid,
@@ -200,6 +201,29 @@ def ledger_totals(entries: QuerySet[LedgerEntry]) -> dict[str, Decimal]:
 
 def project_funding_totals(project: Project) -> dict[str, Decimal]:
     return project.funding.aggregate(raised=_money(Sum("raised")), spent=_money(Sum("spent")))
+
+
+# ── Event attendees 参加会员 ──────────────────────────────────────────────────
+AttendeeEntry = tuple[str, str]  # (name, last digits of the ID number); either may be ""
+
+
+def _matches(member: Member, entry: AttendeeEntry) -> bool:
+    name, tail = entry
+    return (not name or member.name == name) and member.id_number.endswith(tail)
+
+
+def attendee_candidates(
+    members: QuerySet[Member], organiser: Association, entries: Iterable[AttendeeEntry]
+) -> dict[AttendeeEntry, list[Member]]:
+    """The members of the organiser's subtree each typed entry could mean, in one query."""
+    entries = list(entries)
+    if not entries:
+        return {}
+    wanted = Q()
+    for name, tail in entries:
+        wanted |= Q(id_number__endswith=tail, **({"name": name} if name else {}))
+    found = list(members.within(organiser).filter(wanted).order_by("name", "id_number"))
+    return {entry: [m for m in found if _matches(m, entry)] for entry in entries}
 
 
 # ── Officer allowances 津贴 ────────────────────────────────────────────────────

@@ -1,12 +1,16 @@
 from __future__ import annotations
 
-from django.contrib import admin, messages
+from typing import Any
+
+from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import ValidationError
+from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from . import services
+from .forms import add_service_errors
 from .models import Association, User
 from .spreadsheets.admin import RecordsAdminMixin
 
@@ -45,6 +49,53 @@ class ScopedAdmin(admin.ModelAdmin):
         return self._writable(request) and super().has_delete_permission(request, obj)
 
 
+class _DryRun(Exception):
+    """Raised inside a savepoint to undo a service call made only to validate."""
+
+
+class ServiceAdmin(ScopedAdmin):
+    """Saves go through a service; the form runs it in a rolled-back savepoint first,
+    so every rule the service checks shows up as a form error before anything is saved."""
+
+    def service_save(self, request: HttpRequest, obj: models.Model | None, form) -> Any:
+        raise NotImplementedError
+
+    def get_form(self, request: HttpRequest, obj=None, change: bool = False, **kwargs):
+        base = super().get_form(request, obj, change=change, **kwargs)
+        model_admin = self
+
+        class ServiceForm(base):
+            def clean(self) -> dict:
+                cleaned = super().clean()
+                if not self.errors:
+                    current = type(obj).objects.get(pk=obj.pk) if obj is not None else None
+                    try:
+                        with transaction.atomic():
+                            model_admin.service_save(request, current, self)
+                            raise _DryRun
+                    except _DryRun:
+                        pass
+                    except ValidationError as exc:
+                        add_service_errors(self, exc)
+                return cleaned
+
+        return ServiceForm
+
+    def save_model(self, request: HttpRequest, obj, form, change: bool) -> None:
+        current = type(obj).objects.get(pk=obj.pk) if change else None
+        saved = self.service_save(request, current, form)
+        obj.pk = saved.pk
+        obj.refresh_from_db()
+
+    @staticmethod
+    def within(request: HttpRequest):
+        return request.user.association
+
+    @staticmethod
+    def changed(form, names: tuple[str, ...]) -> dict[str, Any]:
+        return {name: form.cleaned_data[name] for name in form.changed_data if name in names}
+
+
 class LevelFilter(admin.SimpleListFilter):
     title = _("上级协会")
     parameter_name = "parent"
@@ -64,7 +115,7 @@ class LevelFilter(admin.SimpleListFilter):
 
 
 @admin.register(Association)
-class AssociationAdmin(RecordsAdminMixin, ScopedAdmin):
+class AssociationAdmin(RecordsAdminMixin, ServiceAdmin):
     record_kind = "associations"
     list_display = ["code", "name", "level", "parent", "founded_on", "dissolved_on"]
     list_filter = ["level", LevelFilter, ("dissolved_on", admin.EmptyFieldListFilter)]
@@ -88,26 +139,22 @@ class AssociationAdmin(RecordsAdminMixin, ScopedAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         return False  # associations are dissolved, never deleted
 
-    def save_model(self, request, obj: Association, form, change: bool) -> None:
-        data = {f: form.cleaned_data.get(f) for f in ("code", "name", "level", "founded_on")}
-        data.update(population=obj.population, address=obj.address)
-        try:
-            if not change:
-                created = services.association_create(
-                    parent=obj.parent, within=request.user.association, **data
-                )
-                obj.pk, obj.path, obj.depth = created.pk, created.path, created.depth
-                return
-            current = Association.objects.get(pk=obj.pk)
-            if current.parent_id != obj.parent_id:
+    def service_save(self, request: HttpRequest, obj: Association | None, form) -> Association:
+        data = form.cleaned_data
+        own = {name: data.get(name) for name in services.UPDATABLE_FIELDS}
+        own["address"] = own["address"] or ""
+        parent, dissolved_on = data.get("parent"), data.get("dissolved_on")
+        if obj is None:
+            obj = services.association_create(parent=parent, within=self.within(request), **own)
+        else:
+            if obj.parent_id != (parent.pk if parent else None):
                 services.association_move(
-                    association=current, new_parent=obj.parent, within=request.user.association
+                    association=obj, new_parent=parent, within=self.within(request)
                 )
-            services.association_update(association=current, **data)
-            if obj.dissolved_on != current.dissolved_on and obj.dissolved_on:
-                services.association_dissolve(association=current, dissolved_on=obj.dissolved_on)
-        except ValidationError as exc:
-            messages.error(request, "; ".join(exc.messages))
+            services.association_update(association=obj, **own)
+        if dissolved_on and dissolved_on != obj.dissolved_on:
+            services.association_dissolve(association=obj, dissolved_on=dissolved_on)
+        return obj
 
 
 @admin.register(User)
@@ -123,6 +170,19 @@ class ScopedUserAdmin(UserAdmin, ScopedAdmin):
         *UserAdmin.add_fieldsets,
         (_("协会与角色"), {"fields": ("association", "role")}),
     )
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            # A superuser has every permission: only a superuser may make one.
+            readonly.append("is_superuser")
+        return readonly
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "association" and not request.user.is_superuser:
+            field.required = True  # accounts made by scoped users stay inside their scope
+        return field
 
     def get_queryset(self, request):
         queryset = User.objects.select_related("association")

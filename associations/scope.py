@@ -35,11 +35,6 @@ def get_visible_or_404(model_or_queryset: type[M] | models.QuerySet[M], user, **
         raise Http404(_("没有找到该记录，或您无权查看。")) from exc
 
 
-def scope_root(user) -> Association | None:
-    """The top of what the user sees; None for a superuser without a home association."""
-    return user.association
-
-
 def default_scope(user) -> Association:
     """The association a page shows when none is chosen: the user's own, or the first root."""
     if user.association_id:

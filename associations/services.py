@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -65,32 +66,34 @@ def _rewrite_subtree(association: Association, new_path: str, new_depth: int) ->
     association.depth = new_depth
 
 
+UPDATABLE_FIELDS = ("code", "name", "level", "founded_on", "population", "address")
+
+
 @transaction.atomic
-def association_update(
-    *,
-    association: Association,
-    code: str | None = None,
-    name: str | None = None,
-    level: str | None = None,
-    founded_on: dt.date | None = None,
-    population: int | None = None,
-    address: str | None = None,
-) -> Association:
-    """Edit an association's own fields; a changed code rewrites the paths of its subtree."""
-    changes = {
-        "code": code.strip() if code else None,
-        "name": name.strip() if name else None,
-        "level": level,
-        "founded_on": founded_on,
-        "population": population,
-        "address": address,
-    }
-    fields = [field for field, value in changes.items() if value is not None]
-    for field in fields:
-        setattr(association, field, changes[field])
+def association_update(*, association: Association, **fields: Any) -> Association:
+    """Edit an association's own fields (code, name, level, founded_on, population, address).
+
+    Only the fields passed change, and None clears an optional one; a changed code
+    rewrites the paths of the subtree.
+    """
+    unknown = sorted(set(fields) - set(UPDATABLE_FIELDS))
+    if unknown:
+        raise TypeError(f"unexpected fields: {', '.join(unknown)}")
+    for text in ("code", "name", "address"):
+        if fields.get(text) is not None:
+            fields[text] = fields[text].strip()
+    for field, value in fields.items():
+        setattr(association, field, value)
     association.full_clean()
     for child in association.children.all():
-        validate_placement(child.level, association)
+        try:
+            validate_placement(child.level, association)
+        except ValidationError as exc:
+            message = _("下级协会“%(child)s”不能隶属于%(level)s级协会，请先移走该下级协会。") % {
+                "child": child.name,
+                "level": association.get_level_display(),
+            }
+            raise ValidationError({"level": message}) from exc
     if association.code != association.path.split(PATH_SEPARATOR)[-2]:
         _rewrite_subtree(
             association, _path_for(association.code, association.parent), association.depth
@@ -105,6 +108,8 @@ def association_move(
     *, association: Association, new_parent: Association, within: Association | None = None
 ) -> Association:
     """Re-assign an association (and its whole subtree, with all records) to a new parent."""
+    if new_parent is None:
+        raise ValidationError({"parent": _("请选择新的上级协会。")})
     _check_in_scope(new_parent, within)
     _check_in_scope(association.parent, within)
     association.refresh_from_db()

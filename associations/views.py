@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from . import selectors, services
-from .forms import AssociationForm, DissolveForm, MoveForm
+from .forms import AssociationForm, DissolveForm, MoveForm, add_service_errors
 from .models import Association, Level
 from .scope import default_scope, get_visible_or_404, secretary_required, write_required
 
@@ -22,8 +22,10 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def tree(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    root = default_scope(request.user) if pk is None else None
-    root = root or get_visible_or_404(Association, request.user, pk=pk)
+    if pk is None:
+        root = default_scope(request.user)
+    else:
+        root = get_visible_or_404(Association, request.user, pk=pk)
     nodes = list(selectors.children_with_counts_in_subtree(root, max_depth=root.depth + TREE_DEPTH))
     context = {
         "root": root,
@@ -59,7 +61,7 @@ def create(request: HttpRequest, parent_pk: int) -> HttpResponse:
                 parent=parent, within=request.user.association, **data
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("已创建协会“%(name)s”。") % {"name": association.name})
             return redirect("associations:detail", pk=association.pk)
@@ -72,9 +74,13 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = AssociationForm(request.POST or None, instance=association)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "parent"}
-        services.association_update(association=association, **data)
-        messages.success(request, _("已保存。"))
-        return redirect("associations:detail", pk=association.pk)
+        try:
+            services.association_update(association=association, **data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect("associations:detail", pk=association.pk)
     return render(request, "associations/form.html", {"form": form, "association": association})
 
 

@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from associations.admin import ScopedAdmin
+from associations.admin import ServiceAdmin
 from associations.spreadsheets.admin import RecordsAdminMixin
 
 from . import idcard, phone, selectors, services
-from .forms import _LONG_ID_LIKE
+from .forms import _LONG_ID_LIKE, MEMBER_FORM_FIELDS
 from .models import (
     HOUSEHOLD_CATEGORIES,
     DuesPayment,
@@ -31,59 +28,6 @@ from .models import (
     OfficerPosition,
 )
 from .services import POSITION_DETAILS
-
-
-class _DryRun(Exception):
-    """Raised inside a savepoint to undo a service call made only to validate."""
-
-
-class ServiceAdmin(ScopedAdmin):
-    """Saves go through a service; the form runs it in a rolled-back savepoint first,
-    so every rule the service checks shows up as a form error before anything is saved."""
-
-    def service_save(self, request: HttpRequest, obj: models.Model | None, form) -> Any:
-        raise NotImplementedError
-
-    def get_form(self, request: HttpRequest, obj=None, change: bool = False, **kwargs):
-        base = super().get_form(request, obj, change=change, **kwargs)
-        model_admin = self
-
-        class ServiceForm(base):
-            def clean(self) -> dict:
-                cleaned = super().clean()
-                if not self.errors:
-                    current = type(obj).objects.get(pk=obj.pk) if obj is not None else None
-                    try:
-                        with transaction.atomic():
-                            model_admin.service_save(request, current, self)
-                            raise _DryRun
-                    except _DryRun:
-                        pass
-                    except ValidationError as exc:
-                        _add_errors(self, exc)
-                return cleaned
-
-        return ServiceForm
-
-    def save_model(self, request: HttpRequest, obj, form, change: bool) -> None:
-        current = type(obj).objects.get(pk=obj.pk) if change else None
-        saved = self.service_save(request, current, form)
-        obj.pk = saved.pk
-        obj.refresh_from_db()
-
-    @staticmethod
-    def within(request: HttpRequest):
-        return request.user.association
-
-    @staticmethod
-    def changed(form, names: tuple[str, ...]) -> dict[str, Any]:
-        return {name: form.cleaned_data[name] for name in form.changed_data if name in names}
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    errors = exc.error_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.error_list}
-    for field, messages_ in errors.items():
-        form.add_error(field if field in form.fields else None, messages_)
 
 
 def _masked_id(request: HttpRequest) -> Callable[[Member], str]:
@@ -111,26 +55,8 @@ class PeriodInline(admin.TabularInline):
         return False
 
 
-MEMBER_ADMIN_FIELDS = (
-    "association",
-    "group",
-    "name",
-    "gender",
-    "birth_date",
-    "id_number",
-    "ethnicity",
-    "phone",
-    "education",
-    "political_status",
-    "occupation",
-    "registration",
-    "joined_on",
-    "is_volunteer",
-    "is_publicity_worker",
-    "is_industry_leader",
-    "is_newlywed_recruit",
-    "notes",
-)
+# The admin offers the same fields as the staff page.
+MEMBER_ADMIN_FIELDS = MEMBER_FORM_FIELDS
 
 
 class MemberAdminForm(forms.ModelForm):

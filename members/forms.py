@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import Any
 
@@ -256,11 +255,10 @@ class OfficersFilterForm(forms.Form):
         field.queryset = association_choices(user).order_by("path")
         field.label_from_instance = _association_label
 
-    def day_or_today(self) -> dt.date:
-        return (self.cleaned_data.get("day") if self.is_valid() else None) or timezone.localdate()
-
 
 # ── households ────────────────────────────────────────────────────────────────
+
+CATEGORY_CHOICES = [(k, Household._meta.get_field(k).verbose_name) for k in HOUSEHOLD_CATEGORIES]
 
 
 class HouseholdFilterForm(forms.Form):
@@ -271,7 +269,7 @@ class HouseholdFilterForm(forms.Form):
     category = forms.ChoiceField(
         label=_("户类别"),
         required=False,
-        choices=[("", _("全部")), *[(k, _(v)) for k, v in HOUSEHOLD_CATEGORIES.items()]],
+        choices=[("", _("全部")), *CATEGORY_CHOICES],
     )
 
     def __init__(self, *args: Any, user, **kwargs: Any) -> None:
@@ -288,7 +286,7 @@ class HouseholdForm(forms.Form):
         label=_("户类别"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        choices=[(k, Household._meta.get_field(k).verbose_name) for k in HOUSEHOLD_CATEGORIES],
+        choices=CATEGORY_CHOICES,
     )
 
     def __init__(

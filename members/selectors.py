@@ -213,7 +213,7 @@ class LiaisonCandidates:
     pairs: list[LiaisonPair]
 
 
-def liaison_candidates(village: Association, day: dt.date | None = None) -> LiaisonCandidates:
+def liaison_candidates(village: Association) -> LiaisonCandidates:
     """Active members and households of a village, and the pairs now open there.
 
     Each member carries `open_pairs` and each household `open_pairs`, the number
@@ -260,8 +260,9 @@ def integrity_groups(association: Association) -> QuerySet[IntegrityGroup]:
 def integrity_group_candidates(
     association: Association, group: IntegrityGroup | None = None
 ) -> QuerySet[Household]:
-    """Floating households of the village that are free (or already in `group`)."""
-    free = Q(integrity_group__isnull=True)
+    """Floating households of the village that are free (or already in `group`);
+    those of a dissolved group are free again."""
+    free = Q(integrity_group__isnull=True) | Q(integrity_group__dissolved_on__isnull=False)
     if group is not None:
         free |= Q(integrity_group=group)
     return Household.objects.filter(free, association=association, is_floating=True).order_by(

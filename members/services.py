@@ -14,7 +14,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -142,8 +143,11 @@ MEMBER_FIELDS = (
 )
 
 
-def _validate_member(member: Member, errors: Errors) -> None:
-    """Checks shared by registering and editing; normalises the ID, phone and text."""
+def _validate_member(member: Member, errors: Errors, *, check_taken: bool = True) -> None:
+    """Checks shared by registering and editing; normalises the ID, phone and text.
+
+    `check_taken` False: the caller checks a whole batch of ID numbers in one query.
+    """
     member.name = (member.name or "").strip()
     member.ethnicity = (member.ethnicity or "").strip()
     try:
@@ -160,7 +164,8 @@ def _validate_member(member: Member, errors: Errors) -> None:
         for message in exc.messages:
             _add(errors, "id_number", message)
     else:
-        if Member.objects.filter(id_number=member.id_number).exclude(pk=member.pk).exists():
+        taken = Member.objects.filter(id_number=member.id_number).exclude(pk=member.pk)
+        if check_taken and taken.exists():
             _add(errors, "id_number", _("该身份证号已登记为会员，不能重复登记。"))
     try:
         member.phone = phone.validate_mobile(member.phone)
@@ -306,10 +311,10 @@ def member_leave(*, member: Member, left_on: dt.date, reason: str, note: str = "
     period.save(update_fields=["left_on", "leave_reason", "note"])
     member.status, member.left_on, member.leave_reason = MemberStatus.LEFT, left_on, reason
     member.save(update_fields=["status", "left_on", "leave_reason", "updated_at"])
+    # One UPDATE each; a post or pair starting after the leave date ends on its first day.
+    ended_on = Greatest(F("started_on"), Value(left_on, output_field=models.DateField()))
     for queryset in (member.positions.all(), member.liaisons.all()):
-        for row in queryset.filter(ended_on__isnull=True):
-            row.ended_on = max(left_on, row.started_on)
-            row.save(update_fields=["ended_on"])
+        queryset.filter(ended_on__isnull=True).update(ended_on=ended_on)
     member.groups_led.update(leader=None)
     return member
 
@@ -497,7 +502,14 @@ def certificate_record(
 def _fresh(households: Iterable[Household]) -> list[Household]:
     """The chosen households as stored now (callers may hold stale copies), without repeats."""
     pks = {h.pk for h in households}
-    return list(Household.objects.filter(pk__in=pks).select_related("association"))
+    households = Household.objects.filter(pk__in=pks)
+    return list(households.select_related("association", "integrity_group"))
+
+
+def _in_other_live_group(household: Household, group: IntegrityGroup) -> bool:
+    """A household may leave a dissolved group for a new one, never a live one."""
+    current = household.integrity_group
+    return current is not None and current.pk != group.pk and current.dissolved_on is None
 
 
 def _validate_integrity_group(
@@ -525,7 +537,7 @@ def _validate_integrity_group(
             _add(errors, "households", _("“%(h)s”不属于本村。") % {"h": household})
         elif not household.is_floating:
             _add(errors, "households", _("“%(h)s”不是流动人口户。") % {"h": household})
-        elif household.integrity_group_id and household.integrity_group_id != group.pk:
+        elif _in_other_live_group(household, group):
             _add(errors, "households", _("“%(h)s”已在其他诚信小组中。") % {"h": household})
 
 
@@ -865,6 +877,17 @@ _REGISTER_DEFAULTS: dict[str, Any] = {
 }
 
 
+def _registered_id_numbers(numbers: list[str], batch: int = 1000) -> set[str]:
+    """Which of these ID numbers are already members (one query per thousand)."""
+    wanted = sorted({number for number in numbers if number})
+    taken: set[str] = set()
+    for start in range(0, len(wanted), batch):
+        chunk = wanted[start : start + batch]
+        found = Member.objects.filter(id_number__in=chunk).values_list("id_number", flat=True)
+        taken.update(found)
+    return taken
+
+
 @transaction.atomic
 def members_import_rows(
     *, rows: list[dict[str, Any]], within: Association | None = None
@@ -889,7 +912,7 @@ def members_import_rows(
         member = Member(**{**_REGISTER_DEFAULTS, **data}, status=MemberStatus.ACTIVE)
         member.occupation = (member.occupation or "").strip()
         member._changed = set(MEMBER_FIELDS)
-        _validate_member(member, errors)
+        _validate_member(member, errors, check_taken=False)
         if member.id_number in seen:
             _add(errors, "id_number", _("该身份证号在本批中重复。"))
         seen.add(member.id_number)
@@ -911,6 +934,10 @@ def members_import_rows(
                     _add(errors, field, message)
         results.append(errors)
         members.append(member)
+    taken = _registered_id_numbers([member.id_number for member in members])
+    for member, errors in zip(members, results, strict=True):
+        if member.id_number in taken:
+            _add(errors, "id_number", _("该身份证号已登记为会员，不能重复登记。"))
     if any(results):
         return results
     Member.objects.bulk_create(members, batch_size=500)

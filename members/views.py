@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from associations.forms import add_service_errors
 from associations.models import VILLAGE_LEVELS, Association
 from associations.scope import default_scope, get_visible_or_404, visible, write_required
 
@@ -49,15 +50,6 @@ from .models import (
 
 MEMBERS_PER_PAGE = 50
 ROWS_PER_PAGE = 100
-
-
-def _add_errors(form: Form, exc: ValidationError) -> None:
-    """Show a service's errors next to the fields they name (others above the form)."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for field, errors in exc.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 def _within(request: HttpRequest) -> Association | None:
@@ -134,7 +126,7 @@ def member_create(request: HttpRequest) -> HttpResponse:
         try:
             member = services.member_register(within=_within(request), **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("已登记会员“%(name)s”。") % {"name": member.name})
             return redirect("members:detail", pk=member.pk)
@@ -149,7 +141,7 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.member_update(member=member, within=_within(request), **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("已保存。"))
             return redirect("members:detail", pk=member.pk)
@@ -185,7 +177,7 @@ def _member_action(request: HttpRequest, pk: int, form_class, form_name: str, ac
         try:
             action(member, form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("已保存。"))
             return redirect("members:detail", pk=member.pk)
@@ -295,7 +287,7 @@ def household_create(request: HttpRequest) -> HttpResponse:
         try:
             household = services.household_create(within=_within(request), **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("已登记户“%(h)s”。") % {"h": household})
             return redirect("members:household_detail", pk=household.pk)
@@ -312,7 +304,7 @@ def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 household=household, within=_within(request), **form.cleaned_data
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("已保存。"))
             return redirect("members:household_detail", pk=household.pk)
@@ -328,7 +320,7 @@ def certificate_record(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.certificate_record(household=household, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("已保存。"))
             return redirect("members:household_detail", pk=household.pk)
@@ -366,7 +358,7 @@ def liaison_create(request: HttpRequest, village_pk: int) -> HttpResponse:
         try:
             pairs = services.liaison_pair_many(within=_within(request), **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("已结对 %(n)s 户。") % {"n": len(pairs)})
             return redirect(f"{reverse('members:liaison')}?village={village.pk}")
@@ -413,7 +405,7 @@ def member_group_create(request: HttpRequest, village_pk: int) -> HttpResponse:
                 association=village, within=_within(request), **form.cleaned_data
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("已创建会员小组。"))
             return redirect(f"{reverse('members:groups')}?village={village.pk}")
@@ -430,7 +422,7 @@ def member_group_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.member_group_update(group=group, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("已保存。"))
             return redirect(f"{reverse('members:groups')}?village={group.association_id}")
@@ -459,7 +451,7 @@ def integrity_group_create(request: HttpRequest, village_pk: int) -> HttpRespons
                 association=village, within=_within(request), **form.cleaned_data
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("已创建诚信小组。"))
             return redirect(f"{reverse('members:integrity_groups')}?village={village.pk}")
@@ -475,7 +467,7 @@ def integrity_group_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.integrity_group_update(group=group, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("已保存。"))
             return redirect(f"{reverse('members:integrity_groups')}?village={group.association_id}")

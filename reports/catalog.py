@@ -111,10 +111,15 @@ class Rate:
             return None
         return float(self.numerator) / float(self.denominator)
 
+    @property
+    def percent(self) -> str:
+        """The share alone, as printed beside its parts: "76.4%", or "—" over nothing."""
+        return "—" if self.value is None else f"{self.value * 100:.1f}%"
+
     def __str__(self) -> str:
         if self.value is None:
-            return "—"
-        return f"{self.value * 100:.1f}% ({self.numerator}/{self.denominator})"
+            return self.percent
+        return f"{self.percent} ({self.numerator}/{self.denominator})"
 
     def as_json(self) -> dict:
         value = None if self.value is None else round(self.value, 4)
@@ -266,6 +271,13 @@ def _active_association(prefix: str, day: dt.date) -> Q:
     return (
         Q(**{f"{prefix}__founded_on__isnull": True}) | Q(**{f"{prefix}__founded_on__lte": day})
     ) & (Q(**{f"{prefix}__dissolved_on__isnull": True}) | Q(**{f"{prefix}__dissolved_on__gt": day}))
+
+
+def active_during(year: int) -> Q:
+    """An association active on at least one day of `year` (dissolution dates are exclusive)."""
+    return (Q(founded_on__isnull=True) | Q(founded_on__lte=year_end(year))) & (
+        Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=year_start(year))
+    )
 
 
 def _village_on(prefix: str, day: dt.date) -> Q:
@@ -1754,12 +1766,7 @@ def evaluate_children(
     subtree holds them (CASE on path prefixes) and grouped by that label.
     """
     codes = list(codes) if codes is not None else list(INDICATORS)
-    children = list(
-        scope.children.filter(
-            Q(founded_on__isnull=True) | Q(founded_on__lte=year_end(year)),
-            Q(dissolved_on__isnull=True) | Q(dissolved_on__gte=dt.date(year, 1, 1)),
-        ).order_by("path")
-    )
+    children = list(scope.children.filter(active_during(year)).order_by("path"))
     raw: dict[int, dict] = {child.pk: {} for child in children}
     if children:
         for src, figures in _plan(set(codes), year):

@@ -77,18 +77,21 @@ EVENT_TYPE_CODES = tuple(f"events.{t}" for t in EventType.values)
 PROJECT_KIND_CODES = tuple(f"projects.{k}" for k in ProjectKind.values)
 
 
-def scope_choices(user, current: Association) -> list[tuple[int, str]]:
-    """The scope picker's options, indented by depth: the user's own unit, its direct
-    children and every non-grass-roots unit below (towns, branches); villages are
-    reached by drill-down, and the current unit is always offered."""
+def scope_choices(user, current: Association, *, grassroots: bool = False) -> list[tuple[int, str]]:
+    """The scope picker's options, indented by depth, only ever within the user's subtree.
+
+    The user's own unit, its direct children and every non-grass-roots unit
+    below (towns, branches); villages deeper down are reached by drill-down
+    unless `grassroots` asks for every unit. Dissolved units are left out, but
+    the current unit is always offered.
+    """
     root = default_scope(user)
-    units = list(
-        visible(Association, user)
-        .filter(Q(dissolved_on__isnull=True) | Q(pk=current.pk))
-        .filter(Q(depth__lte=root.depth + 1) | ~Q(level__in=GRASSROOTS_LEVELS) | Q(pk=current.pk))
-        .only("pk", "name", "depth")
-        .order_by("path")
-    )
+    units = visible(Association, user).filter(Q(dissolved_on__isnull=True) | Q(pk=current.pk))
+    if not grassroots:
+        units = units.filter(
+            Q(depth__lte=root.depth + 1) | ~Q(level__in=GRASSROOTS_LEVELS) | Q(pk=current.pk)
+        )
+    units = units.only("pk", "name", "depth").order_by("path")
     return [(unit.pk, "\u3000" * max(unit.depth - root.depth, 0) + unit.name) for unit in units]
 
 
@@ -116,7 +119,7 @@ class KeyFigure:
     def shown(self) -> str:
         """The figure itself: "76.4%" for a rate (its parts are in `parts`), else the number."""
         if isinstance(self.value, Rate):
-            return "—" if self.value.value is None else f"{self.value.value * 100:.1f}%"
+            return self.value.percent
         return format_number(self.value)
 
     @property
@@ -263,22 +266,16 @@ def _breakdown_charts(current: dict[str, FigureValue]) -> list[Chart]:
         f"org.associations.{suffix}": str(level.label) for suffix, level in ORG_LEVELS.items()
     }
     groups = (
-        (_("协会组织（按级别）"), level_labels, _("个")),
-        (
-            _("活动（按类型）"),
-            {f"events.{t.value}": str(t.label) for t in EventType},
-            _("次"),
-        ),
-        (
-            _("项目（按类别）"),
-            {f"projects.{k.value}": str(k.label) for k in ProjectKind},
-            _("个"),
-        ),
+        (_("协会组织（按级别）"), level_labels),
+        (_("活动（按类型）"), {f"events.{t.value}": str(t.label) for t in EventType}),
+        (_("项目（按类别）"), {f"projects.{k.value}": str(k.label) for k in ProjectKind}),
     )
     charts = []
-    for title, labels, unit in groups:
+    for title, labels in groups:
         segments = _segments(current, labels)
         if segments:
+            # The segments' unit is their indicators' (个, 次, 项), as the catalog defines it.
+            unit = str(INDICATORS[next(iter(labels))].unit)
             charts.append(Chart(title, donut_chart(segments, title=title, unit=unit)))
     return charts
 
@@ -300,8 +297,7 @@ def _child_charts(
         bars = []
         for child, values in children:
             rate: Rate = values[sort_code]
-            shown = "—" if rate.value is None else f"{rate.value * 100:.1f}%"
-            bars.append(Bar(child.name, rate.value, href(child), display=shown))
+            bars.append(Bar(child.name, rate.value, href(child), display=rate.percent))
         charts.append(Chart(title, bar_chart(bars, title=title, maximum=1, width=640)))
     level_codes = available(LEVEL_CODES)
     if level_codes:

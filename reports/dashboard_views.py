@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -14,24 +12,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from associations.models import Association
-from associations.scope import default_scope, get_visible_or_404
+from associations.scope import get_visible_or_404
 
 from . import narrative
 from .dashboard import build_dashboard, scope_choices
 from .dashboard_forms import DashboardFilterForm, NarrativeForm
 from .pdf import render_pdf
-
-
-def _scope(request: HttpRequest, pk: int | None) -> Association:
-    """The chosen association (path, or the scope picker's `scope`), else the user's own."""
-    pk = pk if pk is not None else request.GET.get("scope") or None
-    if pk is None:
-        return default_scope(request.user)
-    return get_visible_or_404(Association, request.user, pk=pk)
+from .views import attachment, requested_scope
 
 
 def _dashboard_context(request: HttpRequest, pk: int | None) -> dict:
-    scope = _scope(request, pk)
+    scope = requested_scope(request, pk)
     form = DashboardFilterForm(request.GET or None)
     year = form.year_or_default()
 
@@ -62,12 +53,12 @@ def dashboard_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         "scope": context["scope"].name,
         "year": context["year"],
     }
-    return _pdf_response(pdf, name)
+    return attachment(pdf, "application/pdf", name)
 
 
 @login_required
 def narrative_draft(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    scope = _scope(request, pk)
+    scope = requested_scope(request, pk)
     year = DashboardFilterForm(request.GET or None).year_or_default()
     # The draft is a Chinese document whatever the page language (see report_language).
     with translation.override(narrative.report_language()):
@@ -95,7 +86,7 @@ def narrative_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     }
     with translation.override(narrative.report_language()):
         pdf = render_pdf("reports/narrative_pdf.html", context, request=request)
-    return _pdf_response(pdf, f"{form.cleaned_data['title']}.pdf")
+    return attachment(pdf, "application/pdf", f"{form.cleaned_data['title']}.pdf")
 
 
 def _narrative_context(request: HttpRequest, draft: narrative.Draft, form: NarrativeForm) -> dict:
@@ -114,11 +105,3 @@ def _narrative_context(request: HttpRequest, draft: narrative.Draft, form: Narra
         "scope_choices": scope_choices(request.user, draft.scope),
         "ancestors": draft.scope.ancestors().visible_to(request.user),
     }
-
-
-def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(pdf, content_type="application/pdf")
-    # RFC 5987 form, so Chinese file names survive every browser.
-    safe_name = filename.replace("/", "_").replace("\\", "_")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(safe_name, safe='')}"
-    return response

@@ -192,10 +192,6 @@ def money(amount: int | Decimal) -> str:
     return _("%(amount)s元") % {"amount": format_number(amount, grouped=False)}
 
 
-def percent(rate: Rate) -> str:
-    return f"{rate.value * 100:.1f}%" if rate.value is not None else "—"
-
-
 def place(scope: Association) -> str:
     """How a report names the whole of its own area: 全区, 全镇, 全村…"""
     name = re.sub(r"(计划生育协会|计生协会|计生协)$", "", scope.name)
@@ -254,7 +250,7 @@ class _Writer:
         return sentence(template, n=self.amount(code) if kind == Kind.AMOUNT else self.count(code))
 
     def pct(self, code: str) -> Figure:
-        return Figure(code, percent(self.value(code)))
+        return Figure(code, self.value(code).percent)
 
     def listing(self, labels: Mapping[str, object]) -> list[Piece]:
         """The non-zero figures among `labels`, in order (志愿者12人、宣传员3人)."""

@@ -14,16 +14,22 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from associations.models import WRITE_ROLES, Association, User
 
 from . import catalog
 from .catalog import INDICATORS, FigureValue, Kind, Rate
-from .models import AnnualReport, FigureOverride, ReportDeadline, ReportStatus, ReportTransition
-from .tables import TABLES, Cell, Column, Row, Table, format_figure, table_codes, unit_line
+from .models import (
+    EDITABLE_STATUSES,
+    AnnualReport,
+    FigureOverride,
+    ReportDeadline,
+    ReportStatus,
+    ReportTransition,
+)
+from .tables import format_figure, table_codes
 
 SNAPSHOT_FORMAT = 1
 
@@ -241,17 +247,15 @@ def units_with_staff(associations: Iterable[Association]) -> set[int]:
 
 
 def units_to_enter_for(parent: Association, year: int) -> QuerySet[Association]:
-    """Direct children a parent may enter figures for: no staff account, not yet approved."""
+    """Direct children a parent may enter figures for: no staff account, report still editable."""
     staffed = User.objects.filter(
         association__isnull=False, is_active=True, role__in=WRITE_ROLES
     ).values("association_id")
-    approved = AnnualReport.objects.filter(year=year, status=ReportStatus.APPROVED).values(
-        "association_id"
-    )
+    locked = AnnualReport.objects.filter(year=year).exclude(status__in=EDITABLE_STATUSES)
     return (
-        parent.children.filter(_active_in(year))
+        parent.children.filter(catalog.active_during(year))
         .exclude(pk__in=staffed)
-        .exclude(pk__in=approved)
+        .exclude(pk__in=locked.values("association_id"))
         .order_by("path")
     )
 
@@ -325,15 +329,9 @@ class Compilation:
         return sum(1 for row in self.rows if row.late)
 
 
-def _active_in(year: int) -> Q:
-    """Active at some point in the year (the same rule as `catalog.evaluate_children`)."""
-    return (Q(founded_on__isnull=True) | Q(founded_on__lte=catalog.year_end(year))) & (
-        Q(dissolved_on__isnull=True) | Q(dissolved_on__gte=dt.date(year, 1, 1))
-    )
-
-
 def active_children(parent: Association, year: int) -> list[Association]:
-    return list(parent.children.filter(_active_in(year)).order_by("path"))
+    """The rows of a compilation: the same children as `catalog.evaluate_children` lists."""
+    return list(parent.children.filter(catalog.active_during(year)).order_by("path"))
 
 
 def sum_figures(figure_sets: Iterable[dict[str, FigureValue]], codes: list[str]):
@@ -474,44 +472,3 @@ def report_overview(report: AnnualReport, today: dt.date | None = None) -> Repor
         staffed=has_staff(report.association),
         catalog_changed=frozen is not None and report.catalog_version != catalog_version(),
     )
-
-
-def report_tables(
-    association: Association, year: int, figures: dict[str, FigureValue]
-) -> list[Table]:
-    """The annual-report tables (reports.tables) filled from these figures, one row: the unit.
-
-    Used for frozen snapshots too, so the same table layout shows what was approved.
-    """
-    result = []
-    for number, spec in enumerate(TABLES, start=1):
-        codes = [code for code in spec.codes if code in INDICATORS and code in figures]
-        if not codes:
-            continue
-        columns = tuple(
-            Column(
-                code=code,
-                name=str(INDICATORS[code].name),
-                unit=str(INDICATORS[code].unit),
-                kind=INDICATORS[code].kind,
-                definition=str(INDICATORS[code].definition),
-            )
-            for code in codes
-        )
-        cells = tuple(Cell(code, INDICATORS[code].kind, figures[code]) for code in codes)
-        result.append(
-            Table(
-                key=spec.key,
-                number=number,
-                title=str(spec.title),
-                scope_name=association.name,
-                scope_code=association.code,
-                year=year,
-                unit_line=unit_line(columns),
-                row_header=_("统计范围"),
-                columns=columns,
-                rows=(Row(label=association.name, code=association.code, cells=cells),),
-                by_children=False,
-            )
-        )
-    return result

@@ -304,8 +304,11 @@ def figure_override(
     )
     number = _clean_figure(code, value)
     locked = _locked(report)
+    # What was submitted stays as it was while under review: return it first to correct it.
     if locked.status == ReportStatus.APPROVED:
         raise ValidationError(_("报表已审核通过，数据已冻结；如需更正，请先撤回审核。"))
+    if not locked.is_editable:
+        raise ValidationError(_("报表已上报、正在审核，不能代填；如需更正，请先退回。"))
     stored = int(number) if isinstance(number, int) else str(number)
     override = FigureOverride(report=locked, code=code, value=stored, by=by, note=note.strip())
     override.full_clean()

@@ -20,6 +20,7 @@ from associations.scope import default_scope, get_visible_or_404, write_required
 
 from . import selectors, services
 from .forms import CommentForm, DeadlineForm, OnBehalfForm, OverrideForm
+from .tables import unit_tables
 
 FIRST_YEAR = 1949
 
@@ -161,13 +162,13 @@ def _render_report(
         "can_submit": report.is_editable
         and services.may_submit(user, report, staffed=overview.staffed),
         "can_review": services.may_review(user, report),
-        "can_enter": not report.is_approved
+        "can_enter": report.is_editable
         and services.may_enter_on_behalf(user, report, staffed=overview.staffed),
         "submit_form": CommentForm(prefix="submit_form"),
         "review_form": CommentForm(prefix="review_form"),
         "reopen_form": CommentForm(prefix="reopen_form", required=True),
         "override_form": OverrideForm(),
-        "tables": selectors.report_tables(association, year, overview.figures),
+        "tables": unit_tables(association, year, overview.figures),
         "failed_form": next(iter(bound.values()), None),
         **bound,
     }

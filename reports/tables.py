@@ -275,29 +275,53 @@ def annual_tables(
     by_children = bool(children)
     tables = []
     for spec in specs:
-        spec_codes = spec.codes
-        rows = [_row(child.name, child.code, figures, spec_codes) for child, figures in children]
+        rows = [_row(child.name, child.code, figures, spec.codes) for child, figures in children]
         if by_children:
-            rows.append(_row(_("合计"), scope.code, total, spec_codes, total=True))
+            rows.append(_row(_("合计"), scope.code, total, spec.codes, total=True))
         else:
-            rows.append(_row(scope.name, scope.code, total, spec_codes))
-        columns = _columns(spec_codes)
-        tables.append(
-            Table(
-                key=spec.key,
-                number=TABLES.index(spec) + 1,
-                title=str(spec.title),
-                scope_name=scope.name,
-                scope_code=scope.code,
-                year=year,
-                unit_line=unit_line(columns),
-                row_header=_("协会") if by_children else _("统计范围"),
-                columns=columns,
-                rows=tuple(rows),
-                by_children=by_children,
-            )
-        )
+            rows.append(_row(scope.name, scope.code, total, spec.codes))
+        tables.append(_table(spec, spec.codes, scope, year, rows, by_children=by_children))
     return tables
+
+
+def unit_tables(scope: Association, year: int, figures: dict[str, FigureValue]) -> list[Table]:
+    """The tables filled from figures already at hand (e.g. an approved snapshot), one row each.
+
+    Columns the figures lack (a snapshot taken under an older catalog) are left
+    out, and so is a table left with no column.
+    """
+    tables = []
+    for spec in TABLES:
+        codes = [code for code in spec.codes if code in INDICATORS and code in figures]
+        if codes:
+            row = _row(scope.name, scope.code, figures, codes)
+            tables.append(_table(spec, codes, scope, year, [row], by_children=False))
+    return tables
+
+
+def _table(
+    spec: TableSpec,
+    codes: Sequence[str],
+    scope: Association,
+    year: int,
+    rows: list[Row],
+    *,
+    by_children: bool,
+) -> Table:
+    columns = _columns(codes)
+    return Table(
+        key=spec.key,
+        number=TABLES.index(spec) + 1,
+        title=str(spec.title),
+        scope_name=scope.name,
+        scope_code=scope.code,
+        year=year,
+        unit_line=unit_line(columns),
+        row_header=_("协会") if by_children else _("统计范围"),
+        columns=columns,
+        rows=tuple(rows),
+        by_children=by_children,
+    )
 
 
 def annual_table(scope: Association, year: int, key: str, *, by_children: bool = True) -> Table:

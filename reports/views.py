@@ -6,16 +6,16 @@ import io
 from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from associations.models import Association
-from associations.scope import default_scope, get_visible_or_404, visible
+from associations.scope import default_scope, get_visible_or_404
 
 from .catalog import INDICATORS, SECTIONS
+from .dashboard import scope_choices
 from .exports import render_pdf_report, write_xlsx
 from .table_forms import TableFilterForm, year_choices
 from .tables import TABLES, annual_tables
@@ -23,39 +23,28 @@ from .tables import TABLES, annual_tables
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _scope(request: HttpRequest) -> Association:
-    """The picked association (`scope`), else the user's own; outside the subtree: 404."""
-    pk = request.GET.get("scope") or None
-    return (
-        default_scope(request.user)
-        if pk is None
-        else get_visible_or_404(Association, request.user, pk=pk)
-    )
+def requested_scope(request: HttpRequest, pk: int | None = None) -> Association:
+    """The association in the path, else the picked one (`scope`), else the user's own.
 
-
-def _scope_choices(user, current: Association) -> list[tuple[int, str]]:
-    """The scope picker: every current unit the user sees (and the shown one), indented by depth."""
-    root = default_scope(user)
-    units = (
-        visible(Association, user)
-        .filter(Q(dissolved_on__isnull=True) | Q(pk=current.pk))
-        .only("pk", "name", "depth")
-        .order_by("path")
-    )
-    return [(unit.pk, "\u3000" * max(unit.depth - root.depth, 0) + unit.name) for unit in units]
+    Anything outside the user's subtree answers 404.
+    """
+    pk = pk if pk is not None else request.GET.get("scope") or None
+    if pk is None:
+        return default_scope(request.user)
+    return get_visible_or_404(Association, request.user, pk=pk)
 
 
 @login_required
 @require_safe
 def tables(request: HttpRequest) -> HttpResponse:
-    scope, form = _scope(request), TableFilterForm(request.GET)
+    scope, form = requested_scope(request), TableFilterForm(request.GET)
     valid = form.is_valid()
     year = form.cleaned_data["year"] if valid else None
     context = {
         "scope": scope,
         "form": form,
         "tables": annual_tables(scope, year, by_children=form.by_children) if valid else [],
-        "scope_choices": _scope_choices(request.user, scope),
+        "scope_choices": scope_choices(request.user, scope, grassroots=True),
         "years": year_choices(year),
         "query": request.GET.urlencode(),
     }
@@ -65,22 +54,22 @@ def tables(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def tables_xlsx(request: HttpRequest) -> HttpResponse:
-    scope, form = _scope(request), TableFilterForm(request.GET)
+    scope, form = requested_scope(request), TableFilterForm(request.GET)
     if not form.is_valid():
         return _bad_request(form)
     buffer = io.BytesIO()
     write_xlsx(scope, form.cleaned_data["year"], buffer, by_children=form.by_children)
-    return _download(buffer.getvalue(), XLSX_TYPE, _file_name(scope, form, "xlsx"))
+    return attachment(buffer.getvalue(), XLSX_TYPE, _file_name(scope, form, "xlsx"))
 
 
 @login_required
 @require_safe
 def tables_pdf(request: HttpRequest) -> HttpResponse:
-    scope, form = _scope(request), TableFilterForm(request.GET)
+    scope, form = requested_scope(request), TableFilterForm(request.GET)
     if not form.is_valid():
         return _bad_request(form)
     pdf = render_pdf_report(scope, form.cleaned_data["year"], by_children=form.by_children)
-    return _download(pdf, "application/pdf", _file_name(scope, form, "pdf"))
+    return attachment(pdf, "application/pdf", _file_name(scope, form, "pdf"))
 
 
 @login_required
@@ -110,7 +99,7 @@ def _file_name(scope: Association, form: TableFilterForm, extension: str) -> str
     }
 
 
-def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
+def attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
     # RFC 5987 form, so Chinese file names survive every browser.
     safe_name = filename.replace("/", "_").replace("\\", "_")

@@ -133,3 +133,23 @@ def test_assessment_admin_recomputes_passed(client_for, superuser, network):
     )
     assert response.status_code == 302
     assert Assessment.objects.get().passed is True
+
+
+def test_assessment_admin_refuses_items_of_another_template(client_for, superuser, network):
+    template = AssessmentTemplate.objects.get(code="san_you")
+    other = AssessmentTemplate.objects.get(code="ba_you").items.get(number=1)
+    response = client_for(superuser).post(
+        reverse("admin:activities_assessment_add"),
+        {
+            "association": network["village_a1"].pk,
+            "year": "2024",
+            "template": template.pk,
+            "items_met": [template.items.get(number=1).pk, other.pk],
+            "note": "",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["items_met"] == [
+        f"“三有”没有这些考核项：{other}。"
+    ]
+    assert not Assessment.objects.exists()

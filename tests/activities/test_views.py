@@ -17,6 +17,8 @@ from activities.models import (
     Project,
     SelfGovernance,
 )
+from associations.models import Association
+from members import idcard
 from tests.activities.factories import (
     AidFactory,
     AwardFactory,
@@ -581,3 +583,145 @@ def test_assessment_filter_by_result(client_for, town_secretary, records, networ
     passed = client.get(url("assessment", "list"), {"passed": "1"}).context["page_obj"]
     assert [a.association.code for a in failed] == ["33079901201"]
     assert [a.association.code for a in passed] == ["33079901202"]
+
+
+# ── Review fixes ──────────────────────────────────────────────────────────────
+def test_aid_edit_form_shows_the_household_code(client_for, town_secretary, records):
+    client = client_for(town_secretary)
+    aid = records["aid"]
+    page = client.get(url("aid", "edit", aid))
+    assert page.context["form"]["household"].value() == "H-A1-001"
+    assert 'value="H-A1-001"' in page.content.decode()
+
+
+@pytest.fixture
+def people(network) -> dict:
+    def member(key: str, name: str, sequence: int):
+        birth = D(1980, 5, 1)
+        number = idcard.make("330703", birth, sequence)
+        return MemberFactory(
+            association=network[key], name=name, birth_date=birth, id_number=number
+        )
+
+    return {
+        "li": member("village_a1", "李梅", 101),
+        "wang_1": member("village_a1", "王芳", 203),
+        "wang_2": member("village_a2", "王芳", 305),
+        "zhao": member("village_a2", "赵丽", 407),
+        "stranger": member("village_b1", "孙红", 509),
+    }
+
+
+def _event_data(network, **extra) -> dict:
+    return {
+        "association": network["town_a"].pk,
+        "type": "member_day",
+        "title": "甲镇会员活动日",
+        "started_on": "2024-05-29",
+        "participants": "80",
+        "cost": "0",
+        **extra,
+    }
+
+
+def test_event_form_records_attendees_by_name_or_id_tail(
+    client_for, town_secretary, network, people
+):
+    wang_tail = people["wang_2"].id_number[-4:]
+    typed = f"李梅\n王芳 {wang_tail}、{people['zhao'].id_number[-4:]}\n李梅"
+    response = client_for(town_secretary).post(
+        url("event", "create"), _event_data(network, attendees=typed)
+    )
+    assert response.status_code == 302
+    event = Event.objects.get(title="甲镇会员活动日")
+    assert set(event.attendees.all()) == {people["li"], people["wang_2"], people["zhao"]}
+
+
+def test_event_form_attendee_errors_keep_what_was_typed(
+    client_for, town_secretary, network, people
+):
+    typed = "王芳\n孙红\n12"
+    response = client_for(town_secretary).post(
+        url("event", "create"), _event_data(network, attendees=typed)
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["attendees"] == [
+        "“12”无法识别：每行填一名会员的姓名或身份证号后 4 位，或两者都填。"
+    ]
+    assert "王芳\n孙红\n12</textarea>" in response.content.decode()
+    response = client_for(town_secretary).post(
+        url("event", "create"), _event_data(network, attendees="王芳\n孙红")
+    )
+    errors = response.context["form"].errors["attendees"]
+    assert len(errors) == 2
+    both = "、".join(f"王芳 {people[k].id_number}" for k in ("wang_1", "wang_2"))
+    assert errors[0] == f"“王芳”对应多名会员（{both}），请同时填写姓名和身份证号后 4 位。"
+    # 孙红 is in town B: outside the organiser's subtree (and the user's scope).
+    assert errors[1] == "没有找到“孙红”：须为“甲镇计生协”及其下级协会的会员。"
+    assert not Event.objects.filter(title="甲镇会员活动日").exists()
+
+
+def test_event_attendees_must_be_in_the_organisers_subtree(
+    client_for, town_secretary, network, people
+):
+    data = _event_data(network, association=network["village_a1"].pk, attendees="赵丽")
+    response = client_for(town_secretary).post(url("event", "create"), data)
+    assert response.context["form"].errors["attendees"][0].startswith("没有找到“赵丽”")
+
+
+def test_event_edit_shows_attendees_and_replaces_them(client_for, town_secretary, records, people):
+    event = records["event"]
+    event.attendees.set([people["li"], people["wang_1"]])
+    client = client_for(town_secretary)
+    shown = client.get(url("event", "edit", event)).context["form"]["attendees"].value()
+    li, wang = (people[k].id_number[-4:] for k in ("li", "wang_1"))
+    assert shown == f"李梅 {li}\n王芳 {wang}"
+    data = {
+        "association": event.association_id,
+        "type": event.type,
+        "title": event.title,
+        "started_on": "2024-05-29",
+        "participants": "300",
+        "cost": "0",
+        "attendees": shown.splitlines()[1],
+    }
+    assert client.post(url("event", "edit", event), data).status_code == 302
+    assert list(event.attendees.all()) == [people["wang_1"]]
+
+
+def test_ambiguous_attendee_is_masked_without_the_permission(
+    client_for, village_clerk, network, people
+):
+    twin = MemberFactory(
+        association=network["village_a1"],
+        name="王芳",
+        id_number=idcard.make("330703", D(1980, 5, 1), 611),
+    )
+    data = _event_data(network, association=network["village_a1"].pk, attendees="王芳")
+    errors = client_for(village_clerk).post(url("event", "create"), data).context["form"].errors
+    shown = "、".join(f"王芳 {idcard.mask(m.id_number)}" for m in (people["wang_1"], twin))
+    assert errors["attendees"] == [
+        f"“王芳”对应多名会员（{shown}），请同时填写姓名和身份证号后 4 位。"
+    ]
+
+
+def test_event_edit_keeps_a_dissolved_co_organiser(client_for, town_secretary, records, network):
+    event = records["event"]
+    event.co_organisers.set([network["village_a2"]])
+    Association.objects.filter(pk=network["village_a2"].pk).update(dissolved_on=D(2025, 1, 1))
+    client = client_for(town_secretary)
+    form = client.get(url("event", "edit", event)).context["form"]
+    assert list(form.fields["co_organisers"].queryset.filter(pk=network["village_a2"].pk))
+    data = {
+        "association": event.association_id,
+        "type": event.type,
+        "title": event.title,
+        "started_on": "2024-05-29",
+        "participants": "300",
+        "cost": "0",
+        "co_organisers": [network["village_a2"].pk],
+    }
+    assert client.post(url("event", "edit", event), data).status_code == 302
+    assert list(event.co_organisers.all()) == [network["village_a2"]]
+    fresh = client.get(url("event", "create")).context["form"]
+    assert not fresh.fields["co_organisers"].queryset.filter(pk=network["village_a2"].pk)

@@ -170,3 +170,26 @@ def test_dissolve_with_live_children_is_rejected(network):
     with pytest.raises(ValidationError) as exc:
         association_dissolve(association=network["town_a"], dissolved_on=dt.date(2024, 1, 1))
     assert "dissolved_on" in exc.value.message_dict
+
+
+def test_update_clears_optional_fields_passed_as_none(network):
+    association_update(association=network["village_a1"], population=None, founded_on=None)
+    assert Association.objects.get(code="33079901201").population is None
+
+
+def test_update_leaves_fields_not_passed_alone(network):
+    association_update(association=network["village_a1"], name=" 甲一村 ")
+    stored = Association.objects.get(code="33079901201")
+    assert (stored.name, stored.population) == ("甲一村", 800)
+
+
+def test_level_change_that_children_cannot_sit_under_names_the_level(deep):
+    with pytest.raises(ValidationError) as exc:
+        association_update(association=deep["branch"], level=Level.VILLAGE)
+    assert "level" in exc.value.message_dict
+
+
+def test_move_without_a_new_parent_is_rejected(network):
+    with pytest.raises(ValidationError) as exc:
+        association_move(association=network["village_a1"], new_parent=None)
+    assert "parent" in exc.value.message_dict

@@ -161,3 +161,26 @@ def test_anonymous_is_sent_to_login(client, network):
 def test_level_badge_uses_chinese_names(client_for, county_officer, network):
     body = client_for(county_officer).get(reverse("associations:tree")).content.decode()
     assert str(Level.TOWN.label) in body
+
+
+def test_edit_clears_the_population(client_for, town_secretary, network):
+    village = network["village_a1"]
+    url = reverse("associations:edit", args=[village.pk])
+    data = {"code": village.code, "name": village.name, "level": "village", "population": ""}
+    response = client_for(town_secretary).post(url, data)
+    assert response.status_code == 302
+    assert Association.objects.get(pk=village.pk).population is None
+
+
+def test_edit_level_that_children_cannot_sit_under_keeps_the_form(
+    client_for, town_secretary, network
+):
+    branch = AssociationFactory(code="33079901B1", level=Level.BRANCH, parent=network["town_a"])
+    AssociationFactory(code="33079901301", level=Level.VILLAGE, parent=branch)
+    url = reverse("associations:edit", args=[branch.pk])
+    data = {"code": "33079901B1", "name": "改名分会", "level": "village"}
+    response = client_for(town_secretary).post(url, data)
+    assert response.status_code == 200
+    assert "level" in response.context["form"].errors
+    assert 'value="改名分会"' in response.content.decode()
+    assert Association.objects.get(pk=branch.pk).level == Level.BRANCH

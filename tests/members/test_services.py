@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from associations.services import association_dissolve
-from members import idcard, services
+from members import idcard, selectors, services
 from members.models import (
     DuesPayment,
     Household,
@@ -225,6 +225,18 @@ def test_leave_closes_period_and_ends_posts_and_pairs(network):
     assert position.ended_on == dt.date(2024, 6, 30)
     assert pair.ended_on == dt.date(2024, 6, 30)
     assert group.leader is None
+
+
+def test_leave_ends_a_post_begun_after_the_leave_date_on_its_first_day(network):
+    member = _register(network["village_a1"])
+    early = OfficerPositionFactory(member=member, started_on=dt.date(2021, 1, 1))
+    late = OfficerPositionFactory(
+        member=member, title="council", started_on=dt.date(2024, 9, 1), term=2
+    )
+    services.member_leave(member=member, left_on=dt.date(2024, 6, 30), reason=LeaveReason.MOVED)
+    early.refresh_from_db()
+    late.refresh_from_db()
+    assert (early.ended_on, late.ended_on) == (dt.date(2024, 6, 30), dt.date(2024, 9, 1))
 
 
 def test_leave_rules(network):
@@ -642,3 +654,17 @@ def test_liaison_update_records_a_contract_after_the_start(network):
     with pytest.raises(ValidationError) as exc:
         liaison_update(pair=pair, contract_signed_on=dt.date(2022, 1, 1))
     assert "contract_signed_on" in exc.value.message_dict
+
+
+def test_households_of_a_dissolved_integrity_group_may_join_a_new_one(network):
+    village = network["village_a1"]
+    households = _floating(village, 5)
+    old = services.integrity_group_create(
+        association=village, name="诚信一组", leader_name="周", households=households
+    )
+    services.integrity_group_update(group=old, dissolved_on=dt.date(2024, 1, 1))
+    assert set(selectors.integrity_group_candidates(village)) == set(households)
+    new = services.integrity_group_create(
+        association=village, name="诚信二组", leader_name="吴", households=households
+    )
+    assert set(new.households.all()) == set(households)

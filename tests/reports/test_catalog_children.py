@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
 
+from associations.models import Level
+from associations.services import association_dissolve
 from reports.catalog import INDICATORS, Kind, Rate, evaluate, evaluate_children
+from reports.selectors import active_children
+from tests.associations.factories import AssociationFactory
 
 from .catalog_world import build_world
 
@@ -100,3 +105,23 @@ def test_child_without_records_gets_zeros_and_empty_rates(world):
     assert branch["members.total"] == 0
     assert branch["funds.income"] == Decimal(0)
     assert branch["rate.members_with_liaison"].value is None
+
+
+def test_a_child_dissolved_on_1_january_is_not_a_row_that_year(network):
+    # Dissolution dates are exclusive (active on D means dissolved_on > D), so a
+    # village dissolved on 1 Jan 2024 was active on no day of 2024: no row for
+    # 2024, still a row for 2023. One dissolved on 2 Jan was active on 1 Jan.
+    town_b = network["town_b"]
+    gone = AssociationFactory(code="33079902301", level=Level.VILLAGE, parent=town_b)
+    association_dissolve(association=gone, dissolved_on=dt.date(2024, 1, 1))
+    late = AssociationFactory(code="33079902302", level=Level.VILLAGE, parent=town_b)
+    association_dissolve(association=late, dissolved_on=dt.date(2024, 1, 2))
+
+    def rows(year: int) -> list:
+        return [child for child, _f in evaluate_children(town_b, year, ["members.total"])]
+
+    assert rows(2024) == [network["village_b1"], late]
+    assert rows(2023) == [network["village_b1"], gone, late]
+    # The compilation lists the same children as the catalog.
+    assert active_children(town_b, 2024) == rows(2024)
+    assert active_children(town_b, 2023) == rows(2023)

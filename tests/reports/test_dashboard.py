@@ -14,7 +14,7 @@ from associations.models import Level
 from members.models import OfficerTitle
 from reports import dashboard as dash
 from reports.catalog import INDICATORS, Rate
-from tests.activities.factories import AidFactory, EventFactory
+from tests.activities.factories import AidFactory, EventFactory, ProjectFactory
 from tests.associations.factories import AssociationFactory
 from tests.members.factories import HouseholdFactory, MemberFactory, OfficerPositionFactory
 
@@ -264,3 +264,24 @@ def test_dashboard_pdf(client_for, county_officer, town_a_data, tmp_path):
     ).stdout
     assert "甲镇计生协 · 2024年工作仪表盘" in text
     assert "甲一村计生协" in text and "66.7%" in text
+
+
+def test_breakdown_charts_use_the_catalogs_units(town_a_data):
+    # Projects are counted in 项 (catalog unit), not 个 as associations are.
+    ProjectFactory(association=town_a_data["village_a1"], started_on=D(2024, 3, 1))
+    data = dash.build_dashboard(town_a_data["town_a"], YEAR)
+    projects = str(data.breakdown_charts[2].svg)
+    assert "少生快富 1项（100%）" in projects and "1个" not in projects
+    assert "5·29会员活动日 2次（67%）" in str(data.breakdown_charts[1].svg)
+
+
+def test_county_pickers_tables_list_villages_the_dashboard_drills_down(
+    client_for, county_secretary, town_a_data
+):
+    client = client_for(county_secretary)
+    tables = client.get(reverse("reports:tables"), {"year": YEAR}).context["scope_choices"]
+    board = client.get(reverse("reports:dashboard")).context["scope_choices"]
+    tables_labels = [label.strip("\u3000") for _pk, label in tables]
+    board_labels = [label.strip("\u3000") for _pk, label in board]
+    assert "甲一村计生协" in tables_labels and "乙一村计生协" in tables_labels
+    assert board_labels == ["示范区计生协", "甲镇计生协", "乙镇计生协"]

@@ -301,3 +301,10 @@ def test_draft_stays_chinese_when_the_page_is_english(client_for, town_secretary
     response = client.get(reverse("reports:narrative"))
     assert response.status_code == 200
     assert "组织建设" in response.context["draft"].sections[0].title
+
+
+def test_outsider_picking_another_towns_unit_gets_404(client_for, outsider, town_a_records):
+    response = client_for(outsider).get(
+        reverse("reports:narrative"), {"scope": town_a_records["village_a1"].pk}
+    )
+    assert response.status_code == 404

@@ -142,6 +142,20 @@ def test_override_validation(network, town_secretary):
     assert selectors.live_figures(report)[amount] == Decimal("12.50")
 
 
+def test_no_figures_entered_while_under_review(network, town_secretary):
+    """A submitted report stays as submitted; the reviewer returns it to have it corrected."""
+    report = selectors.report_for(network["village_a2"], YEAR)
+    services.figure_override(report=report, code="members.total", value=5, by=town_secretary)
+    report = services.report_submit(report=report, by=town_secretary)
+    with pytest.raises(ValidationError, match="先退回"):
+        services.figure_override(report=report, code="members.total", value=6, by=town_secretary)
+    assert network["village_a2"] not in selectors.units_to_enter_for(network["town_a"], YEAR)
+    report = services.report_return(report=report, by=town_secretary, comment="会员数有误")
+    assert network["village_a2"] in selectors.units_to_enter_for(network["town_a"], YEAR)
+    services.figure_override(report=report, code="members.total", value=6, by=town_secretary)
+    assert selectors.live_figures(report)["members.total"] == 6
+
+
 def test_deadline_rights(network, village_clerk, town_secretary, county_secretary):
     with pytest.raises(PermissionDenied):
         services.deadline_set(

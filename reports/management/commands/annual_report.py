@@ -85,22 +85,17 @@ class Command(BaseCommand):
         if fmt == "json":
             self._write_text(render_json(scope, year, yoy=options["yoy"]), output)
             return
-        # Excel and PDF come from reports/exports.py: each is one branch here that
-        # calls its export function and hands the bytes to `_write_bytes`.
+        # Excel and PDF come from reports/exports.py and always go to a file.
         if not output:  # checked before the (slow) rendering
-            self._write_bytes(b"", output)
+            raise CommandError(_("xlsx、pdf 格式须用 --output 指定输出文件。"))
         by_children = options["layout"] == "children"
         if fmt == "xlsx":
             buffer = io.BytesIO()
             exports.write_xlsx(scope, year, buffer, by_children=by_children)
-            self._write_bytes(buffer.getvalue(), output)
-            return
-        if fmt == "pdf":
-            self._write_bytes(
-                exports.render_pdf_report(scope, year, by_children=by_children), output
-            )
-            return
-        raise CommandError(_("暂不支持输出 %(format)s 格式。") % {"format": fmt})
+            data = buffer.getvalue()
+        else:  # pdf: `--format` accepts only FORMATS
+            data = exports.render_pdf_report(scope, year, by_children=by_children)
+        Path(output).write_bytes(data)
 
     def _scope(self, code: str, username: str | None) -> Association:
         scope = Association.objects.filter(code=code.strip()).first()
@@ -123,8 +118,3 @@ class Command(BaseCommand):
             Path(output).write_text(text + "\n", encoding="utf-8")
         else:
             self.stdout.write(text)
-
-    def _write_bytes(self, data: bytes, output: str | None) -> None:
-        if not output:
-            raise CommandError(_("xlsx、pdf 格式须用 --output 指定输出文件。"))
-        Path(output).write_bytes(data)
