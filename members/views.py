@@ -158,6 +158,12 @@ def _detail_page(request: HttpRequest, member: Member, **forms: Form) -> HttpRes
             position_form=PositionForm(user=request.user, member=member),
             dues_form=DuesForm(),
             end_form=EndForm(auto_id=False, initial={"ended_on": timezone.localdate()}),
+            # Posts in an association above the user's scope are shown but not ended here.
+            endable_positions=set(
+                member.positions.visible_to(request.user)
+                .filter(ended_on__isnull=True)
+                .values_list("pk", flat=True)
+            ),
         )
         context.update(forms)
     return render(request, "members/member_detail.html", context)

@@ -586,3 +586,30 @@ def test_integrity_group_pages(client_for, village_clerk, data):
     )
     assert response.status_code == 302
     assert group.households.count() == 5
+
+
+def test_end_button_only_for_posts_in_the_users_scope(client_for, village_clerk, data, network):
+    """A village member holding a town post: the village clerk sees the post but cannot end it."""
+    member = data["member"]
+    town_post = OfficerPosition.objects.create(
+        member=member,
+        association=network["town_a"],
+        title="council",
+        started_on=dt.date(2024, 1, 1),
+    )
+    village_post = OfficerPosition.objects.create(
+        member=member,
+        association=member.association,
+        title="council",
+        started_on=dt.date(2024, 1, 1),
+    )
+    client = client_for(village_clerk)
+    response = client.get(reverse("members:detail", args=[member.pk]))
+    assert response.context["endable_positions"] == {data["position"].pk, village_post.pk}
+    body = response.content.decode()
+    assert reverse("members:position_end", args=[village_post.pk]) in body
+    assert reverse("members:position_end", args=[town_post.pk]) not in body
+    ending = client.post(
+        reverse("members:position_end", args=[town_post.pk]), {"ended_on": "2025-01-01"}
+    )
+    assert ending.status_code == 404
