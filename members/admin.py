@@ -134,8 +134,18 @@ class MemberAdmin(RecordsAdminMixin, ServiceAdmin):
 
 
 class CertificateInline(admin.TabularInline):
+    """Shown here; recorded on the household page, through certificate_record."""
+
     model = HouseholdCertificate
+    fields = readonly_fields = ["kind", "number", "issued_on"]
     extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
 
 
 @admin.register(Household)

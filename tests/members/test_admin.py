@@ -9,7 +9,7 @@ from django.urls import reverse
 from members import idcard
 from members.models import LiaisonPair, Member, OfficerPosition
 
-from .factories import HouseholdFactory, MemberFactory
+from .factories import HouseholdCertificateFactory, HouseholdFactory, MemberFactory
 
 
 @pytest.fixture
@@ -140,3 +140,16 @@ def test_other_changelists_load(client_for, town_secretary, network, model):
     name = model.replace(" ", "")
     response = client_for(town_secretary).get(reverse(f"admin:members_{name}_changelist"))
     assert response.status_code == 200
+
+
+def test_household_admin_shows_certificates_without_editing_them(
+    client_for, town_secretary, network
+):
+    household = HouseholdFactory(association=network["village_a1"])
+    HouseholdCertificateFactory(household=household, kind="honour", number="光荣证-001")
+    url = reverse("admin:members_household_change", args=[household.pk])
+    response = client_for(town_secretary).get(url)
+    assert response.status_code == 200
+    assert "光荣证-001" in response.content.decode()
+    inline = response.context["inline_admin_formsets"][0]
+    assert not inline.has_add_permission and not inline.has_change_permission
