@@ -46,7 +46,7 @@ Money2 = tuple[Amount, Amount]
 
 
 def _check_within(within: Association | None, association: Association, field: str) -> None:
-    if within is not None and not association.path.startswith(within.path):
+    if within is not None and not within.contains(association):
         raise ValidationError(
             {field: _("“%(name)s”不在您的管辖范围内。") % {"name": association.name}}
         )

@@ -225,4 +225,4 @@ class User(AbstractUser):
     def sees(self, association: Association) -> bool:
         if self.association_id is None:
             return self.is_superuser
-        return association.path.startswith(self.association.path)
+        return self.association.contains(association)

@@ -22,7 +22,7 @@ def _check_in_scope(parent: Association | None, within: Association | None) -> N
     """Callers acting for a user pass the user's scope; nothing may be placed outside it."""
     if within is None:
         return
-    if parent is None or not parent.path.startswith(within.path):
+    if parent is None or not within.contains(parent):
         raise ValidationError({"parent": _("上级协会不在您的管辖范围内。")})
 
 

@@ -72,7 +72,7 @@ def _full_clean(obj: models.Model, errors: Errors, **kwargs: Any) -> None:
 
 
 def _in_scope(association: Association | None, within: Association | None) -> bool:
-    return within is None or (association is not None and association.path.startswith(within.path))
+    return within is None or (association is not None and within.contains(association))
 
 
 def _check_scope(
@@ -612,7 +612,7 @@ def position_assign(
     """Give a member a post in an association's council (the association or one above theirs)."""
     errors: Errors = {}
     _check_scope(errors, association, within, "association")
-    if not member.association.path.startswith(association.path):
+    if not association.contains(member.association):
         _add(errors, "member", _("会员须属于该协会或其下级协会。"))
     if title == OfficerTitle.FULLTIME_VICE_CHAIR:
         is_fulltime = True
