@@ -10,16 +10,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .selectors import default_report_year
+
 EARLIEST_YEAR = 1980
 YEARS_OFFERED = 10
 
 LAYOUT_CHILDREN = "children"
 LAYOUT_WHOLE = "whole"
-
-
-def default_year() -> int:
-    """Annual tables describe a finished year: last year."""
-    return timezone.localdate().year - 1
 
 
 def year_choices(selected: int | None = None) -> list[int]:
@@ -46,7 +43,7 @@ class TableFilterForm(forms.Form):
 
     def __init__(self, query=None) -> None:
         # Always bound: missing parameters take the defaults, so the first visit shows tables.
-        data = {"year": default_year(), "layout": LAYOUT_CHILDREN}
+        data = {"year": default_report_year(), "layout": LAYOUT_CHILDREN}
         if query is not None:
             data.update({key: query[key] for key in ("year", "layout") if query.get(key)})
         super().__init__(data)

@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 
 from reports import catalog
 from reports.catalog import INDICATORS
+from reports.selectors import default_report_year
 from tests.reports import tables_data
 from tests.reports.tables_data import YEAR
 
@@ -30,13 +31,17 @@ def _get(client, name, **params):
     return client.get(reverse(name), params)
 
 
-def test_page_defaults_to_own_association_last_year_by_children(client_for, town_secretary, data):
+def test_page_defaults_to_own_association_reporting_year_by_children(
+    client_for, town_secretary, data
+):
+    """The same default year as the dashboard and the submission pages."""
     response = _get(client_for(town_secretary), "reports:tables")
     assert response.status_code == 200
     assert response.context["scope"] == data["town_a"]
     tables = response.context["tables"]
     assert len(tables) == 7
     assert tables[0].year == response.context["form"].cleaned_data["year"]
+    assert tables[0].year == default_report_year()
     assert tables[0].by_children
     html = response.content.decode()
     assert "表1 组织建设" in html and "合计" in html
