@@ -11,8 +11,16 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
-from associations.models import VILLAGE_LEVELS, Association, ScopedQuerySet
+from associations.models import (
+    VILLAGE_LEVELS,
+    Association,
+    LiveManager,
+    ScopedQuerySet,
+    Versioned,
+    Withdrawable,
+)
 from members.models import Household, Member
 
 # Declared explicitly so the message is ours (Django then drops its own minimum check).
@@ -68,7 +76,7 @@ class EventQuerySet(ScopedQuerySet):
         return self.filter(started_on__year=year)
 
 
-class Event(models.Model):
+class Event(Versioned, Withdrawable):
     """活动: an event organised by an association, with what it reached and cost."""
 
     association = models.ForeignKey(
@@ -101,7 +109,9 @@ class Event(models.Model):
     trainees = models.PositiveIntegerField(_("培训人数"), null=True, blank=True, **COUNT)
     description = models.TextField(_("内容摘要"), blank=True)
 
-    objects = EventQuerySet.as_manager()
+    objects = LiveManager.from_queryset(EventQuerySet)()
+    all_objects = EventQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=["co_organisers", "attendees"])
 
     class Meta:
         verbose_name = _("活动")
@@ -153,6 +163,8 @@ class EventMaterial(models.Model):
     kind = models.CharField(_("资料类别"), max_length=20, choices=MaterialKind.choices)
     quantity = models.PositiveIntegerField(_("数量"), **COUNT)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("发放资料")
         verbose_name_plural = _("发放资料")
@@ -191,7 +203,7 @@ class ProjectQuerySet(ScopedQuerySet):
         )
 
 
-class Project(models.Model):
+class Project(Versioned, Withdrawable):
     """项目: an aid project run by an association, with its money and outcomes."""
 
     code = models.CharField(_("项目编码"), max_length=30, unique=True)
@@ -211,7 +223,9 @@ class Project(models.Model):
     tax_paid = models.DecimalField(_("利税（元）"), default=0, **MONEY)
     description = models.TextField(_("项目简介"), blank=True)
 
-    objects = ProjectQuerySet.as_manager()
+    objects = LiveManager.from_queryset(ProjectQuerySet)()
+    all_objects = ProjectQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("项目")
@@ -238,6 +252,8 @@ class ProjectFunding(models.Model):
     raised = models.DecimalField(_("筹集（元）"), default=0, **MONEY)
     spent = models.DecimalField(_("支出（元）"), default=0, **MONEY)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("项目资金来源")
         verbose_name_plural = _("项目资金来源")
@@ -263,7 +279,7 @@ class AidQuerySet(ScopedQuerySet):
     scope_path_lookup = "household__association__path"
 
 
-class Aid(models.Model):
+class Aid(Versioned, Withdrawable):
     """帮扶: aid given to one household, within a project or coordinated outside any."""
 
     household = models.ForeignKey(
@@ -288,7 +304,9 @@ class Aid(models.Model):
     )
     note = models.CharField(_("说明"), max_length=200, blank=True)
 
-    objects = AidQuerySet.as_manager()
+    objects = LiveManager.from_queryset(AidQuerySet)()
+    all_objects = AidQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("帮扶记录")
@@ -345,7 +363,7 @@ class AwardQuerySet(ScopedQuerySet):
     pass
 
 
-class Award(models.Model):
+class Award(Versioned, Withdrawable):
     """表彰 to an association, a member or a household.
 
     `association` is always set (the recipient, or the recipient's association)
@@ -376,7 +394,9 @@ class Award(models.Model):
         related_name="awards",
     )
 
-    objects = AwardQuerySet.as_manager()
+    objects = LiveManager.from_queryset(AwardQuerySet)()
+    all_objects = AwardQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("表彰")
@@ -426,6 +446,8 @@ class AssessmentTemplate(models.Model):
     pass_minimum = models.PositiveSmallIntegerField(_("最少达标项数"), null=True, blank=True)
     description = models.TextField(_("说明"), blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("考核模板")
         verbose_name_plural = _("考核模板")
@@ -456,6 +478,8 @@ class AssessmentItem(models.Model):
     number = models.PositiveSmallIntegerField(_("序号"))
     text = models.CharField(_("内容"), max_length=200)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("考核项")
         verbose_name_plural = _("考核项")
@@ -472,7 +496,7 @@ class AssessmentQuerySet(ScopedQuerySet):
     pass
 
 
-class Assessment(models.Model):
+class Assessment(Versioned, Withdrawable):
     """One association's yearly assessment against a template; `passed` follows the rule."""
 
     association = models.ForeignKey(
@@ -487,7 +511,9 @@ class Assessment(models.Model):
     assessed_on = models.DateField(_("考核日期"), null=True, blank=True)
     note = models.CharField(_("说明"), max_length=200, blank=True)
 
-    objects = AssessmentQuerySet.as_manager()
+    objects = LiveManager.from_queryset(AssessmentQuerySet)()
+    all_objects = AssessmentQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=["items_met"])
 
     class Meta:
         verbose_name = _("考核")
@@ -509,7 +535,7 @@ class SelfGovernanceQuerySet(ScopedQuerySet):
     pass
 
 
-class SelfGovernance(models.Model):
+class SelfGovernance(Versioned, Withdrawable):
     """村民自治 for a village in a year: charter, its provisions and agreements signed."""
 
     association = models.ForeignKey(
@@ -529,7 +555,9 @@ class SelfGovernance(models.Model):
     households_signed = models.PositiveIntegerField(_("已签协议户数"), default=0, **COUNT)
     is_pilot = models.BooleanField(_("试点村"), default=False)
 
-    objects = SelfGovernanceQuerySet.as_manager()
+    objects = LiveManager.from_queryset(SelfGovernanceQuerySet)()
+    all_objects = SelfGovernanceQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("村民自治")
@@ -599,7 +627,7 @@ class LedgerEntryQuerySet(ScopedQuerySet):
         return self.filter(date__year=year)
 
 
-class LedgerEntry(models.Model):
+class LedgerEntry(Versioned, Withdrawable):
     """经费: one line of an association's income or expense."""
 
     association = models.ForeignKey(
@@ -622,7 +650,9 @@ class LedgerEntry(models.Model):
     )
     note = models.CharField(_("摘要"), max_length=200, blank=True)
 
-    objects = LedgerEntryQuerySet.as_manager()
+    objects = LiveManager.from_queryset(LedgerEntryQuerySet)()
+    all_objects = LedgerEntryQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("经费收支")

@@ -11,7 +11,7 @@ import datetime as dt
 import random
 
 from .models import Association, Level, Role, User
-from .services import account_create, association_create
+from .services import account_create, association_create, system_actor
 
 DISTRICT_CODE = "330703"
 DEMO_PASSWORD = "demo-2026"
@@ -70,7 +70,9 @@ def _village_name(rng: random.Random, used: set[str]) -> str:
 
 def _ensure(code: str, name: str, level: str, parent: Association | None, **extra) -> Association:
     existing = Association.objects.filter(code=code).first()
-    return existing or association_create(code=code, name=name, level=level, parent=parent, **extra)
+    return existing or association_create(
+        by=system_actor(), code=code, name=name, level=level, parent=parent, **extra
+    )
 
 
 def build_network() -> Association:
@@ -158,11 +160,12 @@ def build_accounts(district: Association) -> list[tuple[str, str, str]]:
     for username, association, role, full_name, superuser in specs:
         if not User.objects.filter(username=username).exists():
             account_create(
+                by=system_actor(),
                 username=username,
                 password=DEMO_PASSWORD,
                 association=association,
                 role=role,
-                full_name=full_name,
+                first_name=full_name,
                 is_superuser=superuser,
                 # Full ID numbers are granted to named accounts: here the district secretary.
                 may_view_personal_data=username in PERSONAL_DATA_ACCOUNTS,

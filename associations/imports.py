@@ -80,8 +80,8 @@ class AssociationRecords(RecordResource):
     class Meta:
         model = Association
 
-    def __init__(self, user=None, **kwargs: Any) -> None:
-        super().__init__(user=user, **kwargs)
+    def __init__(self, by=None, **kwargs: Any) -> None:
+        super().__init__(by=by, **kwargs)
         self.associations = Lookup(Association.objects.all(), "code", self.within)
 
     def export_queryset(self, scope: Association) -> models.QuerySet:
@@ -96,32 +96,24 @@ class AssociationRecords(RecordResource):
 
     def create(self, row: Row) -> Association:
         association = services.association_create(
-            code=row.values["code"],
-            name=row.values["name"],
-            level=row.values["level"],
-            parent=self._parent(row),
-            founded_on=row.get("founded_on"),
-            population=row.get("population"),
-            address=row.get("address", ""),
-            within=self.within,
+            by=self.by, parent=self._parent(row), **row.given(services.ASSOCIATION_FIELDS)
         )
         if row.get("dissolved_on"):
             services.association_dissolve(
-                association=association, dissolved_on=row.values["dissolved_on"]
+                by=self.by, association=association, dissolved_on=row.values["dissolved_on"]
             )
         self.associations.remember(association)
         return association
 
     def update(self, obj: Association, row: Row, changed: dict[str, Any]) -> Association:
         if "parent" in changed:
-            services.association_move(
-                association=obj, new_parent=self._parent(row), within=self.within
-            )
+            services.association_move(by=self.by, association=obj, new_parent=self._parent(row))
             self.associations.forget()  # paths under the moved association changed
-        fields = ("name", "level", "founded_on", "population", "address")
-        edits = {name: changed[name] for name in fields if name in changed}
+        edits = {name: changed[name] for name in services.ASSOCIATION_FIELDS if name in changed}
         if edits:
-            services.association_update(association=obj, **edits)
+            services.association_update(by=self.by, association=obj, **edits)
         if "dissolved_on" in changed:
-            services.association_dissolve(association=obj, dissolved_on=changed["dissolved_on"])
+            services.association_dissolve(
+                by=self.by, association=obj, dissolved_on=changed["dissolved_on"]
+            )
         return obj

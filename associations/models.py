@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 PATH_SEPARATOR = "/"
 
@@ -101,6 +103,63 @@ class ScopedQuerySet(models.QuerySet):
         return self.within(user.association)
 
 
+def owning_path(obj: models.Model) -> str | None:
+    """The path of the association that owns a scoped row (an association owns itself)."""
+    value: object = obj
+    lookup = type(obj)._default_manager.get_queryset().scope_path_lookup
+    for part in lookup.split("__"):
+        value = getattr(value, part, None)
+        if value is None:
+            return None
+    return value  # type: ignore[return-value]
+
+
+class Versioned(models.Model):
+    """A row edited through forms: the version it was read at travels with the form, and a
+    save over a newer version is refused (see `associations.records.model_update`)."""
+
+    version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class LiveManager(models.Manager):
+    """The default manager of a withdrawable model: withdrawn (作废) rows are left out of
+    every list, look-up and figure; `all_objects` still sees them (history, restore)."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(withdrawn_at__isnull=True)
+
+
+class Withdrawable(models.Model):
+    """A record staff never delete: it is withdrawn (作废) with a reason, and can be restored."""
+
+    withdrawn_at = models.DateTimeField(_("作废时间"), null=True, blank=True, editable=False)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("作废人"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    withdrawal_reason = models.CharField(_("作废原因"), max_length=200, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+
+# The lookup that keeps only live rows of a withdrawable model reached through a join.
+def live(prefix: str = "") -> Q:
+    return Q(**{f"{prefix}{'__' if prefix else ''}withdrawn_at__isnull": True})
+
+
 class AssociationQuerySet(ScopedQuerySet):
     scope_path_lookup = "path"
 
@@ -114,7 +173,7 @@ class AssociationQuerySet(ScopedQuerySet):
         return self.filter(dissolved_on__isnull=True)
 
 
-class Association(models.Model):
+class Association(Versioned):
     code = models.CharField(
         _("编码"),
         max_length=20,
@@ -149,6 +208,7 @@ class Association(models.Model):
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
 
     objects = AssociationQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["path", "depth", "updated_at"])
 
     class Meta:
         verbose_name = _("协会")
@@ -171,10 +231,6 @@ class Association(models.Model):
         validate_placement(self.level, self.parent, moving=self if self.pk else None)
         if self.founded_on and self.dissolved_on and self.dissolved_on < self.founded_on:
             raise ValidationError({"dissolved_on": _("撤销日期不能早于成立日期。")})
-
-    @property
-    def is_dissolved(self) -> bool:
-        return self.dissolved_on is not None
 
     def ancestors(self) -> models.QuerySet[Association]:
         """This association's ancestors, root first, in one query."""
@@ -209,6 +265,8 @@ class User(AbstractUser):
         help_text=_("账号只能看到并处理本协会及其下级协会的数据。"),
     )
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices, default=Role.CLERK)
+
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     class Meta:
         verbose_name = _("用户")

@@ -1,4 +1,8 @@
-"""The one place request-level scoping happens: fetch what the user may see, or 404."""
+"""The one place request-level scoping happens: fetch what the user may see, or 404.
+
+The association a page is about arrives one way only: `?scope=<pk>` (or the pk in the
+path), read by `requested_scope` through the scoped fetch.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
 from .models import Association
+from .permissions import REFUSALS
+
+SCOPE_PARAMETER = "scope"
 
 M = TypeVar("M", bound=models.Model)
 
@@ -45,30 +52,35 @@ def default_scope(user) -> Association:
     return root
 
 
+def requested_scope(request: HttpRequest, pk: int | str | None = None) -> Association:
+    """The association a page is about: the pk in the path, else `?scope=<pk>`, else the
+    user's own. Anything the user may not see, or that is not an association, is 404."""
+    if pk is None:
+        pk = request.GET.get(SCOPE_PARAMETER) or None
+    if pk is None:
+        return default_scope(request.user)
+    return get_visible_or_404(Association, request.user, pk=pk)
+
+
 View = Callable[..., HttpResponse]
 
 
-def write_required(view: View) -> View:
-    """Login plus a role that may change records; read-only officers get 403."""
+def perm_required(perm: str) -> Callable[[View], View]:
+    """Login plus `perm` somewhere (a role that may do it); the object is checked again,
+    with the object, by the view's scoped fetch and by the service."""
 
-    @login_required
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.can_write:
-            raise PermissionDenied(_("您的账号为只读，不能修改数据。"))
-        return view(request, *args, **kwargs)
+    def decorator(view: View) -> View:
+        @login_required
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.has_perm(perm):
+                raise PermissionDenied(str(REFUSALS.get(perm, _("您无权执行此操作。"))))
+            return view(request, *args, **kwargs)
 
-    return wrapped
+        return wrapped
+
+    return decorator
 
 
-def secretary_required(view: View) -> View:
-    """Login plus the secretary (or administrator) role."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_secretary:
-            raise PermissionDenied(_("只有秘书长或系统管理员可以执行此操作。"))
-        return view(request, *args, **kwargs)
-
-    return wrapped
+write_required = perm_required("records.change")
+secretary_required = perm_required("records.withdraw")

@@ -1,57 +1,76 @@
-"""Writes to the association network. Every caller (views, admin, imports, commands) uses these."""
+"""Writes to the association network and to staff accounts.
+
+Every caller (views, admin, imports, commands) uses these, naming its actor `by`:
+the scope and the role are checked from it (`associations.permissions`), and the
+record's history says who made the change. Commands act as `system_actor()`.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TypedDict, Unpack
 
+from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Length, Substr
 from django.utils.translation import gettext as _
 
-from .models import PATH_SEPARATOR, Association, validate_placement
+from .models import PATH_SEPARATOR, Association, Role, User, validate_placement
+from .permissions import ADMINISTRATORS, PERSONAL_DATA_GRANT, require
+from .records import field_names, model_update, record_save
+
+
+class AssociationFields(TypedDict, total=False):
+    """An association's own fields (its place in the tree changes by moving it)."""
+
+    code: str
+    name: str
+    level: str
+    founded_on: dt.date | None
+    population: int | None
+    address: str
+
+
+ASSOCIATION_FIELDS = field_names(AssociationFields)
 
 
 def _path_for(code: str, parent: Association | None) -> str:
     return (parent.path if parent else "") + code + PATH_SEPARATOR
 
 
-def _check_in_scope(parent: Association | None, within: Association | None) -> None:
-    """Callers acting for a user pass the user's scope; nothing may be placed outside it."""
-    if within is None:
+def _normalised(fields: AssociationFields) -> AssociationFields:
+    cleaned = dict(fields)
+    for text in ("code", "name", "address"):
+        if text in cleaned:
+            cleaned[text] = (cleaned[text] or "").strip()
+    return cleaned  # type: ignore[return-value]
+
+
+def _require_parent(by: User, parent: Association | None) -> None:
+    """A new or moved association goes under a parent in the actor's scope; only a
+    system administrator without a scope may make a root."""
+    if parent is None:
+        if not by.is_superuser:
+            raise ValidationError({"parent": _("请选择上级协会。")})
         return
-    if parent is None or not within.contains(parent):
-        raise ValidationError({"parent": _("上级协会不在您的管辖范围内。")})
+    require(by, "network.change", parent, field="parent")
 
 
 def association_create(
-    *,
-    code: str,
-    name: str,
-    level: str,
-    parent: Association | None,
-    founded_on: dt.date | None = None,
-    population: int | None = None,
-    address: str = "",
-    within: Association | None = None,
+    *, by: User, parent: Association | None, **fields: Unpack[AssociationFields]
 ) -> Association:
-    _check_in_scope(parent, within)
+    _require_parent(by, parent)
+    fields = _normalised(fields)
     association = Association(
-        code=code.strip(),
-        name=name.strip(),
-        level=level,
+        **fields,
         parent=parent,
-        founded_on=founded_on,
-        population=population,
-        address=address,
-        path=_path_for(code.strip(), parent),
+        path=_path_for(fields.get("code", ""), parent),
         depth=(parent.depth + 1) if parent else 0,
     )
     association.full_clean()
-    association.save()
-    return association
+    return record_save(association, by=by)
 
 
 def _rewrite_subtree(association: Association, new_path: str, new_depth: int) -> None:
@@ -66,25 +85,10 @@ def _rewrite_subtree(association: Association, new_path: str, new_depth: int) ->
     association.depth = new_depth
 
 
-UPDATABLE_FIELDS = ("code", "name", "level", "founded_on", "population", "address")
-
-
-@transaction.atomic
-def association_update(*, association: Association, **fields: Any) -> Association:
-    """Edit an association's own fields (code, name, level, founded_on, population, address).
-
-    Only the fields passed change, and None clears an optional one; a changed code
-    rewrites the paths of the subtree.
-    """
-    unknown = sorted(set(fields) - set(UPDATABLE_FIELDS))
-    if unknown:
-        raise TypeError(f"unexpected fields: {', '.join(unknown)}")
-    for text in ("code", "name", "address"):
-        if fields.get(text) is not None:
-            fields[text] = fields[text].strip()
-    for field, value in fields.items():
-        setattr(association, field, value)
+def _validate_own_fields(association: Association, changed: list[str]) -> None:
     association.full_clean()
+    if "level" not in changed:
+        return
     for child in association.children.all():
         try:
             validate_placement(child.level, association)
@@ -94,107 +98,182 @@ def association_update(*, association: Association, **fields: Any) -> Associatio
                 "level": association.get_level_display(),
             }
             raise ValidationError({"level": message}) from exc
-    if association.code != association.path.split(PATH_SEPARATOR)[-2]:
+
+
+@transaction.atomic
+def association_update(
+    *,
+    by: User,
+    association: Association,
+    version: int | None = None,
+    **fields: Unpack[AssociationFields],
+) -> Association:
+    """Edit an association's own fields; only those passed change, and None clears an
+    optional one. A changed code rewrites the paths of the subtree."""
+    require(by, "network.change", association)
+    fields = _normalised(fields)
+    association, changed = model_update(
+        instance=association,
+        data=fields,
+        by=by,
+        version=version,
+        validate=_validate_own_fields,
+    )
+    if "code" in changed:
         _rewrite_subtree(
             association, _path_for(association.code, association.parent), association.depth
         )
-    if fields:
-        association.save(update_fields=[*fields, "updated_at"])
     return association
 
 
 @transaction.atomic
 def association_move(
-    *, association: Association, new_parent: Association, within: Association | None = None
+    *, by: User, association: Association, new_parent: Association | None
 ) -> Association:
     """Re-assign an association (and its whole subtree, with all records) to a new parent."""
+    require(by, "network.restructure", association)
     if new_parent is None:
         raise ValidationError({"parent": _("请选择新的上级协会。")})
-    _check_in_scope(new_parent, within)
-    _check_in_scope(association.parent, within)
+    _require_parent(by, new_parent)
     association.refresh_from_db()
     new_parent.refresh_from_db()
     validate_placement(association.level, new_parent, moving=association)
     _rewrite_subtree(association, _path_for(association.code, new_parent), new_parent.depth + 1)
     association.parent = new_parent
-    association.save(update_fields=["parent", "updated_at"])
-    return association
+    association.version += 1
+    return record_save(association, by=by, update_fields=["parent", "version"])
 
 
-def association_dissolve(*, association: Association, dissolved_on: dt.date) -> Association:
+@transaction.atomic
+def association_dissolve(
+    *, by: User, association: Association, dissolved_on: dt.date
+) -> Association:
     """Mark an association dissolved (撤销); its records stay for past years' reports."""
+    require(by, "network.restructure", association)
     if association.children.filter(dissolved_on__isnull=True).exists():
         raise ValidationError(
             {"dissolved_on": _("该协会还有未撤销的下级协会，请先撤销或移走下级协会。")}
         )
-    association.dissolved_on = dissolved_on
-    association.full_clean()
-    association.save(update_fields=["dissolved_on", "updated_at"])
+    association, _changed = model_update(
+        instance=association, data={"dissolved_on": dissolved_on}, by=by
+    )
     return association
 
 
-# Model permissions each role gets in the admin; scope still limits which rows.
-_ROLE_ACTIONS = {
-    "officer": ("view",),
-    "clerk": ("view", "add", "change"),
-    "secretary": ("view", "add", "change", "delete"),
-    "admin": ("view", "add", "change", "delete"),
-}
-_STAFF_APPS = ("associations", "members", "activities", "reports")
+@transaction.atomic
+def association_restore(*, by: User, association: Association) -> Association:
+    """Undo a dissolution made in error: the association is current again."""
+    require(by, "network.restructure", association)
+    parent = association.parent
+    if parent is not None and parent.dissolved_on is not None:
+        raise ValidationError({"dissolved_on": _("上级协会已撤销，请先恢复上级协会。")})
+    association, _changed = model_update(instance=association, data={"dissolved_on": None}, by=by)
+    return association
 
 
-def role_group(role: str):
-    """The permission group for a role, created on first use."""
-    from django.contrib.auth.models import Group, Permission
+# ── Accounts ──────────────────────────────────────────────────────────────────
+SYSTEM_USERNAME = "system"
 
-    from .models import Role
 
-    group, created = Group.objects.get_or_create(name=str(Role(role).label))
+def system_actor() -> User:
+    """The actor of commands and scheduled jobs: named in history as 系统, never logs in."""
+    user, created = User.objects.get_or_create(
+        username=SYSTEM_USERNAME,
+        defaults={"first_name": "系统", "role": Role.ADMIN, "is_superuser": True},
+    )
     if created:
-        actions = _ROLE_ACTIONS[role]
-        permissions = Permission.objects.filter(content_type__app_label__in=_STAFF_APPS).filter(
-            codename__regex=rf"^({'|'.join(actions)})_"
-        )
-        if role != "admin":
-            permissions = permissions.exclude(
-                codename__in=["add_user", "change_user", "delete_user"]
-            )
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
+# Only administrators work in the Django admin; everyone else works in the staff pages.
+ADMIN_GROUP = "系统管理员"
+
+
+def _admin_group() -> Group:
+    group, created = Group.objects.get_or_create(name=ADMIN_GROUP)
+    if created:
+        apps = ("associations", "members", "activities", "reports")
+        permissions = Permission.objects.filter(content_type__app_label__in=apps)
         # Seeing full ID numbers is granted to named accounts, never by role.
         group.permissions.set(permissions.exclude(codename="view_personal_data"))
     return group
 
 
+class AccountFields(TypedDict, total=False):
+    association: Association | None
+    role: str
+    first_name: str
+    last_name: str
+    email: str
+    is_active: bool
+    may_view_personal_data: bool
+
+
+ACCOUNT_FIELDS = field_names(AccountFields)
+
+
+def _sync_access(user: User, *, by: User, may_view_personal_data: bool | None) -> None:
+    """Role, admin access and groups always agree: only administrators are staff."""
+    user.groups.set([_admin_group()] if user.role in ADMINISTRATORS else [])
+    if may_view_personal_data is not None:
+        grant = Permission.objects.get(
+            content_type__app_label="members", codename=PERSONAL_DATA_GRANT.split(".")[1]
+        )
+        if may_view_personal_data:
+            user.user_permissions.add(grant)
+        else:
+            user.user_permissions.remove(grant)
+
+
+def _check_account(by: User, user: User) -> None:
+    if user.association is None and not by.is_superuser:
+        raise ValidationError({"association": _("非超级管理员账号必须指定所属协会。")})
+    if user.association is not None:
+        require(by, "accounts.manage", user.association, field="association")
+    if user.is_superuser and not by.is_superuser:
+        raise ValidationError({"role": _("只有超级管理员可以设置超级管理员账号。")})
+    user.full_clean()
+
+
+@transaction.atomic
 def account_create(
     *,
+    by: User,
     username: str,
     password: str,
-    association: Association | None,
-    role: str,
-    full_name: str = "",
     is_superuser: bool = False,
-    may_view_personal_data: bool = False,
-):
+    **fields: Unpack[AccountFields],
+) -> User:
     """A staff account attached to one association (its scope) with one role."""
-    from .models import User
-
-    if association is None and not is_superuser:
-        raise ValidationError({"association": _("非超级管理员账号必须指定所属协会。")})
-    user = User(
-        username=username,
-        association=association,
-        role=role,
-        first_name=full_name,
-        is_staff=True,
-        is_superuser=is_superuser,
-    )
+    require(by, "accounts.manage", fields.get("association"), field="association")
+    may_view = fields.pop("may_view_personal_data", False)
+    user = User(username=(username or "").strip(), is_superuser=is_superuser, **fields)
+    user.is_staff = is_superuser or user.role in ADMINISTRATORS
     user.set_password(password)
-    user.full_clean()
-    user.save()
-    user.groups.add(role_group(role))
-    if may_view_personal_data:
-        from django.contrib.auth.models import Permission
-
-        user.user_permissions.add(
-            Permission.objects.get(content_type__app_label="members", codename="view_personal_data")
-        )
+    _check_account(by, user)
+    record_save(user, by=by)
+    _sync_access(user, by=by, may_view_personal_data=may_view)
     return user
+
+
+@transaction.atomic
+def account_update(*, by: User, user: User, **fields: Unpack[AccountFields]) -> User:
+    """Change an account's scope, role, name or status; groups and admin access follow."""
+    require(by, "accounts.manage", user.association or None, field="association")
+    may_view = fields.pop("may_view_personal_data", None)
+    role = fields.get("role", user.role)
+    data = {**fields, "is_staff": user.is_superuser or role in ADMINISTRATORS}
+    user, _changed = model_update(
+        instance=user, data=data, by=by, validate=lambda account, _c: _check_account(by, account)
+    )
+    _sync_access(user, by=by, may_view_personal_data=may_view)
+    return user
+
+
+def account_set_password(*, by: User, user: User, password: str) -> User:
+    if by.pk != user.pk:
+        require(by, "accounts.manage", user.association, field="association")
+    user.set_password(password)
+    return record_save(user, by=by, update_fields=["password"])

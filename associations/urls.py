@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/move/", views.move, name="move"),
     path("<int:pk>/dissolve/", views.dissolve, name="dissolve"),
+    path("<int:pk>/restore/", views.restore, name="restore"),
     path("imports/", sheets.index, name="imports"),
     path("imports/confirm/", sheets.confirm, name="import_confirm"),
     path("imports/<slug:kind>/template/", sheets.template, name="import_template"),

@@ -8,8 +8,9 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
-from associations.models import Association, ScopedQuerySet
+from associations.models import Association, LiveManager, ScopedQuerySet, Versioned, Withdrawable
 
 
 class Gender(models.TextChoices):
@@ -56,7 +57,7 @@ class MemberGroupQuerySet(ScopedQuerySet):
     pass
 
 
-class MemberGroup(models.Model):
+class MemberGroup(Versioned):
     """会员小组: one per villagers' group, under a village association."""
 
     association = models.ForeignKey(
@@ -78,6 +79,7 @@ class MemberGroup(models.Model):
     dissolved_on = models.DateField(_("撤销日期"), null=True, blank=True)
 
     objects = MemberGroupQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("会员小组")
@@ -97,7 +99,7 @@ class MemberQuerySet(ScopedQuerySet):
         return self.filter(pk__in=MembershipPeriod.objects.active_on(day).values("member_id"))
 
 
-class Member(models.Model):
+class Member(Versioned, Withdrawable):
     """会员. Current membership state is kept here; its history is in MembershipPeriod."""
 
     association = models.ForeignKey(
@@ -144,7 +146,9 @@ class Member(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
 
-    objects = MemberQuerySet.as_manager()
+    objects = LiveManager.from_queryset(MemberQuerySet)()
+    all_objects = MemberQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("会员")
@@ -182,6 +186,7 @@ class MembershipPeriod(models.Model):
     note = models.CharField(_("说明"), max_length=200, blank=True)
 
     objects = MembershipPeriodQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("会籍记录")
@@ -231,7 +236,7 @@ class OfficerPositionQuerySet(ScopedQuerySet):
         return self.filter(Q(started_on__lte=day), Q(ended_on__isnull=True) | Q(ended_on__gte=day))
 
 
-class OfficerPosition(models.Model):
+class OfficerPosition(Versioned, Withdrawable):
     """A member's post in an association's council for a term (届)."""
 
     member = models.ForeignKey(
@@ -259,7 +264,9 @@ class OfficerPosition(models.Model):
         validators=[MinValueValidator(0)],
     )
 
-    objects = OfficerPositionQuerySet.as_manager()
+    objects = LiveManager.from_queryset(OfficerPositionQuerySet)()
+    all_objects = OfficerPositionQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("理事职务")
@@ -284,7 +291,7 @@ class DuesPaymentQuerySet(ScopedQuerySet):
     scope_path_lookup = "member__association__path"
 
 
-class DuesPayment(models.Model):
+class DuesPayment(Versioned, Withdrawable):
     """会费: one payment per member per year."""
 
     member = models.ForeignKey(
@@ -296,7 +303,9 @@ class DuesPayment(models.Model):
     )
     paid_on = models.DateField(_("缴费日期"), null=True, blank=True)
 
-    objects = DuesPaymentQuerySet.as_manager()
+    objects = LiveManager.from_queryset(DuesPaymentQuerySet)()
+    all_objects = DuesPaymentQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("会费")
@@ -313,7 +322,7 @@ class HouseholdQuerySet(ScopedQuerySet):
     pass
 
 
-class Household(models.Model):
+class Household(Versioned, Withdrawable):
     """户 in the association's care, with the categories reports split by."""
 
     code = models.CharField(_("户编码"), max_length=30, unique=True)
@@ -339,7 +348,9 @@ class Household(models.Model):
     )
     notes = models.TextField(_("备注"), blank=True)
 
-    objects = HouseholdQuerySet.as_manager()
+    objects = LiveManager.from_queryset(HouseholdQuerySet)()
+    all_objects = HouseholdQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("户")
@@ -374,6 +385,8 @@ class HouseholdCertificate(models.Model):
     number = models.CharField(_("证件编号"), max_length=40, blank=True)
     issued_on = models.DateField(_("发证日期"), null=True, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("计生证件")
         verbose_name_plural = _("计生证件")
@@ -389,7 +402,7 @@ class IntegrityGroupQuerySet(ScopedQuerySet):
     pass
 
 
-class IntegrityGroup(models.Model):
+class IntegrityGroup(Versioned):
     """诚信小组: 5–10 floating households bound by a guarantee agreement."""
 
     association = models.ForeignKey(
@@ -404,6 +417,7 @@ class IntegrityGroup(models.Model):
     dissolved_on = models.DateField(_("撤销日期"), null=True, blank=True)
 
     objects = IntegrityGroupQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("诚信小组")
@@ -427,7 +441,7 @@ class LiaisonPairQuerySet(ScopedQuerySet):
         return self.filter(Q(started_on__lte=day), Q(ended_on__isnull=True) | Q(ended_on__gte=day))
 
 
-class LiaisonPair(models.Model):
+class LiaisonPair(Versioned, Withdrawable):
     """会员联系户: a member paired with a household for a period."""
 
     member = models.ForeignKey(
@@ -443,7 +457,9 @@ class LiaisonPair(models.Model):
     ended_on = models.DateField(_("结束日期"), null=True, blank=True)
     contract_signed_on = models.DateField(_("合同签订日期"), null=True, blank=True)
 
-    objects = LiaisonPairQuerySet.as_manager()
+    objects = LiveManager.from_queryset(LiaisonPairQuerySet)()
+    all_objects = LiaisonPairQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("会员联系户")

@@ -12,8 +12,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
-from associations.models import Association, ScopedQuerySet
+from associations.models import Association, ScopedQuerySet, Versioned
 
 
 class ReportStatus(models.TextChoices):
@@ -63,6 +64,7 @@ class AnnualReport(models.Model):
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
 
     objects = AnnualReportQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["snapshot", "updated_at"])
 
     class Meta:
         verbose_name = _("年度报表")
@@ -124,7 +126,7 @@ class ReportDeadlineQuerySet(ScopedQuerySet):
     scope_path_lookup = "association__path"
 
 
-class ReportDeadline(models.Model):
+class ReportDeadline(Versioned):
     """The date by which a parent's direct children must submit a year's report."""
 
     association = models.ForeignKey(
@@ -145,6 +147,7 @@ class ReportDeadline(models.Model):
     set_at = models.DateTimeField(_("设置时间"), auto_now=True)
 
     objects = ReportDeadlineQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("上报截止日期")

@@ -10,51 +10,55 @@ from __future__ import annotations
 
 import pytest
 
-from associations.models import Association, Level, Role
-from associations.services import account_create, association_create
+from associations.models import Association, Level, Role, User
+from associations.services import account_create, association_create, system_actor
+
+
+@pytest.fixture
+def system(db) -> User:
+    """The actor of commands and set-up: no scope limit, named 系统 in history."""
+    return system_actor()
+
+
+def make_association(code: str, name: str, level: str, parent, **extra) -> Association:
+    return association_create(
+        by=system_actor(), code=code, name=name, level=level, parent=parent, **extra
+    )
 
 
 @pytest.fixture
 def county(db) -> Association:
-    return association_create(code="330799", name="示范区计生协", level=Level.COUNTY, parent=None)
+    return make_association("330799", "示范区计生协", Level.COUNTY, None)
 
 
 @pytest.fixture
 def town_a(county) -> Association:
-    return association_create(code="33079901", name="甲镇计生协", level=Level.TOWN, parent=county)
+    return make_association("33079901", "甲镇计生协", Level.TOWN, county)
 
 
 @pytest.fixture
 def town_b(county) -> Association:
-    return association_create(code="33079902", name="乙镇计生协", level=Level.TOWN, parent=county)
+    return make_association("33079902", "乙镇计生协", Level.TOWN, county)
 
 
 @pytest.fixture
 def village_a1(town_a) -> Association:
-    return association_create(
-        code="33079901201", name="甲一村计生协", level=Level.VILLAGE, parent=town_a, population=800
-    )
+    return make_association("33079901201", "甲一村计生协", Level.VILLAGE, town_a, population=800)
 
 
 @pytest.fixture
 def village_a2(town_a) -> Association:
-    return association_create(
-        code="33079901202", name="甲二村计生协", level=Level.VILLAGE, parent=town_a, population=300
-    )
+    return make_association("33079901202", "甲二村计生协", Level.VILLAGE, town_a, population=300)
 
 
 @pytest.fixture
 def community_a(town_a) -> Association:
-    return association_create(
-        code="33079901001", name="甲镇城东社区计生协", level=Level.COMMUNITY, parent=town_a
-    )
+    return make_association("33079901001", "甲镇城东社区计生协", Level.COMMUNITY, town_a)
 
 
 @pytest.fixture
 def village_b1(town_b) -> Association:
-    return association_create(
-        code="33079902201", name="乙一村计生协", level=Level.VILLAGE, parent=town_b, population=900
-    )
+    return make_association("33079902201", "乙一村计生协", Level.VILLAGE, town_b, population=900)
 
 
 @pytest.fixture
@@ -85,22 +89,29 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-def _person(username: str, association: Association | None, role: str, **extra):
+def make_person(username: str, association: Association | None, role: str, **extra) -> User:
+    if "full_name" in extra:
+        extra["first_name"] = extra.pop("full_name")
     return account_create(
-        username=username, password="pw-for-tests-1", association=association, role=role, **extra
+        by=system_actor(),
+        username=username,
+        password="pw-for-tests-1",
+        association=association,
+        role=role,
+        **extra,
     )
 
 
 @pytest.fixture
 def county_officer(network):
     """县级领导: reads everything in the county, writes nothing."""
-    return _person("county_officer", network["county"], Role.OFFICER, full_name="县领导")
+    return make_person("county_officer", network["county"], Role.OFFICER, full_name="县领导")
 
 
 @pytest.fixture
 def county_secretary(network):
     """县秘书长: writes anywhere in the county; may see full ID numbers."""
-    return _person(
+    return make_person(
         "county_secretary",
         network["county"],
         Role.SECRETARY,
@@ -112,7 +123,7 @@ def county_secretary(network):
 @pytest.fixture
 def town_secretary(network):
     """甲镇秘书长: writes within town A; may see full ID numbers."""
-    return _person(
+    return make_person(
         "town_secretary",
         network["town_a"],
         Role.SECRETARY,
@@ -124,18 +135,24 @@ def town_secretary(network):
 @pytest.fixture
 def village_clerk(network):
     """甲一村录入员: enters records for village A1 only."""
-    return _person("village_clerk", network["village_a1"], Role.CLERK, full_name="甲一村录入员")
+    return make_person("village_clerk", network["village_a1"], Role.CLERK, full_name="甲一村录入员")
 
 
 @pytest.fixture
 def outsider(network):
     """乙镇秘书长: a secretary in another town, who must see nothing of town A."""
-    return _person("outsider", network["town_b"], Role.SECRETARY, full_name="乙镇秘书长")
+    return make_person("outsider", network["town_b"], Role.SECRETARY, full_name="乙镇秘书长")
+
+
+@pytest.fixture
+def town_admin(network):
+    """甲镇系统管理员: the only kind of town account that works in the Django admin."""
+    return make_person("town_admin", network["town_a"], Role.ADMIN, full_name="甲镇管理员")
 
 
 @pytest.fixture
 def superuser(db):
-    return _person("root", None, Role.ADMIN, is_superuser=True)
+    return make_person("root", None, Role.ADMIN, is_superuser=True)
 
 
 @pytest.fixture

@@ -31,10 +31,10 @@ class RecordsAdminMixin(ImportExportMixin):
         return [get_kind(self.record_kind)]
 
     def get_resource_kwargs(self, request: HttpRequest, *args, **kwargs):
-        return {"user": request.user}
+        return {"by": request.user}
 
     def has_import_permission(self, request: HttpRequest) -> bool:
-        return request.user.can_write and self.has_add_permission(request)
+        return request.user.has_perm("records.change") and self.has_add_permission(request)
 
     def has_export_permission(self, request: HttpRequest) -> bool:
         return self.has_view_permission(request)

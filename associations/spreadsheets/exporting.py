@@ -118,14 +118,12 @@ def write_export(
     target: str | Path | IO[bytes],
     *,
     scope: Association,
-    user=None,
+    by,
 ) -> int:
-    """Write every row of `kind` under `scope` that `user` may see; returns the row count.
-
-    `user` None (the command line) exports everything under the scope, unmasked.
-    """
+    """Write every row of `kind` under `scope` that `by` may see, masked unless `by` may see
+    personal data (commands act as the system actor); returns the row count."""
     resource_class = get_kind(kind) if isinstance(kind, str) else kind
-    resource = resource_class(user=user)
+    resource = resource_class(by=by)
     workbook = Workbook(write_only=True)
     count = 0
     # Labels are written in simplified Chinese whatever the page language, so they import back.

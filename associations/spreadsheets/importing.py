@@ -306,18 +306,18 @@ def import_sheet(
     kind: type[RecordResource] | str,
     sheet: Sheet,
     *,
-    user=None,
+    by,
     dry_run: bool = False,
     file_name: str = "",
     on_row: OnRow | None = None,
 ) -> ImportReport:
-    """Import every row of `sheet` or none of them; `user` None is a system run (no scope limit)."""
+    """Import every row of `sheet` or none of them, as `by` (commands: the system actor)."""
     resource_class = get_kind(kind) if isinstance(kind, str) else kind
-    resource = resource_class(user=user)
+    resource = resource_class(by=by)
     report = ImportReport(
         kind=resource.kind, label=str(resource.label), dry_run=dry_run, file_name=file_name
     )
-    refusal = _refusal(user)
+    refusal = _refusal(by)
     if refusal:
         report.fail(1, "", refusal)
         return report
@@ -341,7 +341,7 @@ def import_file(
     kind: type[RecordResource] | str,
     source: str | Path | IO[bytes],
     *,
-    user=None,
+    by,
     dry_run: bool = False,
     file_name: str = "",
 ) -> ImportReport:
@@ -350,7 +350,7 @@ def import_file(
     name = file_name or (Path(source).name if isinstance(source, str | Path) else "")
     try:
         with open_xlsx(source) as sheet:
-            return import_sheet(resource_class, sheet, user=user, dry_run=dry_run, file_name=name)
+            return import_sheet(resource_class, sheet, by=by, dry_run=dry_run, file_name=name)
     except SheetError as exc:
         report = ImportReport(
             kind=resource_class.kind,
@@ -362,21 +362,19 @@ def import_file(
         return report
 
 
-def _refusal(user) -> str:
-    """Why `user` may not import at all ("" if they may)."""
-    if user is None:
-        return ""
-    if not user.can_write:
-        return _("您的账号为只读，不能导入数据。")
-    if user.association_id is None and not user.is_superuser:
+def _refusal(by) -> str:
+    """Why `by` may not import at all ("" if they may)."""
+    if by.association_id is None and not by.is_superuser:
         return _("您的账号没有所属协会，不能导入数据。")
+    if not by.has_perm("records.change"):
+        return _("您的账号为只读，不能导入数据。")
     return ""
 
 
 # ── the admin (django-import-export) ─────────────────────────────────────────
 
 
-def admin_import(resource: RecordResource, dataset, *, dry_run: bool, user):
+def admin_import(resource: RecordResource, dataset, *, dry_run: bool, by):
     """Run the engine on the admin's tablib Dataset and answer with an import-export Result."""
     from import_export.results import Result, RowResult
 
@@ -394,7 +392,7 @@ def admin_import(resource: RecordResource, dataset, *, dry_run: bool, user):
         result.increment_row_result_total(row_result)
 
     report = import_sheet(
-        type(resource), dataset_sheet(dataset), user=user, dry_run=dry_run, on_row=on_row
+        type(resource), dataset_sheet(dataset), by=by, dry_run=dry_run, on_row=on_row
     )
     by_row: dict[int, dict[str, list[str]]] = {}
     for error in report.errors:

@@ -85,6 +85,10 @@ class Row:
         value = self.values.get(name)
         return default if value is None else value
 
+    def given(self, names: Iterable[str]) -> dict[str, Any]:
+        """The cells of these fields that hold a value (empty cells take the defaults)."""
+        return {name: self.values[name] for name in names if self.values.get(name) is not None}
+
     def error(self, field_name: str | None, message: str) -> None:
         self.errors.append((field_name, str(message)))
 
@@ -165,10 +169,11 @@ class RecordResource(resources.Resource):
     # True: new rows are written a chunk at a time by `create_rows` (a bulk service).
     creates_in_bulk: ClassVar[bool] = False
 
-    def __init__(self, user=None, **kwargs: Any) -> None:
+    def __init__(self, by=None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.user = user
-        self.within: Association | None = getattr(user, "association", None) if user else None
+        # The actor: every row is written through the services as `by`, within its scope.
+        self.by = by
+        self.within: Association | None = getattr(by, "association", None) if by else None
 
     @classmethod
     def get_display_name(cls) -> str:
@@ -198,8 +203,8 @@ class RecordResource(resources.Resource):
 
     @property
     def may_see_personal(self) -> bool:
-        """Command-line runs (no user) see everything; staff need the permission."""
-        return self.user is None or self.user.has_perm(PERSONAL_DATA_PERMISSION)
+        """Full personal data only with the permission (commands act as the system actor)."""
+        return self.by is not None and self.by.has_perm(PERSONAL_DATA_PERMISSION)
 
     def export_field(self, field: Field, instance: models.Model, **kwargs: Any) -> Any:
         value = super().export_field(field, instance, **kwargs)
@@ -230,7 +235,7 @@ class RecordResource(resources.Resource):
 
     def scoped_export_queryset(self, scope: Association) -> models.QuerySet:
         queryset = self.export_queryset(scope)
-        return queryset.visible_to(self.user) if self.user is not None else queryset
+        return queryset.visible_to(self.by)
 
     def filter_export(self, queryset: models.QuerySet, **kwargs: Any) -> models.QuerySet:
         """The admin's export queryset, joined like ours so it does not query per row."""
@@ -299,7 +304,7 @@ class RecordResource(resources.Resource):
         """The admin's import goes through the same all-or-nothing engine as the pages."""
         from .importing import admin_import
 
-        return admin_import(self, dataset, dry_run=dry_run, user=kwargs.get("user") or self.user)
+        return admin_import(self, dataset, dry_run=dry_run, by=kwargs.get("user") or self.by)
 
 
 _registry: dict[str, type[RecordResource]] = {}

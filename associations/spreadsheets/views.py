@@ -13,8 +13,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from associations.models import Association, Level
-from associations.scope import default_scope, get_visible_or_404, write_required
+from associations.models import Level
+from associations.scope import requested_scope, write_required
 from associations.selectors import association_choices
 
 from . import uploads
@@ -34,16 +34,9 @@ def _kind(name: str) -> type[RecordResource]:
         raise Http404(_("没有这种数据。")) from exc
 
 
-def _scope(request: HttpRequest) -> Association:
-    code = request.GET.get("scope")
-    if code:
-        return get_visible_or_404(Association, request.user, code=code)
-    return default_scope(request.user)
-
-
 @login_required
 def index(request: HttpRequest, form: UploadForm | None = None, chosen: str = "") -> HttpResponse:
-    scope = _scope(request)
+    scope = requested_scope(request)
     scopes = association_choices(request.user, levels=EXPORT_LEVELS).order_by("path")
     context = {
         "kinds": kinds(),
@@ -68,10 +61,10 @@ def template(request: HttpRequest, kind: str) -> FileResponse:
 
 @login_required
 def export(request: HttpRequest, kind: str) -> FileResponse:
-    resource, scope = _kind(kind), _scope(request)
+    resource, scope = _kind(kind), requested_scope(request)
     # On disk, and deleted when the response has streamed and closed it.
     handle = tempfile.TemporaryFile()  # noqa: SIM115
-    write_export(resource, handle, scope=scope, user=request.user)
+    write_export(resource, handle, scope=scope, by=request.user)
     handle.seek(0)
     name = f"{resource.label}-{scope.code}-{dt.date.today():%Y%m%d}.xlsx"
     return FileResponse(handle, as_attachment=True, filename=name)
@@ -86,7 +79,7 @@ def upload(request: HttpRequest, kind: str) -> HttpResponse:
         return index(request, form=form, chosen=kind)
     token, path = uploads.keep(request, form.cleaned_data["file"], kind)
     report = import_file(
-        resource, path, user=request.user, dry_run=True, file_name=form.cleaned_data["file"].name
+        resource, path, by=request.user, dry_run=True, file_name=form.cleaned_data["file"].name
     )
     return _report(request, "associations/imports/preview.html", resource, report, token)
 
@@ -101,7 +94,7 @@ def confirm(request: HttpRequest) -> HttpResponse:
         return redirect("associations:imports")
     entry, path = found
     resource = _kind(entry["kind"])
-    report = import_file(resource, path, user=request.user, file_name=entry["name"])
+    report = import_file(resource, path, by=request.user, file_name=entry["name"])
     if report.committed:
         uploads.discard(request, token)
     return _report(request, "associations/imports/result.html", resource, report, token)

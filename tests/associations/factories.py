@@ -3,7 +3,7 @@ from __future__ import annotations
 import factory
 
 from associations.models import Association, Level
-from associations.services import association_create
+from associations.services import association_create, system_actor
 
 
 class AssociationFactory(factory.django.DjangoModelFactory):
@@ -21,4 +21,4 @@ class AssociationFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, **kwargs):
-        return association_create(**kwargs)
+        return association_create(by=system_actor(), **kwargs)

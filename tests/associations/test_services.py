@@ -1,15 +1,18 @@
 import datetime as dt
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from associations.models import Association, Level
+from associations.records import StaleEdit, history_of
 from associations.selectors import subtree, subtree_level_counts
 from associations.services import (
     association_create,
     association_dissolve,
     association_move,
+    association_restore,
     association_update,
+    system_actor,
 )
 from tests.associations.factories import AssociationFactory
 
@@ -69,7 +72,9 @@ def test_prefix_of_a_code_is_not_a_descendant(county):
 
 
 def test_move_keeps_subtree_and_rewrites_paths(deep):
-    moved = association_move(association=deep["branch"], new_parent=deep["town_b"])
+    moved = association_move(
+        by=system_actor(), association=deep["branch"], new_parent=deep["town_b"]
+    )
     assert moved.path == "330799/33079902/33079901B1/"
     floating = Association.objects.get(code="33079901301F")
     assert floating.path == "330799/33079902/33079901B1/33079901301/33079901301F/"
@@ -79,21 +84,21 @@ def test_move_keeps_subtree_and_rewrites_paths(deep):
 
 
 def test_move_to_shallower_parent_changes_depth(deep):
-    association_move(association=deep["deep_village"], new_parent=deep["town_b"])
+    association_move(by=system_actor(), association=deep["deep_village"], new_parent=deep["town_b"])
     floating = Association.objects.get(code="33079901301F")
     assert (floating.depth, floating.parent.parent.code) == (3, "33079902")
 
 
 def test_move_into_own_subtree_is_rejected(deep):
     with pytest.raises(ValidationError) as exc:
-        association_move(association=deep["town_a"], new_parent=deep["branch"])
+        association_move(by=system_actor(), association=deep["town_a"], new_parent=deep["branch"])
     assert "parent" in exc.value.message_dict
     assert Association.objects.get(code="33079901B1").path.startswith("330799/33079901/")
 
 
 def test_move_onto_itself_is_rejected(deep):
     with pytest.raises(ValidationError):
-        association_move(association=deep["branch"], new_parent=deep["branch"])
+        association_move(by=system_actor(), association=deep["branch"], new_parent=deep["branch"])
 
 
 @pytest.mark.parametrize(
@@ -107,37 +112,49 @@ def test_move_onto_itself_is_rejected(deep):
 )
 def test_level_nonsense_is_rejected_with_a_field_error(network, level, parent_key):
     with pytest.raises(ValidationError) as exc:
-        association_create(code="12345", name="错", level=level, parent=network[parent_key])
+        association_create(
+            by=system_actor(), code="12345", name="错", level=level, parent=network[parent_key]
+        )
     assert "parent" in exc.value.message_dict
     assert not Association.objects.filter(code="12345").exists()
 
 
 def test_town_needs_a_parent(db):
     with pytest.raises(ValidationError) as exc:
-        association_create(code="12345", name="孤镇", level=Level.TOWN, parent=None)
+        association_create(
+            by=system_actor(), code="12345", name="孤镇", level=Level.TOWN, parent=None
+        )
     assert "必须有上级协会" in exc.value.message_dict["parent"][0]
 
 
 def test_move_to_a_parent_of_wrong_level_is_rejected(network):
     with pytest.raises(ValidationError):
-        association_move(association=network["village_a1"], new_parent=network["county"])
+        association_move(
+            by=system_actor(), association=network["village_a1"], new_parent=network["county"]
+        )
 
 
 @pytest.mark.parametrize("code", ["", "a", "33/01", "中文编码", "x" * 21, "-12"])
 def test_invalid_codes_are_rejected(county, code):
     with pytest.raises(ValidationError) as exc:
-        association_create(code=code, name="村", level=Level.TOWN, parent=county)
+        association_create(by=system_actor(), code=code, name="村", level=Level.TOWN, parent=county)
     assert "code" in exc.value.message_dict
 
 
 def test_duplicate_code_is_rejected(network):
     with pytest.raises(ValidationError) as exc:
-        association_create(code="33079901", name="重复", level=Level.TOWN, parent=network["county"])
+        association_create(
+            by=system_actor(),
+            code="33079901",
+            name="重复",
+            level=Level.TOWN,
+            parent=network["county"],
+        )
     assert "code" in exc.value.message_dict
 
 
 def test_code_change_rewrites_descendant_paths(deep):
-    association_update(association=deep["branch"], code="33079901B9")
+    association_update(by=system_actor(), association=deep["branch"], code="33079901B9")
     assert Association.objects.get(code="33079901301F").path == (
         "330799/33079901/33079901B9/33079901301/33079901301F/"
     )
@@ -145,22 +162,99 @@ def test_code_change_rewrites_descendant_paths(deep):
 
 def test_level_change_that_would_orphan_children_is_rejected(network):
     with pytest.raises(ValidationError):
-        association_update(association=network["town_a"], level=Level.VILLAGE)
+        association_update(by=system_actor(), association=network["town_a"], level=Level.VILLAGE)
 
 
-def test_create_outside_scope_is_rejected(network):
-    with pytest.raises(ValidationError):
+def test_create_outside_scope_is_rejected(network, town_secretary):
+    with pytest.raises(ValidationError) as exc:
         association_create(
+            by=town_secretary,
             code="33079902209",
             name="越权村",
             level=Level.VILLAGE,
             parent=network["town_b"],
-            within=network["town_a"],
+        )
+    assert "不在您的管辖范围内" in exc.value.message_dict["parent"][0]
+    assert not Association.objects.filter(code="33079902209").exists()
+
+
+def test_every_service_refuses_an_actor_out_of_scope(network, outsider):
+    village = network["village_a1"]
+    with pytest.raises(PermissionDenied):
+        association_update(by=outsider, association=village, name="改名")
+    with pytest.raises(PermissionDenied):
+        association_move(by=outsider, association=village, new_parent=network["town_b"])
+    with pytest.raises(PermissionDenied):
+        association_dissolve(by=outsider, association=village, dissolved_on=dt.date(2024, 1, 1))
+    with pytest.raises(PermissionDenied):
+        association_restore(by=outsider, association=village)
+    stored = Association.objects.get(pk=village.pk)
+    assert (stored.name, stored.parent_id, stored.dissolved_on) == (
+        "甲一村计生协",
+        network["town_a"].pk,
+        None,
+    )
+
+
+def test_read_only_officer_cannot_write(network, county_officer):
+    with pytest.raises(PermissionDenied):
+        association_update(by=county_officer, association=network["town_a"], name="改名")
+    with pytest.raises(PermissionDenied):
+        association_create(
+            by=county_officer,
+            code="33079901299",
+            name="新村",
+            level="village",
+            parent=network["town_a"],
         )
 
 
+def test_a_unit_cannot_move_or_dissolve_itself(network, town_secretary):
+    with pytest.raises(PermissionDenied):
+        association_move(
+            by=town_secretary, association=network["town_a"], new_parent=network["county"]
+        )
+    association_dissolve(
+        by=town_secretary, association=network["village_a2"], dissolved_on=dt.date(2024, 6, 30)
+    )
+
+
+def test_history_names_the_actor_and_what_changed(network, town_secretary):
+    association_update(by=town_secretary, association=network["village_a1"], name="甲一村")
+    latest = network["village_a1"].history.first()
+    assert latest.history_user == town_secretary
+    entries = history_of(network["village_a1"])
+    assert entries[0].who == "甲镇秘书长"
+    assert [(c.label, c.old, c.new) for c in entries[0].changes] == [
+        ("名称", "甲一村计生协", "甲一村")
+    ]
+
+
+def test_a_save_over_a_newer_version_is_refused_and_names_who(
+    network, town_secretary, county_secretary
+):
+    village = network["village_a1"]
+    read_at = village.version
+    association_update(by=county_secretary, association=village, name="县改", version=read_at)
+    stale = Association.objects.get(pk=village.pk)
+    with pytest.raises(StaleEdit) as exc:
+        association_update(by=town_secretary, association=stale, population=1000, version=read_at)
+    assert "县秘书长" in exc.value.messages[0] and "名称" in exc.value.messages[0]
+    assert exc.value.current_version == read_at + 1
+    assert Association.objects.get(pk=village.pk).population == 800
+
+
+def test_restore_undoes_a_dissolution(network, town_secretary):
+    village = network["village_a2"]
+    association_dissolve(by=town_secretary, association=village, dissolved_on=dt.date(2024, 6, 30))
+    association_restore(by=town_secretary, association=village)
+    assert Association.objects.get(pk=village.pk).dissolved_on is None
+
+
 def test_dissolve_keeps_the_row_and_dates_activity(network):
-    association_dissolve(association=network["village_a2"], dissolved_on=dt.date(2024, 6, 30))
+    association_dissolve(
+        by=system_actor(), association=network["village_a2"], dissolved_on=dt.date(2024, 6, 30)
+    )
     assert Association.objects.filter(code="33079901202").exists()
     assert subtree_level_counts(network["town_a"], on=dt.date(2024, 6, 29))[Level.VILLAGE] == 2
     assert subtree_level_counts(network["town_a"], on=dt.date(2024, 12, 31))[Level.VILLAGE] == 1
@@ -168,28 +262,32 @@ def test_dissolve_keeps_the_row_and_dates_activity(network):
 
 def test_dissolve_with_live_children_is_rejected(network):
     with pytest.raises(ValidationError) as exc:
-        association_dissolve(association=network["town_a"], dissolved_on=dt.date(2024, 1, 1))
+        association_dissolve(
+            by=system_actor(), association=network["town_a"], dissolved_on=dt.date(2024, 1, 1)
+        )
     assert "dissolved_on" in exc.value.message_dict
 
 
 def test_update_clears_optional_fields_passed_as_none(network):
-    association_update(association=network["village_a1"], population=None, founded_on=None)
+    association_update(
+        by=system_actor(), association=network["village_a1"], population=None, founded_on=None
+    )
     assert Association.objects.get(code="33079901201").population is None
 
 
 def test_update_leaves_fields_not_passed_alone(network):
-    association_update(association=network["village_a1"], name=" 甲一村 ")
+    association_update(by=system_actor(), association=network["village_a1"], name=" 甲一村 ")
     stored = Association.objects.get(code="33079901201")
     assert (stored.name, stored.population) == ("甲一村", 800)
 
 
 def test_level_change_that_children_cannot_sit_under_names_the_level(deep):
     with pytest.raises(ValidationError) as exc:
-        association_update(association=deep["branch"], level=Level.VILLAGE)
+        association_update(by=system_actor(), association=deep["branch"], level=Level.VILLAGE)
     assert "level" in exc.value.message_dict
 
 
 def test_move_without_a_new_parent_is_rejected(network):
     with pytest.raises(ValidationError) as exc:
-        association_move(association=network["village_a1"], new_parent=None)
+        association_move(by=system_actor(), association=network["village_a1"], new_parent=None)
     assert "parent" in exc.value.message_dict

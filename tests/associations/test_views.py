@@ -82,8 +82,7 @@ def test_wrong_level_keeps_what_was_typed_and_names_the_field(client_for, town_s
     )
     assert response.status_code == 200
     form = response.context["form"]
-    assert "parent" in form.errors
-    assert "不能隶属于" in form.errors["parent"][0]
+    assert "不能隶属于" in form.errors["level"][0]
     assert 'value="村下之镇"' in response.content.decode()
     assert not Association.objects.filter(code="33079901888").exists()
 

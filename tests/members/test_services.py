@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from associations.services import association_dissolve
+from associations.services import association_dissolve, system_actor
 from members import idcard, selectors, services
 from members.models import (
     DuesPayment,
@@ -142,7 +142,9 @@ def test_register_rejects_join_before_birth_and_in_future(network):
 
 
 def test_register_in_dissolved_association_is_refused(network):
-    association_dissolve(association=network["village_a2"], dissolved_on=dt.date(2024, 1, 1))
+    association_dissolve(
+        by=system_actor(), association=network["village_a2"], dissolved_on=dt.date(2024, 1, 1)
+    )
     with pytest.raises(ValidationError) as exc:
         _register(network["village_a2"])
     assert "association" in _errors(exc)

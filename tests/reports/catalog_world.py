@@ -33,7 +33,7 @@ from activities.models import (
     ProjectKind,
 )
 from associations.models import Level
-from associations.services import association_create, association_dissolve
+from associations.services import association_create, association_dissolve, system_actor
 from members.models import (
     CertificateKind,
     Education,
@@ -91,6 +91,7 @@ def build_world(network: dict) -> SimpleNamespace:
 
     # ── associations ──────────────────────────────────────────────────────
     w.enterprise_a = association_create(
+        by=system_actor(),
         code="33079901901",
         name="甲镇企业计生协",
         level=Level.ENTERPRISE,
@@ -98,13 +99,22 @@ def build_world(network: dict) -> SimpleNamespace:
         founded_on=D(2024, 3, 1),
     )
     w.village_a3 = association_create(
-        code="33079901203", name="甲三村计生协", level=Level.VILLAGE, parent=town_a
+        by=system_actor(),
+        code="33079901203",
+        name="甲三村计生协",
+        level=Level.VILLAGE,
+        parent=town_a,
     )
-    association_dissolve(association=w.village_a3, dissolved_on=D(2024, 6, 30))
+    association_dissolve(by=system_actor(), association=w.village_a3, dissolved_on=D(2024, 6, 30))
     w.branch_b = association_create(
-        code="33079902301", name="乙镇第一分会", level=Level.BRANCH, parent=town_b
+        by=system_actor(),
+        code="33079902301",
+        name="乙镇第一分会",
+        level=Level.BRANCH,
+        parent=town_b,
     )
     w.village_new = association_create(
+        by=system_actor(),
         code="33079902202",
         name="乙新村计生协",
         level=Level.VILLAGE,
@@ -112,16 +122,28 @@ def build_world(network: dict) -> SimpleNamespace:
         founded_on=D(2025, 1, 1),
     )
     w.floating_b = association_create(
-        code="33079902201F1", name="乙一村流动人口协会", level=Level.FLOATING, parent=b1
+        by=system_actor(),
+        code="33079902201F1",
+        name="乙一村流动人口协会",
+        level=Level.FLOATING,
+        parent=b1,
     )
     w.other_county = association_create(
-        code="330800", name="邻区计生协", level=Level.COUNTY, parent=None
+        by=system_actor(), code="330800", name="邻区计生协", level=Level.COUNTY, parent=None
     )
     w.other_town = association_create(
-        code="33080001", name="邻镇计生协", level=Level.TOWN, parent=w.other_county
+        by=system_actor(),
+        code="33080001",
+        name="邻镇计生协",
+        level=Level.TOWN,
+        parent=w.other_county,
     )
     w.other_village = association_create(
-        code="33080001201", name="邻村计生协", level=Level.VILLAGE, parent=w.other_town
+        by=system_actor(),
+        code="33080001201",
+        name="邻村计生协",
+        level=Level.VILLAGE,
+        parent=w.other_town,
     )
     a3, fb, ov = w.village_a3, w.floating_b, w.other_village
 

@@ -47,16 +47,20 @@ def seed(network: dict) -> None:
 def more_data(network: dict, towns: int = 3) -> None:
     """Extra towns, villages and records: figures change, the query count must not."""
     from associations.models import Level
-    from associations.services import association_create
+    from associations.services import association_create, system_actor
 
     county = network["county"]
     for t in range(towns):
         town = association_create(
-            code=f"3307999{t}", name=f"新镇{t}", level=Level.TOWN, parent=county
+            by=system_actor(), code=f"3307999{t}", name=f"新镇{t}", level=Level.TOWN, parent=county
         )
         for v in range(3):
             village = association_create(
-                code=f"3307999{t}2{v:02d}", name=f"新{t}村{v}", level=Level.VILLAGE, parent=town
+                by=system_actor(),
+                code=f"3307999{t}2{v:02d}",
+                name=f"新{t}村{v}",
+                level=Level.VILLAGE,
+                parent=town,
             )
             MemberFactory.create_batch(3, association=village)
             household = HouseholdFactory(association=village, is_family_planning=v % 2 == 0)

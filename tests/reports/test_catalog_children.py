@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from associations.models import Level
-from associations.services import association_dissolve
+from associations.services import association_dissolve, system_actor
 from reports.catalog import INDICATORS, Kind, Rate, evaluate, evaluate_children
 from reports.selectors import active_children
 from tests.associations.factories import AssociationFactory
@@ -113,9 +113,9 @@ def test_a_child_dissolved_on_1_january_is_not_a_row_that_year(network):
     # 2024, still a row for 2023. One dissolved on 2 Jan was active on 1 Jan.
     town_b = network["town_b"]
     gone = AssociationFactory(code="33079902301", level=Level.VILLAGE, parent=town_b)
-    association_dissolve(association=gone, dissolved_on=dt.date(2024, 1, 1))
+    association_dissolve(by=system_actor(), association=gone, dissolved_on=dt.date(2024, 1, 1))
     late = AssociationFactory(code="33079902302", level=Level.VILLAGE, parent=town_b)
-    association_dissolve(association=late, dissolved_on=dt.date(2024, 1, 2))
+    association_dissolve(by=system_actor(), association=late, dissolved_on=dt.date(2024, 1, 2))
 
     def rows(year: int) -> list:
         return [child for child, _f in evaluate_children(town_b, year, ["members.total"])]

@@ -419,10 +419,14 @@ def test_records_outside_the_scope_never_count(world):
 def test_scope_code_prefix_does_not_capture_siblings(network):
     # "33079901/" must not match a sibling whose code merely starts with the same digits.
     from associations.models import Level
-    from associations.services import association_create
+    from associations.services import association_create, system_actor
 
     sibling = association_create(
-        code="330799011", name="相似编码镇", level=Level.TOWN, parent=network["county"]
+        by=system_actor(),
+        code="330799011",
+        name="相似编码镇",
+        level=Level.TOWN,
+        parent=network["county"],
     )
     MemberFactory(association=sibling)
     assert evaluate(network["town_a"], 2024, ["members.total"]) == {"members.total": 0}

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from activities.models import EventMaterial
 from associations.models import Level
-from associations.services import association_create
+from associations.services import association_create, system_actor
 from reports.catalog import SOURCES, evaluate, evaluate_children, evaluate_with_yoy
 from tests.activities.factories import (
     AidFactory,
@@ -70,11 +70,15 @@ def test_evaluate_query_count_does_not_grow_with_data(network, django_assert_max
     # Two more towns, many more villages, members and records.
     for t in range(2):
         town = association_create(
-            code=f"3307999{t}", name=f"新镇{t}", level=Level.TOWN, parent=county
+            by=system_actor(), code=f"3307999{t}", name=f"新镇{t}", level=Level.TOWN, parent=county
         )
         for v in range(3):
             village = association_create(
-                code=f"3307999{t}20{v}", name=f"新村{t}{v}", level=Level.VILLAGE, parent=town
+                by=system_actor(),
+                code=f"3307999{t}20{v}",
+                name=f"新村{t}{v}",
+                level=Level.VILLAGE,
+                parent=town,
             )
             populate(village, 4)
             SelfGovernanceFactory(association=village, households_due=10, households_signed=5)
@@ -93,10 +97,14 @@ def test_evaluate_children_query_count_does_not_grow(network, django_assert_max_
         small_count, small_rows = count_queries(evaluate_children, county, 2024)
     for t in range(3):
         town = association_create(
-            code=f"3307998{t}", name=f"新镇{t}", level=Level.TOWN, parent=county
+            by=system_actor(), code=f"3307998{t}", name=f"新镇{t}", level=Level.TOWN, parent=county
         )
         village = association_create(
-            code=f"3307998{t}201", name=f"新村{t}", level=Level.VILLAGE, parent=town
+            by=system_actor(),
+            code=f"3307998{t}201",
+            name=f"新村{t}",
+            level=Level.VILLAGE,
+            parent=town,
         )
         populate(village, 5)
     with django_assert_max_num_queries(CHILDREN_QUERIES):

@@ -28,15 +28,15 @@ class Command(BaseCommand):
     def handle(self, *args, kind: str, scope: str, output: str, as_user: str | None, **options):
         user = user_named(as_user)
         association = Association.objects.filter(code=scope).first()
-        if association is None or (user is not None and not user.sees(association)):
+        if association is None or not user.has_perm("scope.view", association):
             raise CommandError(
                 _("协会编码“%(code)s”不存在，或不在该账号的管辖范围内。") % {"code": scope}
             )
-        count = write_export(kind, output, scope=association, user=user)
+        count = write_export(kind, output, scope=association, by=user)
         label = get_kind(kind).label
         self.stdout.write(
             _("已导出 %(n)s 条%(label)s（%(scope)s）到 %(file)s")
             % {"n": count, "label": label, "scope": association.name, "file": output}
         )
-        if user is not None and not user.has_perm(PERSONAL_DATA_PERMISSION):
+        if not user.has_perm(PERSONAL_DATA_PERMISSION):
             self.stdout.write(_("注意：该账号无权查看个人信息，身份证号已打码，此文件不能再导入。"))

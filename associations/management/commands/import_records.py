@@ -8,14 +8,15 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from associations.models import User
+from associations.services import system_actor
 from associations.spreadsheets.importing import import_file
 from associations.spreadsheets.kinds import kinds
 
 
-def user_named(username: str | None) -> User | None:
-    """The account a command acts as (None: a system run without scope limit)."""
+def user_named(username: str | None) -> User:
+    """The account a command acts as: the named one, else the system actor (no scope limit)."""
     if not username:
-        return None
+        return system_actor()
     user = User.objects.select_related("association").filter(username=username).first()
     if user is None or not user.is_active:
         raise CommandError(_("没有名为“%(name)s”的有效账号。") % {"name": username})
@@ -37,13 +38,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--as-user",
             dest="as_user",
-            help=_("以该账号的身份和管辖范围导入（默认：系统导入，不限范围）。"),
+            help=_("以该账号的身份和管辖范围导入（默认：以“系统”身份导入，不限范围）。"),
         )
 
     def handle(self, *args, kind: str, file: str, dry_run: bool, as_user: str | None, **options):
         if not Path(file).is_file():
             raise CommandError(_("找不到文件：%(file)s") % {"file": file})
-        report = import_file(kind, file, user=user_named(as_user), dry_run=dry_run)
+        report = import_file(kind, file, by=user_named(as_user), dry_run=dry_run)
         self.stdout.write(f"{report.label}（{report.file_name}）：{report.summary()}")
         if report.ignored_columns:
             self.stdout.write(

@@ -1,0 +1,93 @@
+"""The reporting years, named once: which years a page may show, the default report year,
+and the one error an unusable year gives on every page.
+
+Association work starts with the founding of the China Family Planning Association
+(1980); the last year offered is next year, for which plans and targets are set.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+FIRST_YEAR = 1980
+# Reports for a year are compiled in the first quarter of the next.
+REPORTING_SEASON_LAST_MONTH = 3
+
+
+def last_year(today: dt.date | None = None) -> int:
+    """The last year a page offers: next year (plans and targets)."""
+    return (today or timezone.localdate()).year + 1
+
+
+def default_report_year(today: dt.date | None = None) -> int:
+    """Last year while its reports are being compiled (January–March), else this year."""
+    today = today or timezone.localdate()
+    return today.year - 1 if today.month <= REPORTING_SEASON_LAST_MONTH else today.year
+
+
+def year_choices() -> list[tuple[int, int]]:
+    """Every selectable year, newest first."""
+    return [(year, year) for year in range(last_year(), FIRST_YEAR - 1, -1)]
+
+
+def year_error() -> str:
+    return _("年度须为 %(first)s–%(last)s 年之间的年份。") % {
+        "first": FIRST_YEAR,
+        "last": last_year(),
+    }
+
+
+class YearError(ValidationError):
+    """An unusable year in a page's address: every page answers it with the same message."""
+
+
+def check_year(value: object) -> int:
+    """The year as an int, or YearError with the one message every page shows."""
+    try:
+        year = int(str(value).strip())
+    except (TypeError, ValueError):
+        raise YearError(year_error()) from None
+    if not FIRST_YEAR <= year <= last_year():
+        raise YearError(year_error())
+    return year
+
+
+def requested_year(query, name: str = "year", *, default: int | None = None) -> int:
+    """The year a page is about (`?year=`), else `default` (the default report year)."""
+    value = query.get(name)
+    if value in (None, ""):
+        return default if default is not None else default_report_year()
+    return check_year(value)
+
+
+class YearField(forms.TypedChoiceField):
+    """A year picked from the selectable years; every form with a year uses this field."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("label", gettext_lazy("年度"))
+        super().__init__(choices=year_choices, coerce=int, **kwargs)
+
+    def validate(self, value) -> None:
+        if value in self.empty_values:
+            super().validate(value)
+            return
+        check_year(value)
+
+    def to_python(self, value):
+        return value
+
+    def clean(self, value):
+        value = self.to_python(value)
+        if value in self.empty_values:
+            self.validate(value)
+            return self.empty_value
+        try:
+            return check_year(value)
+        except YearError as exc:
+            raise ValidationError(exc.messages[0], code="year") from None
