@@ -21,6 +21,7 @@ from associations.models import (
     Versioned,
     Withdrawable,
 )
+from associations.years import dated_in, overlaps
 from members.models import Household, Member
 
 # Declared explicitly so the message is ours (Django then drops its own minimum check).
@@ -73,7 +74,8 @@ class EventType(models.TextChoices):
 
 class EventQuerySet(ScopedQuerySet):
     def during(self, year: int):
-        return self.filter(started_on__year=year)
+        """Events that started in `year` (an event counts in the year it began)."""
+        return self.filter(dated_in("started_on", year))
 
 
 class Event(Versioned, Withdrawable):
@@ -198,9 +200,8 @@ class FundSource(models.TextChoices):
 
 class ProjectQuerySet(ScopedQuerySet):
     def running_in(self, year: int):
-        return self.filter(
-            Q(started_on__year__lte=year), Q(ended_on__isnull=True) | Q(ended_on__year__gte=year)
-        )
+        """Projects running on at least one day of `year` (the end day is the last day)."""
+        return self.filter(overlaps("started_on", "ended_on", year))
 
 
 class Project(Versioned, Withdrawable):
@@ -277,6 +278,9 @@ class AidKind(models.TextChoices):
 
 class AidQuerySet(ScopedQuerySet):
     scope_path_lookup = "household__association__path"
+
+    def during(self, year: int):
+        return self.filter(dated_in("given_on", year))
 
 
 class Aid(Versioned, Withdrawable):
@@ -624,7 +628,7 @@ class ExpensePurpose(models.TextChoices):
 
 class LedgerEntryQuerySet(ScopedQuerySet):
     def during(self, year: int):
-        return self.filter(date__year=year)
+        return self.filter(dated_in("date", year))
 
 
 class LedgerEntry(Versioned, Withdrawable):

@@ -135,3 +135,13 @@ class MoveForm(forms.Form):
 
 class DissolveForm(forms.Form):
     dissolved_on = forms.DateField(label=_("撤销日期"), widget=DateInput())
+
+
+class WithdrawForm(forms.Form):
+    """Withdrawing (作废) a record entered in error needs a reason; it can be restored."""
+
+    reason = forms.CharField(
+        label=_("作废原因"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"placeholder": _("如：重复录入、录入错误")}),
+    )

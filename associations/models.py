@@ -13,6 +13,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .years import in_force_on, overlaps
+
 PATH_SEPARATOR = "/"
 
 
@@ -103,6 +105,15 @@ class ScopedQuerySet(models.QuerySet):
         return self.within(user.association)
 
 
+def active_during(year: int, prefix: str = "") -> Q:
+    """An association (at `prefix`) active on at least one day of `year`; a missing
+    founding date counts as always founded."""
+    at = f"{prefix}__" if prefix else ""
+    return overlaps(
+        f"{at}founded_on", f"{at}dissolved_on", year, end_exclusive=True, open_start=True
+    )
+
+
 def owning_path(obj: models.Model) -> str | None:
     """The path of the association that owns a scoped row (an association owns itself)."""
     value: object = obj
@@ -164,10 +175,12 @@ class AssociationQuerySet(ScopedQuerySet):
     scope_path_lookup = "path"
 
     def active_on(self, day: dt.date):
-        return self.filter(
-            Q(founded_on__isnull=True) | Q(founded_on__lte=day),
-            Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=day),
-        )
+        """Founded (or no date) and not dissolved on `day` (the dissolution day is out)."""
+        return self.filter(in_force_on("founded_on", "dissolved_on", day, end_exclusive=True))
+
+    def active_during(self, year: int):
+        """Active on at least one day of `year`."""
+        return self.filter(active_during(year))
 
     def current(self):
         return self.filter(dissolved_on__isnull=True)

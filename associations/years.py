@@ -11,6 +11,7 @@ import datetime as dt
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -91,3 +92,42 @@ class YearField(forms.TypedChoiceField):
             return check_year(value)
         except YearError as exc:
             raise ValidationError(exc.messages[0], code="year") from None
+
+
+# ── Time windows: every "during the year" rule is spelled here once ──────────
+def first_day(year: int) -> dt.date:
+    return dt.date(year, 1, 1)
+
+
+def last_day(year: int) -> dt.date:
+    return dt.date(year, 12, 31)
+
+
+def dated_in(field: str, year: int) -> Q:
+    """A date field falls in `year` (an index-friendly range, not `__year`)."""
+    return Q(**{f"{field}__gte": first_day(year), f"{field}__lte": last_day(year)})
+
+
+def overlaps(
+    start: str, end: str, year: int, *, end_exclusive: bool = False, open_start: bool = False
+) -> Q:
+    """A period [start, end] (open end: still running) meets `year` on at least one day.
+
+    `end_exclusive`: the end date is the first day no longer in the period (a member who
+    left on 1 January was not in the roll that year); otherwise it is the last day in it
+    (a post ended on 1 January was held that day). `open_start`: a missing start counts
+    as always begun (an association without a founding date).
+    """
+    ended_after = f"{end}__gt" if end_exclusive else f"{end}__gte"
+    begun = Q(**{f"{start}__lte": last_day(year)})
+    if open_start:
+        begun |= Q(**{f"{start}__isnull": True})
+    return begun & (Q(**{f"{end}__isnull": True}) | Q(**{ended_after: first_day(year)}))
+
+
+def in_force_on(start: str, end: str, day: dt.date, *, end_exclusive: bool = False) -> Q:
+    """A period [start, end] holds on `day` (a missing start counts as always begun)."""
+    ended_after = f"{end}__gt" if end_exclusive else f"{end}__gte"
+    return (Q(**{f"{start}__isnull": True}) | Q(**{f"{start}__lte": day})) & (
+        Q(**{f"{end}__isnull": True}) | Q(**{ended_after: day})
+    )

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from associations.models import Association, LiveManager, ScopedQuerySet, Versioned, Withdrawable
+from associations.years import in_force_on, overlaps
 
 
 class Gender(models.TextChoices):
@@ -54,7 +55,9 @@ class LeaveReason(models.TextChoices):
 
 
 class MemberGroupQuerySet(ScopedQuerySet):
-    pass
+    def active_on(self, day: dt.date):
+        """Groups founded (or no date) and not dissolved on `day`."""
+        return self.filter(in_force_on("founded_on", "dissolved_on", day, end_exclusive=True))
 
 
 class MemberGroup(Versioned):
@@ -97,6 +100,10 @@ class MemberQuerySet(ScopedQuerySet):
     def active_on(self, day: dt.date):
         """Members in the roll on `day`, from the membership history (exact for past years)."""
         return self.filter(pk__in=MembershipPeriod.objects.active_on(day).values("member_id"))
+
+    def in_roll_during(self, year: int):
+        """Members in the roll on at least one day of `year`."""
+        return self.filter(pk__in=MembershipPeriod.objects.in_roll_during(year).values("member_id"))
 
 
 class Member(Versioned, Withdrawable):
@@ -169,7 +176,12 @@ class MembershipPeriodQuerySet(ScopedQuerySet):
     scope_path_lookup = "member__association__path"
 
     def active_on(self, day: dt.date):
-        return self.filter(Q(joined_on__lte=day), Q(left_on__isnull=True) | Q(left_on__gt=day))
+        """Periods in force on `day` (the leaving day is no longer in the roll)."""
+        return self.filter(in_force_on("joined_on", "left_on", day, end_exclusive=True))
+
+    def in_roll_during(self, year: int):
+        """Periods in force on at least one day of `year`."""
+        return self.filter(overlaps("joined_on", "left_on", year, end_exclusive=True))
 
 
 class MembershipPeriod(models.Model):
@@ -232,8 +244,12 @@ class CadreRank(models.TextChoices):
 
 class OfficerPositionQuerySet(ScopedQuerySet):
     def held_on(self, day: dt.date):
-        """Positions in force on `day` ("who held what on date D")."""
-        return self.filter(Q(started_on__lte=day), Q(ended_on__isnull=True) | Q(ended_on__gte=day))
+        """Positions in force on `day` ("who held what on date D"; the end day is in office)."""
+        return self.filter(in_force_on("started_on", "ended_on", day))
+
+    def held_during(self, year: int):
+        """Positions held on at least one day of `year`."""
+        return self.filter(overlaps("started_on", "ended_on", year))
 
 
 class OfficerPosition(Versioned, Withdrawable):
@@ -438,7 +454,11 @@ class LiaisonPairQuerySet(ScopedQuerySet):
     scope_path_lookup = "household__association__path"
 
     def active_on(self, day: dt.date):
-        return self.filter(Q(started_on__lte=day), Q(ended_on__isnull=True) | Q(ended_on__gte=day))
+        """Pairs in force on `day` (the end day is the last day of liaison)."""
+        return self.filter(in_force_on("started_on", "ended_on", day))
+
+    def active_during(self, year: int):
+        return self.filter(overlaps("started_on", "ended_on", year))
 
 
 class LiaisonPair(Versioned, Withdrawable):
