@@ -297,3 +297,49 @@ class User(AbstractUser):
         if self.association_id is None:
             return self.is_superuser
         return self.association.contains(association)
+
+
+class AccessKind(models.TextChoices):
+    VIEW = "view", _("查看完整身份证号")
+    EXPORT = "export", _("导出完整个人信息")
+    LOOKUP = "lookup", _("按完整身份证号查找")
+    DUPLICATE = "duplicate", _("身份证号重复被拒")
+
+
+class PersonalDataAccessQuerySet(ScopedQuerySet):
+    pass
+
+
+class PersonalDataAccess(models.Model):
+    """个人信息查看记录: each time full personal data was revealed — who, whose or which
+    file, when and why — and each refused duplicate ID (which could be used as an oracle)."""
+
+    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        on_delete=models.PROTECT,
+        related_name="personal_data_accesses",
+    )
+    kind = models.CharField(_("类别"), max_length=20, choices=AccessKind.choices)
+    association = models.ForeignKey(
+        Association,
+        verbose_name=_("所属协会"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    subject = models.CharField(_("对象"), max_length=200)
+    purpose = models.CharField(_("用途"), max_length=200, blank=True)
+    rows = models.PositiveIntegerField(_("人数"), default=1)
+
+    objects = PersonalDataAccessQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("个人信息查看记录")
+        verbose_name_plural = _("个人信息查看记录")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.by} {self.get_kind_display()} {self.subject}"

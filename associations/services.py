@@ -17,7 +17,14 @@ from django.db.models import F, Value
 from django.db.models.functions import Concat, Length, Substr
 from django.utils.translation import gettext as _
 
-from .models import PATH_SEPARATOR, Association, Role, User, validate_placement
+from .models import (
+    PATH_SEPARATOR,
+    Association,
+    PersonalDataAccess,
+    Role,
+    User,
+    validate_placement,
+)
 from .permissions import ADMINISTRATORS, PERSONAL_DATA_GRANT, require
 from .records import field_names, model_update, record_save
 
@@ -277,3 +284,25 @@ def account_set_password(*, by: User, user: User, password: str) -> User:
         require(by, "accounts.manage", user.association, field="association")
     user.set_password(password)
     return record_save(user, by=by, update_fields=["password"])
+
+
+# ── Personal data (个人信息) ──────────────────────────────────────────────────
+def personal_data_access_record(
+    *,
+    by: User,
+    kind: str,
+    subject: str,
+    association: Association | None,
+    purpose: str = "",
+    rows: int = 1,
+) -> PersonalDataAccess:
+    """Log a reveal of full personal data (a page, an export, a look-up) or a refused
+    duplicate ID; administrators read the log on the 个人信息查看记录 page."""
+    return PersonalDataAccess.objects.create(
+        by=by,
+        kind=kind,
+        subject=subject[:200],
+        association=association,
+        purpose=(purpose or "").strip()[:200],
+        rows=rows,
+    )

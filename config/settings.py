@@ -14,6 +14,15 @@ env = environ.Env(
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 SECRET_KEY = env("SECRET_KEY", default="dev-insecure-change-me-7c1d0f6e9b2a4e3f")
+
+# Resident ID numbers are encrypted at rest with this key (Fernet: 32 url-safe base64 bytes;
+# make one with `python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key()
+# .decode())"`). Development and tests use the documented key below; production must set its
+# own (`check --deploy` reports the development key) and keep it: data encrypted with a lost key
+# cannot be read. PERSONAL_DATA_OLD_KEYS lists retired keys still accepted for reading.
+DEVELOPMENT_PERSONAL_DATA_KEY = "ZGV2LW9ubHktcGVyc29uYWwtZGF0YS1rZXktMDAwMDA="
+PERSONAL_DATA_KEY = env("PERSONAL_DATA_KEY", default=DEVELOPMENT_PERSONAL_DATA_KEY)
+PERSONAL_DATA_OLD_KEYS = env.list("PERSONAL_DATA_OLD_KEYS", default=[])
 DEBUG = env("DEBUG")
 ALLOWED_HOSTS = env("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env("CSRF_TRUSTED_ORIGINS")
