@@ -7,7 +7,12 @@ PYTEST_ARGS ?= -n 2
 
 .PHONY: run test setup install system-packages translations migrate demo messages lint benchmark clean
 
+# The task worker (imports, exports, PDFs, figure refreshes) runs beside the web server and
+# stops with it.
 run: setup demo
+	@mkdir -p var; $(PY) manage.py db_worker >var/worker.log 2>&1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	echo "Task worker running (log: var/worker.log)."; \
 	$(PY) manage.py runserver $(HOST)
 
 test: install system-packages translations
@@ -62,4 +67,4 @@ benchmark: install
 	$(PY) benchmarks/import_members.py
 
 clean:
-	rm -rf $(VENV) staticfiles db.sqlite3
+	rm -rf $(VENV) staticfiles db.sqlite3 var

@@ -9,7 +9,7 @@ from django.db import models
 from django.forms.models import model_to_dict
 from django.utils.translation import gettext_lazy as _
 
-from .models import Association, Level
+from .models import AccessKind, Association, Level
 from .records import StaleEdit
 from .selectors import association_choices
 from .services import ASSOCIATION_FIELDS
@@ -145,3 +145,12 @@ class WithdrawForm(forms.Form):
         max_length=200,
         widget=forms.TextInput(attrs={"placeholder": _("如：重复录入、录入错误")}),
     )
+
+
+class PersonalDataLogFilterForm(forms.Form):
+    username = forms.CharField(label=_("操作人账号"), required=False, max_length=150)
+    kind = forms.ChoiceField(
+        label=_("类别"), required=False, choices=[("", _("全部")), *AccessKind.choices]
+    )
+    since = forms.DateField(label=_("起始日期"), required=False, widget=DateInput())
+    until = forms.DateField(label=_("截止日期"), required=False, widget=DateInput())

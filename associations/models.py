@@ -343,3 +343,73 @@ class PersonalDataAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.by} {self.get_kind_display()} {self.subject}"
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("进行中")
+    SUCCEEDED = "succeeded", _("已完成")
+    FAILED = "failed", _("失败")
+
+
+class Job(models.Model):
+    """一项后台任务 (我的任务): a long import, export, PDF or figure refresh run by the task
+    worker, with its progress, its result (a file or a report) and, on failure, the reason.
+
+    `runner` is the dotted path of the function that does the work (see `associations.tasks`);
+    `params` are its keyword arguments, kept so that a failed job can be retried as it was.
+    """
+
+    # A running job whose worker has not reported for this long has died (killed, restarted).
+    STALE_AFTER = dt.timedelta(minutes=10)
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("发起人"), on_delete=models.CASCADE
+    )
+    label = models.CharField(_("任务"), max_length=200)
+    runner = models.CharField(_("执行函数"), max_length=200)
+    params = models.JSONField(_("参数"), default=dict)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=JobStatus.choices, default=JobStatus.QUEUED
+    )
+    done = models.PositiveIntegerField(_("已处理"), default=0)
+    total = models.PositiveIntegerField(_("总数"), null=True, blank=True)
+    message = models.CharField(_("说明"), max_length=500, blank=True)
+    result = models.JSONField(_("结果"), null=True, blank=True)
+    result_file = models.CharField(_("结果文件"), max_length=300, blank=True)
+    result_name = models.CharField(_("下载文件名"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("最近进度时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("后台任务")
+        verbose_name_plural = _("后台任务")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["owner", "-created_at"], name="job_owner_created")]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def is_stale(self) -> bool:
+        """Running, but its worker stopped reporting: it died and will not finish."""
+        from django.utils import timezone
+
+        last = self.heartbeat_at or self.started_at
+        return (
+            self.status == JobStatus.RUNNING
+            and last is not None
+            and timezone.now() - last > self.STALE_AFTER
+        )
+
+    @property
+    def shown_status(self) -> str:
+        return JobStatus.FAILED if self.is_stale else self.status
+
+    @property
+    def percent(self) -> int | None:
+        if not self.total:
+            return 100 if self.status == JobStatus.SUCCEEDED else None
+        return min(100, round(self.done * 100 / self.total))

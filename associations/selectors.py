@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.db.models import Count, Q, QuerySet
 
-from .models import Association, Level
+from .models import Association, Level, PersonalDataAccess
 
 
 def subtree(
@@ -75,3 +75,24 @@ def nest(nodes: list[Association]) -> list[tuple[Association, list]]:
         by_pk[node.pk] = entry[1]
         (by_pk.get(node.parent_id, roots)).append(entry)
     return roots
+
+
+def personal_data_accesses(
+    user,
+    *,
+    username: str = "",
+    kind: str = "",
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> QuerySet[PersonalDataAccess]:
+    """Reveals of personal data in the user's scope, newest first, optionally filtered."""
+    rows = PersonalDataAccess.objects.visible_to(user).select_related("by", "association")
+    if username:
+        rows = rows.filter(by__username=username.strip())
+    if kind:
+        rows = rows.filter(kind=kind)
+    if since:
+        rows = rows.filter(at__date__gte=since)
+    if until:
+        rows = rows.filter(at__date__lte=until)
+    return rows

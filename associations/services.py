@@ -11,7 +11,7 @@ import datetime as dt
 from typing import TypedDict, Unpack
 
 from django.contrib.auth.models import Group, Permission
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Length, Substr
@@ -20,6 +20,8 @@ from django.utils.translation import gettext as _
 from .models import (
     PATH_SEPARATOR,
     Association,
+    Job,
+    JobStatus,
     PersonalDataAccess,
     Role,
     User,
@@ -306,3 +308,27 @@ def personal_data_access_record(
         purpose=(purpose or "").strip()[:200],
         rows=rows,
     )
+
+
+# ── Background jobs (我的任务) ────────────────────────────────────────────────
+def job_start(
+    *, by: User, label: str, runner: str, params: dict | None = None, total: int | None = None
+) -> Job:
+    """Queue `runner(**params)` for the task worker on behalf of `by` (see associations.tasks);
+    the job is enqueued once this transaction commits, so the worker always finds it."""
+    from .tasks import run_job
+
+    job = Job.objects.create(
+        owner=by, label=label[:200], runner=runner, params=params or {}, total=total
+    )
+    transaction.on_commit(lambda: run_job.enqueue(job.pk))
+    return job
+
+
+def job_retry(*, by: User, job: Job) -> Job:
+    """Start a failed job again, as it was first asked for."""
+    if job.owner_id != by.pk:
+        raise PermissionDenied(_("只能重试自己发起的任务。"))
+    if job.shown_status != JobStatus.FAILED:
+        raise ValidationError(_("只有失败的任务可以重试。"))
+    return job_start(by=by, label=job.label, runner=job.runner, params=job.params, total=job.total)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import job_views, views
 from .spreadsheets import views as sheets
 
 app_name = "associations"
@@ -14,6 +14,12 @@ urlpatterns = [
     path("<int:pk>/move/", views.move, name="move"),
     path("<int:pk>/dissolve/", views.dissolve, name="dissolve"),
     path("<int:pk>/restore/", views.restore, name="restore"),
+    path("jobs/", job_views.job_list, name="jobs"),
+    path("jobs/<int:pk>/", job_views.job_detail, name="job"),
+    path("jobs/<int:pk>/status/", job_views.job_status, name="job_status"),
+    path("jobs/<int:pk>/download/", job_views.job_download, name="job_download"),
+    path("jobs/<int:pk>/retry/", job_views.job_retry, name="job_retry"),
+    path("personal-data-log/", views.personal_data_log, name="personal_data_log"),
     path("imports/", sheets.index, name="imports"),
     path("imports/confirm/", sheets.confirm, name="import_confirm"),
     path("imports/<slug:kind>/template/", sheets.template, name="import_template"),

@@ -3,13 +3,20 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import selectors, services
-from .forms import AssociationForm, DissolveForm, MoveForm, run_service
+from .forms import (
+    AssociationForm,
+    DissolveForm,
+    MoveForm,
+    PersonalDataLogFilterForm,
+    run_service,
+)
 from .models import Association, Level
 from .permissions import require
 from .records import history_of
@@ -119,3 +126,14 @@ def restore(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("已恢复该协会。"))
     return redirect("associations:detail", pk=association.pk)
+
+
+@perm_required("audit.view")
+def personal_data_log(request: HttpRequest) -> HttpResponse:
+    """个人信息查看记录: every reveal of full personal data in the administrator's scope."""
+    form = PersonalDataLogFilterForm(request.GET or None)
+    entries = selectors.personal_data_accesses(
+        request.user, **(form.cleaned_data if form.is_valid() else {})
+    )
+    page = Paginator(entries, 100).get_page(request.GET.get("page"))
+    return render(request, "associations/personal_data_log.html", {"form": form, "page_obj": page})

@@ -39,6 +39,9 @@ INSTALLED_APPS = [
     "import_export",
     "rules",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
+    "django_rq",
     "associations",
     "members",
     "activities",
@@ -120,7 +123,29 @@ STORAGES = {
 }
 MEDIA_ROOT = BASE_DIR / "media"
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# Shared by the web processes and the task worker (job progress, rate limits): a directory on one
+# machine by default, Redis (CACHE_URL=redis://127.0.0.1:6379/1) when there are several.
+CACHES = {"default": env.cache("CACHE_URL", default=f"filecache://{BASE_DIR / 'var' / 'cache'}")}
+
+# Background jobs (imports, exports, PDFs, figure refreshes): the database queue by default
+# (no extra server; `manage.py db_worker` runs it), or RQ on Redis for several machines
+# (TASKS_BACKEND=rq, REDIS_URL; `manage.py rqworker default` runs it).
+TASKS_BACKEND = env("TASKS_BACKEND", default="db")
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "db": "django_tasks_db.DatabaseBackend",
+            "rq": "django_tasks_rq.RQBackend",
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+        }[TASKS_BACKEND],
+        "QUEUES": ["default"],
+    }
+}
+RQ_QUEUES = {"default": {"URL": env("REDIS_URL", default="redis://127.0.0.1:6379/2")}}
+
+# Files with personal data (uploads awaiting confirmation, job results) live here, readable by
+# the application's user only, never in the shared temporary directory or under MEDIA_ROOT.
+PRIVATE_FILES_DIR = env.path("PRIVATE_FILES_DIR", default=BASE_DIR / "var" / "private")
 
 # Large exports and imports stream; keep uploads on disk rather than in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -84,6 +84,15 @@ def _plain_static_files(settings):
 
 
 @pytest.fixture(autouse=True)
+def _isolated_services(settings, tmp_path):
+    """Jobs run at once in the test's process, private files go to the test's own directory,
+    and the cache is per process."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.PRIVATE_FILES_DIR = tmp_path / "private"
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Most tests create accounts; the production hasher is slow on purpose (~0.3 s each)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

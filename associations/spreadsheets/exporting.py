@@ -8,6 +8,7 @@ also its own template, and it imports back unchanged.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
@@ -23,7 +24,11 @@ from associations.models import Association
 from .cells import BoolCell
 from .kinds import RecordResource, get_kind
 
+Progress = Callable[[int, int | None], None]
+
 ITERATOR_CHUNK = 2000
+# An Excel worksheet holds 1,048,576 rows; one is the header.
+ROWS_PER_SHEET = 1_048_575
 _BOLD = Font(bold=True)
 _REQUIRED = PatternFill("solid", fgColor="FDE9D9")
 _WRAP = Alignment(wrap_text=True, vertical="top")
@@ -46,8 +51,9 @@ def _widths(sheet, resource: RecordResource) -> None:
         sheet.column_dimensions[get_column_letter(index)].width = min(width, 40)
 
 
-def _data_sheet(workbook: Workbook, resource: RecordResource):
-    sheet = workbook.create_sheet(title=str(resource.label)[:31])
+def _data_sheet(workbook: Workbook, resource: RecordResource, part: int = 1):
+    title = str(resource.label) if part == 1 else f"{resource.label} ({part})"
+    sheet = workbook.create_sheet(title=title[:31])
     _widths(sheet, resource)
     sheet.freeze_panes = "A2"
     sheet.append(_header_cells(sheet, resource))
@@ -119,22 +125,36 @@ def write_export(
     *,
     scope: Association,
     by,
+    reveal: bool = True,
+    progress: Progress | None = None,
 ) -> int:
     """Write every row of `kind` under `scope` that `by` may see, masked unless `by` may see
-    personal data (commands act as the system actor); returns the row count."""
+    personal data and `reveal` asks for it (the staff pages' everyday export does not);
+    returns the row count.
+
+    Past one worksheet's row limit the rows continue on further sheets ("会员 (2)" …).
+    `progress(done, total)` is called as rows are written (a job's progress bar).
+    """
     resource_class = get_kind(kind) if isinstance(kind, str) else kind
-    resource = resource_class(by=by)
+    resource = resource_class(by=by, reveal=reveal)
     workbook = Workbook(write_only=True)
     count = 0
     # Labels are written in simplified Chinese whatever the page language, so they import back.
     with translation.override("zh-hans"):
-        sheet = _data_sheet(workbook, resource)
         queryset = resource.scoped_export_queryset(scope)
+        total = queryset.count() if progress is not None else None
+        sheet = _data_sheet(workbook, resource)
         for obj in queryset.iterator(chunk_size=ITERATOR_CHUNK):
+            if count and count % ROWS_PER_SHEET == 0:
+                sheet = _data_sheet(workbook, resource, part=count // ROWS_PER_SHEET + 1)
             sheet.append(resource.export_row(obj))
             count += 1
+            if progress is not None and count % ITERATOR_CHUNK == 0:
+                progress(count, total)
     _doc_sheet(workbook, resource)
     workbook.save(target)
+    if progress is not None:
+        progress(count, count)
     return count
 
 

@@ -25,3 +25,15 @@ class UploadForm(forms.Form):
                 % {"mb": MAX_UPLOAD_MB}
             )
         return upload
+
+
+class FullExportForm(forms.Form):
+    """Exporting full personal data is a reveal: the purpose is asked for and logged."""
+
+    scope = forms.IntegerField(widget=forms.HiddenInput)
+    purpose = forms.CharField(
+        label=_("用途"),
+        max_length=200,
+        error_messages={"required": _("导出完整个人信息须填写用途。")},
+        widget=forms.TextInput(attrs={"placeholder": _("如：上报县计生协核对会员名册")}),
+    )

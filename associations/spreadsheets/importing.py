@@ -76,6 +76,18 @@ class ImportReport:
     def fail(self, row: int, column: str, message: str) -> None:
         self.errors.append(CellError(row, column, str(message)))
 
+    def as_json(self) -> dict[str, Any]:
+        """The report as a job keeps it (see `from_json`)."""
+        data = {name: getattr(self, name) for name in _REPORT_FIELDS}
+        data["errors"] = [[e.row, e.column, e.message] for e in self.errors]
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ImportReport:
+        report = cls(**{name: data[name] for name in _REPORT_FIELDS})
+        report.errors = [CellError(*error) for error in data["errors"]]
+        return report
+
     def summary(self) -> str:
         counts = _("新增 %(c)s 条，更新 %(u)s 条，未变 %(n)s 条，错误 %(e)s 处") % {
             "c": self.created,
@@ -90,6 +102,18 @@ class ImportReport:
         return counts + _("；已全部导入。")
 
 
+_REPORT_FIELDS = (
+    "kind",
+    "label",
+    "dry_run",
+    "file_name",
+    "rows",
+    "created",
+    "updated",
+    "unchanged",
+    "ignored_columns",
+)
+
 # ── reading ──────────────────────────────────────────────────────────────────
 
 
@@ -103,6 +127,8 @@ class Sheet:
 
     header: Sequence[Any]
     rows: Iterable[tuple[int, Sequence[Any]]]
+    # The data rows the file declares (may be wrong): for progress only.
+    declared_rows: int | None = None
 
 
 @contextlib.contextmanager
@@ -116,11 +142,12 @@ def open_xlsx(source: str | Path | IO[bytes]) -> Iterator[Sheet]:
         ) from exc
     try:
         worksheet = workbook.worksheets[0]
+        declared = worksheet.max_row - 1 if worksheet.max_row else None
         # Some programs write a wrong sheet size; read every row that is really there.
         worksheet.reset_dimensions()
         rows = worksheet.iter_rows(values_only=True)
         header = next(rows, None) or ()
-        yield Sheet(header=header, rows=enumerate(rows, start=2))
+        yield Sheet(header=header, rows=enumerate(rows, start=2), declared_rows=declared)
     finally:
         workbook.close()
 
@@ -178,6 +205,7 @@ def map_header(
 # ── importing ────────────────────────────────────────────────────────────────
 
 OnRow = Callable[[Row, str, models.Model, Sequence[Any]], None]
+Progress = Callable[[int, int | None], None]
 
 
 @dataclass
@@ -310,8 +338,11 @@ def import_sheet(
     dry_run: bool = False,
     file_name: str = "",
     on_row: OnRow | None = None,
+    progress: Progress | None = None,
 ) -> ImportReport:
-    """Import every row of `sheet` or none of them, as `by` (commands: the system actor)."""
+    """Import every row of `sheet` or none of them, as `by` (commands: the system actor).
+
+    `progress(done, total)` is called after each chunk (a job's progress bar)."""
     resource_class = get_kind(kind) if isinstance(kind, str) else kind
     resource = resource_class(by=by)
     report = ImportReport(
@@ -330,6 +361,9 @@ def import_sheet(
         for chunk in _chunks(sheet.rows, run):
             report.rows += len(chunk)
             _import_chunk(run, chunk)
+            if progress is not None:
+                total = sheet.declared_rows
+                progress(report.rows, total if total and total >= report.rows else None)
         if not report.ok or dry_run:
             transaction.set_rollback(True)
     if report.rows == 0 and report.ok:
@@ -344,13 +378,16 @@ def import_file(
     by,
     dry_run: bool = False,
     file_name: str = "",
+    progress: Progress | None = None,
 ) -> ImportReport:
     """Import an .xlsx file (a path or an open binary file)."""
     resource_class = get_kind(kind) if isinstance(kind, str) else kind
     name = file_name or (Path(source).name if isinstance(source, str | Path) else "")
     try:
         with open_xlsx(source) as sheet:
-            return import_sheet(resource_class, sheet, by=by, dry_run=dry_run, file_name=name)
+            return import_sheet(
+                resource_class, sheet, by=by, dry_run=dry_run, file_name=name, progress=progress
+            )
     except SheetError as exc:
         report = ImportReport(
             kind=resource_class.kind,

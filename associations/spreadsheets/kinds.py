@@ -169,11 +169,18 @@ class RecordResource(resources.Resource):
     # True: new rows are written a chunk at a time by `create_rows` (a bulk service).
     creates_in_bulk: ClassVar[bool] = False
 
-    def __init__(self, by=None, **kwargs: Any) -> None:
+    def __init__(self, by=None, reveal: bool = True, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         # The actor: every row is written through the services as `by`, within its scope.
         self.by = by
+        # False: personal columns are masked even for an actor allowed to see them (the
+        # everyday export); a full export is a logged reveal with a purpose.
+        self.reveal = reveal
         self.within: Association | None = getattr(by, "association", None) if by else None
+
+    @classmethod
+    def has_personal_columns(cls) -> bool:
+        return any(getattr(field, "personal", False) for field in cls.fields.values())
 
     @classmethod
     def get_display_name(cls) -> str:
@@ -204,7 +211,7 @@ class RecordResource(resources.Resource):
     @property
     def may_see_personal(self) -> bool:
         """Full personal data only with the permission (commands act as the system actor)."""
-        return self.by is not None and self.by.has_perm(PERSONAL_DATA_PERMISSION)
+        return self.reveal and self.by is not None and self.by.has_perm(PERSONAL_DATA_PERMISSION)
 
     def export_field(self, field: Field, instance: models.Model, **kwargs: Any) -> Any:
         value = super().export_field(field, instance, **kwargs)

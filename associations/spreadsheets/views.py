@@ -1,27 +1,40 @@
-"""Staff pages: templates, exports, and upload → preview → confirm → result."""
+"""Staff pages: templates, exports, and upload → preview → confirm → result.
+
+Small files and exports are handled in the request; large ones become background jobs
+(我的任务) with a progress bar. The everyday export masks personal data; a full export is a
+deliberate, logged act with a stated purpose.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
 import tempfile
 from io import BytesIO
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from associations.models import Level
 from associations.scope import requested_scope, write_required
 from associations.selectors import association_choices
+from associations.services import job_start
 
 from . import uploads
 from .exporting import write_export, write_template
-from .forms import UploadForm
-from .importing import import_file
-from .kinds import PERSONAL_DATA_PERMISSION, RecordResource, get_kind, kinds
+from .forms import FullExportForm, UploadForm
+from .importing import ImportReport, import_file, open_xlsx
+from .jobs import (
+    INLINE_EXPORT_ROWS,
+    INLINE_IMPORT_ROWS,
+    export_file_name,
+    log_full_export,
+)
+from .kinds import RecordResource, get_kind, kinds
 
 MAX_ERRORS_SHOWN = 1000
 EXPORT_LEVELS = (Level.PROVINCE, Level.CITY, Level.COUNTY, Level.TOWN, Level.BRANCH)
@@ -35,16 +48,22 @@ def _kind(name: str) -> type[RecordResource]:
 
 
 @login_required
-def index(request: HttpRequest, form: UploadForm | None = None, chosen: str = "") -> HttpResponse:
-    scope = requested_scope(request)
+def index(
+    request: HttpRequest,
+    form: UploadForm | None = None,
+    full_form: FullExportForm | None = None,
+    chosen: str = "",
+) -> HttpResponse:
+    scope = requested_scope(request, request.POST.get("scope"))
     scopes = association_choices(request.user, levels=EXPORT_LEVELS).order_by("path")
     context = {
         "kinds": kinds(),
         "scope": scope,
         "scopes": scopes,
         "form": form or UploadForm(),
+        "full_form": full_form or FullExportForm(auto_id=False, initial={"scope": scope.pk}),
         "chosen": chosen,
-        "masked": not request.user.has_perm(PERSONAL_DATA_PERMISSION),
+        "may_reveal": request.user.has_perm("personal_data.view", scope),
     }
     return render(request, "associations/imports/index.html", context)
 
@@ -60,14 +79,41 @@ def template(request: HttpRequest, kind: str) -> FileResponse:
 
 
 @login_required
-def export(request: HttpRequest, kind: str) -> FileResponse:
-    resource, scope = _kind(kind), requested_scope(request)
+def export(request: HttpRequest, kind: str) -> HttpResponse:
+    """GET: the everyday export (personal data masked). POST with a purpose: the full export,
+    for those allowed to see personal data, logged as a reveal."""
+    resource, scope = _kind(kind), requested_scope(request, request.POST.get("scope"))
+    reveal, purpose = False, ""
+    if request.method == "POST":
+        form = FullExportForm(request.POST, auto_id=False)
+        if not form.is_valid():
+            return index(request, full_form=form, chosen=kind)
+        if not request.user.has_perm("personal_data.view", scope):
+            raise PermissionDenied(_("您的账号没有查看完整个人信息的权限。"))
+        reveal, purpose = True, form.cleaned_data["purpose"]
+    rows = resource(by=request.user).scoped_export_queryset(scope).count()
+    if rows > INLINE_EXPORT_ROWS:
+        job = job_start(
+            by=request.user,
+            label=_("导出%(label)s：%(scope)s") % {"label": resource.label, "scope": scope.name},
+            runner="associations.spreadsheets.jobs.run_export",
+            params={"kind": kind, "scope_id": scope.pk, "reveal": reveal, "purpose": purpose},
+            total=rows,
+        )
+        return redirect("associations:job", pk=job.pk)
     # On disk, and deleted when the response has streamed and closed it.
-    handle = tempfile.TemporaryFile()  # noqa: SIM115
-    write_export(resource, handle, scope=scope, by=request.user)
+    handle = tempfile.TemporaryFile(dir=uploads.private_dir("results"))  # noqa: SIM115
+    count = write_export(resource, handle, scope=scope, by=request.user, reveal=reveal)
+    if reveal and resource.has_personal_columns():
+        log_full_export(request.user, kind, scope, count, purpose)
     handle.seek(0)
-    name = f"{resource.label}-{scope.code}-{dt.date.today():%Y%m%d}.xlsx"
+    name = export_file_name(kind, scope, timezone.localdate())
     return FileResponse(handle, as_attachment=True, filename=name)
+
+
+def _count_rows(path) -> int:
+    with open_xlsx(path) as sheet:
+        return sheet.declared_rows or 0
 
 
 @write_required
@@ -77,10 +123,12 @@ def upload(request: HttpRequest, kind: str) -> HttpResponse:
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return index(request, form=form, chosen=kind)
+    name = form.cleaned_data["file"].name
     token, path = uploads.keep(request, form.cleaned_data["file"], kind)
-    report = import_file(
-        resource, path, by=request.user, dry_run=True, file_name=form.cleaned_data["file"].name
-    )
+    if _large(path):
+        job = _import_job(request, kind, resource, path, name, dry_run=True)
+        return redirect("associations:job", pk=job.pk)
+    report = import_file(resource, path, by=request.user, dry_run=True, file_name=name)
     return _report(request, "associations/imports/preview.html", resource, report, token)
 
 
@@ -94,13 +142,39 @@ def confirm(request: HttpRequest) -> HttpResponse:
         return redirect("associations:imports")
     entry, path = found
     resource = _kind(entry["kind"])
+    if _large(path):
+        job = _import_job(request, entry["kind"], resource, path, entry["name"])
+        return redirect("associations:job", pk=job.pk)
     report = import_file(resource, path, by=request.user, file_name=entry["name"])
     if report.committed:
         uploads.discard(request, token)
     return _report(request, "associations/imports/result.html", resource, report, token)
 
 
-def _report(request, template_name: str, resource, report, token: str) -> HttpResponse:
+def _large(path) -> bool:
+    try:
+        return _count_rows(path) > INLINE_IMPORT_ROWS
+    except Exception:  # an unreadable file is reported by the import itself, in the request
+        return False
+
+
+def _import_job(request, kind: str, resource, path, name: str, *, dry_run: bool = False):
+    label = _("预检%(label)s：%(name)s") if dry_run else _("导入%(label)s：%(name)s")
+    return job_start(
+        by=request.user,
+        label=label % {"label": resource.label, "name": name},
+        runner="associations.spreadsheets.jobs.run_import",
+        params={
+            "kind": kind,
+            "token": path.stem,
+            "file_name": name,
+            "dry_run": dry_run,
+        },
+        total=_count_rows(path),
+    )
+
+
+def _report(request, template_name: str, resource, report: ImportReport, token: str):
     context = {
         "kind": resource,
         "report": report,

@@ -316,8 +316,8 @@ def test_template_download(client_for, village_clerk):
     assert client_for(village_clerk).get(missing).status_code == 404
 
 
-def test_upload_previews_then_confirm_imports(client_for, town_secretary, settings, tmp_path):
-    settings.IMPORT_UPLOAD_DIR = tmp_path
+def test_upload_previews_then_confirm_imports(client_for, town_secretary, settings):
+    uploads_dir = settings.PRIVATE_FILES_DIR / "uploads"
     client = client_for(town_secretary)
     response = upload(client, "associations", xlsx(HEADER, *good_rows()))
     assert response.status_code == 200
@@ -326,18 +326,19 @@ def test_upload_previews_then_confirm_imports(client_for, town_secretary, settin
     assert "确认导入" in response.content.decode()
     assert not Association.objects.filter(code="33079901203").exists()  # preview only
     token = response.context["token"]
-    assert list(tmp_path.iterdir())  # kept server-side until confirmed
+    [kept] = uploads_dir.iterdir()  # kept server-side until confirmed, for its owner only
+    assert kept.stat().st_mode & 0o777 == 0o600
+    assert uploads_dir.stat().st_mode & 0o777 == 0o700
     response = client.post(reverse("associations:import_confirm"), {"token": token})
     assert response.status_code == 200 and response.context["report"].committed
     assert Association.objects.filter(code="33079901205").exists()
-    assert not list(tmp_path.iterdir())
+    assert not list(uploads_dir.iterdir())
     # The same token cannot import twice.
     response = client.post(reverse("associations:import_confirm"), {"token": token})
     assert response.status_code == 302
 
 
-def test_confirm_revalidates(client_for, town_secretary, network, settings, tmp_path):
-    settings.IMPORT_UPLOAD_DIR = tmp_path
+def test_confirm_revalidates(client_for, town_secretary, network):
     client = client_for(town_secretary)
     rows = [["33079901203", "甲三村计生协", "村", "33079901201", None]]  # under a village A1 …
     response = upload(client, "associations", xlsx(HEADER, *rows))

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from associations.models import Association
 from associations.spreadsheets.exporting import write_export
+from associations.spreadsheets.jobs import log_full_export
 from associations.spreadsheets.kinds import PERSONAL_DATA_PERMISSION, get_kind, kinds
 
 from .import_records import user_named
@@ -24,19 +25,44 @@ class Command(BaseCommand):
             dest="as_user",
             help=_("以该账号的身份导出：只含其管辖范围，无权查看个人信息时身份证号打码。"),
         )
+        parser.add_argument(
+            "--purpose",
+            default="",
+            help=_(
+                "导出完整个人信息（如完整身份证号）的用途；不填则身份证号打码。每次完整导出都会记录。"
+            ),
+        )
 
-    def handle(self, *args, kind: str, scope: str, output: str, as_user: str | None, **options):
+    def handle(
+        self,
+        *args,
+        kind: str,
+        scope: str,
+        output: str,
+        as_user: str | None,
+        purpose: str,
+        **options,
+    ):
         user = user_named(as_user)
         association = Association.objects.filter(code=scope).first()
         if association is None or not user.has_perm("scope.view", association):
             raise CommandError(
                 _("协会编码“%(code)s”不存在，或不在该账号的管辖范围内。") % {"code": scope}
             )
-        count = write_export(kind, output, scope=association, by=user)
+        reveal = bool(purpose.strip())
+        count = write_export(kind, output, scope=association, by=user, reveal=reveal)
+        if (
+            reveal
+            and user.has_perm(PERSONAL_DATA_PERMISSION)
+            and get_kind(kind).has_personal_columns()
+        ):
+            log_full_export(user, kind, association, count, purpose)
         label = get_kind(kind).label
         self.stdout.write(
             _("已导出 %(n)s 条%(label)s（%(scope)s）到 %(file)s")
             % {"n": count, "label": label, "scope": association.name, "file": output}
         )
-        if not user.has_perm(PERSONAL_DATA_PERMISSION):
-            self.stdout.write(_("注意：该账号无权查看个人信息，身份证号已打码，此文件不能再导入。"))
+        if get_kind(kind).has_personal_columns() and not (
+            reveal and user.has_perm(PERSONAL_DATA_PERMISSION)
+        ):
+            self.stdout.write(_("注意：身份证号已打码；文件带有会员编号，修改后仍可原样导入。"))
