@@ -129,7 +129,8 @@ CACHES = {"default": env.cache("CACHE_URL", default=f"filecache://{BASE_DIR / 'v
 
 # Background jobs (imports, exports, PDFs, figure refreshes): the database queue by default
 # (no extra server; `manage.py db_worker` runs it), or RQ on Redis for several machines
-# (TASKS_BACKEND=rq, REDIS_URL; `manage.py rqworker default` runs it).
+# (TASKS_BACKEND=rq, REDIS_URL; `manage.py rqworker --job-class django_tasks_rq.backend.Job
+# default` runs it).
 TASKS_BACKEND = env("TASKS_BACKEND", default="db")
 TASKS = {
     "default": {
