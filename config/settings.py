@@ -92,6 +92,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
     )
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The catalog's wide aggregates trip PostgreSQL's JIT compiler, which costs more than it
+    # saves at any scale measured (docs/deployment.md); sorts and hashes of a county's rows
+    # fit in work_mem instead of spilling to disk.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "options", env("DATABASE_SESSION_OPTIONS", default="-c jit=off -c work_mem=32MB")
+    )
+
+# Report and dashboard reads may go to a streaming replica of the primary (reports.replica).
+# Without DATABASE_REPLICA_URL the alias is the primary itself and is never used.
+REPORTS_READ_FROM_REPLICA = bool(env("DATABASE_REPLICA_URL", default=""))
+DATABASES["replica"] = {
+    **(env.db("DATABASE_REPLICA_URL") if REPORTS_READ_FROM_REPLICA else DATABASES["default"]),
+    "TEST": {"MIRROR": "default"},
+}
+DATABASE_ROUTERS = ["reports.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "associations.User"
