@@ -8,15 +8,30 @@ user; only .xlsx files, so exported files import back unchanged.
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import XLSX
-from import_export.forms import ExportForm
+from import_export.forms import ExportForm, ImportForm
 
+from .importing import SheetError, inspect_upload
 from .kinds import get_kind
 
 MAX_ERRORS_IN_MESSAGE = 20
+
+
+class VettedImportForm(ImportForm):
+    """The admin's upload is vetted like the staff pages' before anything parses it."""
+
+    def clean_import_file(self):
+        upload = self.cleaned_data["import_file"]
+        try:
+            inspect_upload(upload.file if hasattr(upload, "file") else upload)
+        except SheetError as exc:
+            raise ValidationError(str(exc)) from exc
+        upload.seek(0)
+        return upload
 
 
 class RecordsAdminMixin(ImportExportMixin):
@@ -26,6 +41,7 @@ class RecordsAdminMixin(ImportExportMixin):
     import_formats = [XLSX]
     export_formats = [XLSX]
     export_form_class = ExportForm  # all columns, so an export always imports back
+    import_form_class = VettedImportForm
 
     def get_resource_classes(self, request: HttpRequest):
         return [get_kind(self.record_kind)]

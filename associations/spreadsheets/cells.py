@@ -23,10 +23,46 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext as _
 from import_export.widgets import Widget
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from associations.dates import parse_date
 
 _SPACES = re.compile(r"\s+")
+
+# Text that a spreadsheet program would take for a formula. (openpyxl already writes text
+# beginning with +, - or @ as text; only "=" turns into a formula on assignment.)
+FORMULA_START = "="
+
+
+def text_safe_row(sheet, values: list[Any]) -> list[Any]:
+    """A row for a write-only sheet in which every text stays text: a name typed as
+    "=HYPERLINK(…)" or "=1+1" is written as that text, never as a live formula; control
+    characters a worksheet cannot hold are dropped rather than failing the export."""
+    row = []
+    for value in values:
+        if isinstance(value, str):
+            value = ILLEGAL_CHARACTERS_RE.sub("", value)
+            if value.startswith(FORMULA_START):
+                value = _text_cell(sheet, value)
+        row.append(value)
+    return row
+
+
+def _text_cell(sheet, value: str):
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    return cell
+
+
+def set_text_safe(cell, value: Any) -> None:
+    """Assign to a cell of an ordinary (not write-only) sheet, keeping text as text."""
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    cell.value = value
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        cell.data_type = "s"
 
 
 @lru_cache(maxsize=4096)

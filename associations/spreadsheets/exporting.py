@@ -21,7 +21,7 @@ from openpyxl.utils import get_column_letter
 
 from associations.models import Association
 
-from .cells import BoolCell
+from .cells import BoolCell, text_safe_row
 from .kinds import RecordResource, get_kind
 
 Progress = Callable[[int, int | None], None]
@@ -147,7 +147,7 @@ def write_export(
         for obj in queryset.iterator(chunk_size=ITERATOR_CHUNK):
             if count and count % ROWS_PER_SHEET == 0:
                 sheet = _data_sheet(workbook, resource, part=count // ROWS_PER_SHEET + 1)
-            sheet.append(resource.export_row(obj))
+            sheet.append(text_safe_row(sheet, resource.export_row(obj)))
             count += 1
             if progress is not None and count % ITERATOR_CHUNK == 0:
                 progress(count, total)

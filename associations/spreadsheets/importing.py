@@ -24,7 +24,6 @@ import openpyxl
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
-from openpyxl.utils.exceptions import InvalidFileException
 
 from .cells import simplified
 from .kinds import RecordResource, Row, RowError, get_kind, messages_of
@@ -131,23 +130,156 @@ class Sheet:
     declared_rows: int | None = None
 
 
-@contextlib.contextmanager
-def open_xlsx(source: str | Path | IO[bytes]) -> Iterator[Sheet]:
-    """The first worksheet of an .xlsx file, streamed (read-only mode keeps memory flat)."""
-    try:
-        workbook = openpyxl.load_workbook(source, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+@dataclass(frozen=True)
+class Limits:
+    """What an uploaded workbook may be, checked before it is parsed (a 1.6 MB file can unpack
+    to gigabytes of shared strings): anything over is refused in a second, in bounded memory."""
+
+    file_bytes: int = 50 * 1024 * 1024
+    unpacked_bytes: int = 600 * 1024 * 1024
+    shared_strings_bytes: int = 100 * 1024 * 1024
+    rows: int = 500_000
+    columns: int = 200
+    cell_chars: int = 2000
+
+
+LIMITS = Limits()
+_CFB_MAGIC = b"\xd0\xcf\x11\xe0"  # an encrypted .xlsx or an old .xls file
+
+
+class FormulaCell:
+    """A cell holding a formula: refused with its row and column, never read as empty."""
+
+    def __init__(self, formula: str) -> None:
+        self.formula = formula
+
+    def __repr__(self) -> str:
+        return f"FormulaCell({self.formula!r})"
+
+
+def _size_of(source) -> int:
+    if isinstance(source, str | Path):
+        return Path(source).stat().st_size
+    position = source.tell()
+    source.seek(0, 2)
+    size = source.tell()
+    source.seek(position)
+    return size
+
+
+def _head(source, length: int = 4) -> bytes:
+    if isinstance(source, str | Path):
+        with open(source, "rb") as handle:
+            return handle.read(length)
+    position = source.tell()
+    head = source.read(length)
+    source.seek(position)
+    return head
+
+
+def inspect_upload(source: str | Path | IO[bytes], limits: Limits | None = None) -> None:
+    """Refuse, before any parsing, a file that is not a workbook, is encrypted, or would
+    unpack beyond the limits (SheetError with the reason in the user's words)."""
+    limits = limits or LIMITS
+    if _size_of(source) > limits.file_bytes:
         raise SheetError(
-            _("无法读取该文件：请上传 Excel 工作簿（.xlsx）；旧的 .xls 文件请先另存为 .xlsx。")
-        ) from exc
+            _("文件超过 %(mb)s MB，请分成几个文件导入。") % {"mb": limits.file_bytes // 2**20}
+        )
+    if _head(source) == _CFB_MAGIC:
+        raise SheetError(
+            _("该文件设置了密码或是旧版 .xls 格式：请取消密码并另存为 .xlsx 后再上传。")
+        )
+    try:
+        with zipfile.ZipFile(source) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise SheetError(_not_a_workbook()) from exc
+    finally:
+        if not isinstance(source, str | Path):
+            source.seek(0)
+    names = {entry.filename for entry in entries}
+    if "xl/workbook.xml" not in names:
+        raise SheetError(_not_a_workbook())
+    for entry in entries:
+        if entry.flag_bits & 0x1:
+            raise SheetError(_("该文件已加密，请取消密码后再上传。"))
+        if entry.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise SheetError(
+                _("该文件的压缩方式无法读取，请用 Excel 或 WPS 另存为 .xlsx 后再上传。")
+            )
+        if (
+            entry.filename == "xl/sharedStrings.xml"
+            and entry.file_size > limits.shared_strings_bytes
+        ):
+            raise SheetError(_too_large())
+    if sum(entry.file_size for entry in entries) > limits.unpacked_bytes:
+        raise SheetError(_too_large())
+
+
+def _not_a_workbook() -> str:
+    return _("无法读取该文件：请上传 Excel 工作簿（.xlsx）；旧的 .xls 文件请先另存为 .xlsx。")
+
+
+def _too_large() -> str:
+    return _("文件解压后内容过大，超出导入上限，请分成几个文件导入。")
+
+
+def _damaged() -> str:
+    return _("文件已损坏，读到一半无法继续，没有导入任何数据。请用 Excel 或 WPS 重新保存后再上传。")
+
+
+def _values(cells, limits: Limits) -> list[Any]:
+    values = []
+    for cell in cells:
+        value = cell.value
+        if cell.data_type == "f":
+            value = FormulaCell(str(value))
+        elif isinstance(value, str) and len(value) > limits.cell_chars:
+            value = value[: limits.cell_chars + 1]  # over-long: reported by the column's check
+        values.append(value)
+    return values
+
+
+def _rows(worksheet, limits: Limits) -> Iterator[tuple[int, list[Any]]]:
+    """Data rows with their Excel numbers; damage found mid-file becomes a SheetError."""
+    try:
+        for number, cells in enumerate(worksheet.iter_rows(min_row=2), start=2):
+            if number - 1 > limits.rows:
+                raise SheetError(
+                    _("文件超过 %(n)s 行数据，请分成几个文件导入。") % {"n": f"{limits.rows:,}"}
+                )
+            yield number, _values(cells, limits)
+    except SheetError:
+        raise
+    except Exception as exc:  # zlib, XML and zip errors deep in the file
+        raise SheetError(_damaged()) from exc
+
+
+@contextlib.contextmanager
+def open_xlsx(source: str | Path | IO[bytes], limits: Limits | None = None) -> Iterator[Sheet]:
+    """The first worksheet of an .xlsx file, streamed (read-only mode keeps memory flat), after
+    `inspect_upload` has vetted it. Formula cells arrive as `FormulaCell`s."""
+    limits = limits or LIMITS
+    inspect_upload(source, limits)
+    try:
+        workbook = openpyxl.load_workbook(source, read_only=True, data_only=False)
+    except Exception as exc:  # every way a damaged workbook can fail to open
+        raise SheetError(_not_a_workbook()) from exc
     try:
         worksheet = workbook.worksheets[0]
         declared = worksheet.max_row - 1 if worksheet.max_row else None
         # Some programs write a wrong sheet size; read every row that is really there.
         worksheet.reset_dimensions()
-        rows = worksheet.iter_rows(values_only=True)
-        header = next(rows, None) or ()
-        yield Sheet(header=header, rows=enumerate(rows, start=2), declared_rows=declared)
+        try:
+            header = next(worksheet.iter_rows(max_row=1, values_only=True), None) or ()
+        except Exception as exc:
+            raise SheetError(_damaged()) from exc
+        if len(header) > limits.columns:
+            raise SheetError(
+                _("文件有 %(n)s 列，超过上限 %(max)s 列。")
+                % {"n": len(header), "max": limits.columns}
+            )
+        yield Sheet(header=header, rows=_rows(worksheet, limits), declared_rows=declared)
     finally:
         workbook.close()
 
@@ -228,6 +360,11 @@ def _parse(run: _Run, number: int, cells: Sequence[Any]) -> Row:
     for index, name in run.positions.items():
         raw = cells[index] if index < len(cells) else None
         column = run.resource.fields[name]
+        if isinstance(raw, FormulaCell):
+            row.error(
+                name, _("单元格是公式（%(f)s），请改为直接填写的数值或文字。") % {"f": raw.formula}
+            )
+            continue
         row.raw[name] = raw
         try:
             value = column.widget.clean(raw)
