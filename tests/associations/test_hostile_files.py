@@ -2,6 +2,7 @@
 the limits, encrypted, corrupt or mutated are refused with a reason — never a traceback, never
 a partial import."""
 
+import functools
 import io
 import time
 import zipfile
@@ -110,7 +111,9 @@ def test_not_a_workbook_is_refused_with_the_reason(db, content, words):
     assert words in report.errors[0].message and not report.committed
 
 
+@functools.cache
 def _good_file() -> bytes:
+    """One file for every example (a workbook's bytes carry its save time)."""
     return xlsx(HEADER, *good_rows()).getvalue()
 
 
