@@ -21,7 +21,7 @@ test: install system-packages translations
 setup: install system-packages translations migrate
 	$(PY) manage.py collectstatic --noinput -v0
 
-translations: install
+translations: install .env
 	$(PY) manage.py compilemessages --ignore=.venv -v0
 
 install: $(VENV)/.installed
@@ -47,8 +47,17 @@ system-packages:
 	  else echo "Please install:$$missing (sudo apt-get install$$missing)"; fi; \
 	fi
 
-migrate: install
+migrate: install .env
 	$(PY) manage.py migrate -v0
+
+# Development keys, made once per checkout (never committed). Production sets its own.
+.env: | install
+	@$(PY) -c "import secrets; from cryptography.fernet import Fernet; \
+	print('# Written by make for development; see .env.example.'); \
+	print('SECRET_KEY=' + secrets.token_urlsafe(50)); \
+	print('PERSONAL_DATA_KEY=' + Fernet.generate_key().decode())" > $@
+	@chmod 600 $@
+	@echo "Wrote .env with new development keys."
 
 demo: migrate
 	$(PY) manage.py seed_demo
@@ -57,12 +66,12 @@ messages: install
 	$(PY) manage.py makemessages -l en -l zh_Hant --ignore=.venv --ignore=tests --no-obsolete
 	$(PY) manage.py translate_traditional
 
-lint: install
+lint: install .env
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run -v0
 
-benchmark: install
+benchmark: install .env
 	$(PY) benchmarks/annual_report.py
 	$(PY) benchmarks/import_members.py
 

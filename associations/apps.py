@@ -7,4 +7,4 @@ class AssociationsConfig(AppConfig):
     verbose_name = _("协会组织")
 
     def ready(self) -> None:
-        from . import permissions  # noqa: F401  (registers the rules)
+        from . import checks, permissions  # noqa: F401  (registers the checks and the rules)

@@ -1,8 +1,16 @@
-"""Settings, driven by environment variables (see .env.example)."""
+"""Settings, driven by environment variables (see .env.example).
 
+Development (`make run`) keeps its keys in a generated `.env`; tests use
+`config.test_settings`. With DEBUG off the application refuses to start without its own
+SECRET_KEY and PERSONAL_DATA_KEY.
+"""
+
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -11,9 +19,10 @@ env = environ.Env(
     ALLOWED_HOSTS=(list, ["127.0.0.1", "localhost"]),
     CSRF_TRUSTED_ORIGINS=(list, []),
 )
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+environ.Env.read_env(env.str("ENV_FILE", default=str(BASE_DIR / ".env")), overwrite=False)
 
-SECRET_KEY = env("SECRET_KEY", default="dev-insecure-change-me-7c1d0f6e9b2a4e3f")
+DEBUG = env("DEBUG")
+SECRET_KEY = env("SECRET_KEY", default="")
 
 # Resident ID numbers are encrypted at rest with this key (Fernet: 32 url-safe base64 bytes;
 # make one with `python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key()
@@ -21,9 +30,15 @@ SECRET_KEY = env("SECRET_KEY", default="dev-insecure-change-me-7c1d0f6e9b2a4e3f"
 # own (`check --deploy` reports the development key) and keep it: data encrypted with a lost key
 # cannot be read. PERSONAL_DATA_OLD_KEYS lists retired keys still accepted for reading.
 DEVELOPMENT_PERSONAL_DATA_KEY = "ZGV2LW9ubHktcGVyc29uYWwtZGF0YS1rZXktMDAwMDA="
-PERSONAL_DATA_KEY = env("PERSONAL_DATA_KEY", default=DEVELOPMENT_PERSONAL_DATA_KEY)
+PERSONAL_DATA_KEY = env("PERSONAL_DATA_KEY", default="")
 PERSONAL_DATA_OLD_KEYS = env.list("PERSONAL_DATA_OLD_KEYS", default=[])
-DEBUG = env("DEBUG")
+if not DEBUG and not (SECRET_KEY and PERSONAL_DATA_KEY):
+    raise ImproperlyConfigured(
+        "SECRET_KEY and PERSONAL_DATA_KEY must be set when DEBUG is off (see .env.example; "
+        "`make run` writes a .env with new keys for development)."
+    )
+SECRET_KEY = SECRET_KEY or "development-only-insecure-key-do-not-deploy"
+PERSONAL_DATA_KEY = PERSONAL_DATA_KEY or DEVELOPMENT_PERSONAL_DATA_KEY
 ALLOWED_HOSTS = env("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env("CSRF_TRUSTED_ORIGINS")
 
@@ -42,6 +57,8 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "django_rq",
+    "axes",
+    "csp",
     "associations",
     "members",
     "activities",
@@ -50,6 +67,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -60,9 +78,11 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "associations.middleware.YearErrorMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -115,9 +135,23 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Login throttling (django-axes): five wrong passwords for one account from one address lock
+# that pair out for 15 minutes; a right password resets the count.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("zh-hant", "繁體中文"), ("en", "English")]
@@ -177,6 +211,41 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
 
+# Sessions end after an hour without a request (every request renews the hour) and with the
+# browser.
+SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=60) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+
+# Served over HTTPS (HTTPS=True, the production setting): cookies only over TLS, redirects to
+# https, HSTS for a year. Behind a reverse proxy that terminates TLS, set
+# BEHIND_PROXY=True so the X-Forwarded-Proto header it sets is trusted.
+HTTPS = env.bool("HTTPS", default=False)
+SECURE_SSL_REDIRECT = HTTPS
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = 365 * 24 * 3600 if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS
+if env.bool("BEHIND_PROXY", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy (django-csp): scripts, styles, images and fonts from this site only;
+# the pages use no inline scripts or event handlers.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
