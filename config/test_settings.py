@@ -6,4 +6,4 @@ import os
 os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-not-for-any-deployment")
 os.environ.setdefault("PERSONAL_DATA_KEY", "ZGV2LW9ubHktcGVyc29uYWwtZGF0YS1rZXktMDAwMDA=")
 
-from .settings import *  # noqa: E402, F403
+from .settings import *  # noqa: F403
