@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from associations.management.progress import TerminalProgress
 from associations.models import Association
 from associations.spreadsheets.exporting import write_export
 from associations.spreadsheets.jobs import log_full_export
@@ -50,7 +51,11 @@ class Command(BaseCommand):
                 _("协会编码“%(code)s”不存在，或不在该账号的管辖范围内。") % {"code": scope}
             )
         reveal = bool(purpose.strip())
-        count = write_export(kind, output, scope=association, by=user, reveal=reveal)
+        progress = TerminalProgress(_("导出中"))
+        count = write_export(
+            kind, output, scope=association, by=user, reveal=reveal, progress=progress
+        )
+        progress.finish()
         if (
             reveal
             and user.has_perm(PERSONAL_DATA_PERMISSION)

@@ -7,6 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from associations.management.progress import TerminalProgress
 from associations.models import User
 from associations.services import system_actor
 from associations.spreadsheets.importing import import_file
@@ -44,7 +45,9 @@ class Command(BaseCommand):
     def handle(self, *args, kind: str, file: str, dry_run: bool, as_user: str | None, **options):
         if not Path(file).is_file():
             raise CommandError(_("找不到文件：%(file)s") % {"file": file})
-        report = import_file(kind, file, by=user_named(as_user), dry_run=dry_run)
+        progress = TerminalProgress(_("导入中"))
+        report = import_file(kind, file, by=user_named(as_user), dry_run=dry_run, progress=progress)
+        progress.finish()
         self.stdout.write(f"{report.label}（{report.file_name}）：{report.summary()}")
         if report.ignored_columns:
             self.stdout.write(
