@@ -102,14 +102,19 @@ class _Filters(forms.Form):
 
     year = YearField(required=False)
     scope = forms.ModelChoiceField(
-        label=_("协会（含下级）"), queryset=Association.objects.none(), required=False
+        label=_("协会（含下级）"),
+        queryset=Association.objects.none(),
+        required=False,
+        empty_label=_("全部"),
     )
     withdrawn = forms.BooleanField(label=_("已作废"), required=False)
 
     def __init__(self, *args: Any, user, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = [("", _("全部")), *year_choices()]
-        _association_field(self.fields["scope"], _scoped_associations(user))
+        # Dissolved associations too: their past records are still listed.
+        visible = Association.objects.visible_to(user).order_by("path")
+        _association_field(self.fields["scope"], visible.only("id", "code", "name"))
         if not user.has_perm("records.withdraw"):
             del self.fields["withdrawn"]
 

@@ -145,7 +145,8 @@ def _replace_rows(
     make: Callable[[str], M],
 ) -> bool:
     """Make a record's child rows (materials, funding) match `wanted` {key: values}, each
-    write in their own history; whether anything changed."""
+    write in their own history; whether anything changed. A row no longer wanted (none
+    handed out) is removed: it is a part of its record, whose history says what it became."""
     current = {getattr(row, key): row for row in stored}
     changed = False
     for value, row in current.items():
