@@ -290,3 +290,19 @@ def test_aid_admin_picks_households_by_autocomplete(client_for, town_admin, reco
     assert widget.__class__.__name__ == "RelatedFieldWidgetWrapper"
     assert widget.widget.__class__.__name__ == "AutocompleteSelect"
     assert Aid.objects.get(pk=records["aid"].pk).household == records["household"]
+
+
+def test_an_earlier_version_is_restored_through_the_service(client_for, town_admin, records):
+    award = records["award"]
+    first = award.history.earliest()
+    services.award_update(by=town_admin, award=award, title="改错的称号")
+    url = reverse("admin:activities_award_simple_history", args=[award.pk, first.history_id])
+    client = client_for(town_admin)
+    form = client.get(url).context["adminform"].form
+    assert form.initial["title"] == "市级示范协会"
+    data = {name: form.initial[name] for name in ("year", "level", "title", "awarding_body")}
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    stored = Award.objects.get(pk=award.pk)
+    assert stored.title == "市级示范协会"
+    assert stored.history.first().history_user == town_admin
