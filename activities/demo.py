@@ -25,6 +25,7 @@ from decimal import Decimal
 from django.db.models import Sum
 
 from associations.models import VILLAGE_LEVELS, Association, Level
+from associations.services import system_actor
 from members.models import DuesPayment, Household, Member
 
 from . import selectors, services
@@ -70,6 +71,7 @@ class _Year:
 
     def __init__(self, district: Association, year: int, scale: float) -> None:
         self.district, self.year, self.scale = district, year, scale
+        self.by = system_actor()  # the services' actor; bulk inserts name none
         self.rng = random.Random(f"activities-{year}")
         self.towns = list(district.children.filter(level=Level.TOWN).order_by("code"))
         self.villages = list(
@@ -89,7 +91,9 @@ class _Year:
 
     # ── Events ────────────────────────────────────────────────────────────────
     def event(self, association: Association, type: str, title: str, **values) -> Event:
-        event = services.event_create(association=association, type=type, title=title, **values)
+        event = services.event_create(
+            by=self.by, association=association, type=type, title=title, **values
+        )
         self.events.append(event)
         return event
 
@@ -273,7 +277,7 @@ class _Year:
         values.setdefault("started_on", dt.date(self.year, 3, 1))
         values.setdefault("ended_on", dt.date(self.year, 12, 31))
         project = services.project_create(
-            code=code, association=association, kind=kind, name=name, **values
+            by=self.by, code=code, association=association, kind=kind, name=name, **values
         )
         self.projects.append(project)
         return project
@@ -443,7 +447,7 @@ class _Year:
 
         def grant(level: str, title: str, body: str, **recipient) -> None:
             services.award_grant(
-                year=year, level=level, title=title, awarding_body=body, **recipient
+                by=self.by, year=year, level=level, title=title, awarding_body=body, **recipient
             )
 
         by_code = {t.code: t for t in self.towns}
@@ -575,7 +579,7 @@ class _Year:
         if amount > 0:
             values.setdefault("date", _day(self.rng, self.year))
             services.ledger_record(
-                association=association, direction=direction, amount=amount, **values
+                by=self.by, association=association, direction=direction, amount=amount, **values
             )
 
     def seed_ledger(self) -> None:
@@ -710,9 +714,11 @@ def seed(stdout, *, scale: float = 1.0) -> None:
         stdout.write("协会工作：没有演示区，跳过。")
         return
     for year in YEARS:
-        done = Event.objects.filter(
-            association=district, type=EventType.MEMBER_DAY, started_on__year=year
-        ).exists()
+        done = (
+            Event.objects.filter(association=district, type=EventType.MEMBER_DAY)
+            .during(year)
+            .exists()
+        )
         if done:
             stdout.write(f"协会工作：{year} 年已有演示数据，跳过。")
             continue

@@ -1,7 +1,8 @@
-"""Forms for the activities pages: they validate and normalise; services do the rest.
+"""Forms for the activities pages: they validate and normalise; the services do the rest.
 
-Every dropdown is limited to what the user may see; each form's `values()`
-returns the keyword arguments of its service call.
+Each record form is built from its kind's field tuple (`services.EVENT_FIELDS` …) by
+`RecordForm`; what it adds is pickers limited to what the user may see, and the related
+sets (materials, funding, attendees, items met) in the shape the service takes them.
 """
 
 from __future__ import annotations
@@ -9,19 +10,27 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from associations.forms import DateInput
+from associations.forms import RecordForm
 from associations.models import VILLAGE_LEVELS, Association
 from associations.selectors import association_choices
+from associations.years import (
+    YearError,
+    YearField,
+    default_report_year,
+    first_day,
+    year_choices,
+)
 from members import idcard
 from members.models import Household, Member
 
+from . import services
 from .models import (
     Aid,
     AidKind,
@@ -41,20 +50,12 @@ from .models import (
 )
 from .selectors import AttendeeEntry, attendee_candidates
 
-YEAR_FIELD = {"min_value": 1980, "max_value": 2100}
+# Events offered in the ledger form: this year and the two before.
+RECENT_EVENT_YEARS = 3
 
 
 def association_label(association: Association) -> str:
     return f"{association.name}（{association.code}）"
-
-
-def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Show a service's field-keyed errors at the fields the form has, the rest on top."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 def _scoped_associations(
@@ -72,12 +73,6 @@ def _association_field(field: forms.ModelChoiceField, queryset: QuerySet[Associa
     field.label_from_instance = association_label
 
 
-def _dates_as_pickers(form: forms.BaseForm) -> None:
-    for field in form.fields.values():
-        if isinstance(field, forms.DateField):
-            field.widget = DateInput()
-
-
 class IdNumberChoiceField(forms.ModelChoiceField):
     """A member picked by typing the full ID number (never put in a URL)."""
 
@@ -87,23 +82,62 @@ class IdNumberChoiceField(forms.ModelChoiceField):
         return super().to_python(idcard.normalise(str(value)))
 
 
+class CodeChoiceField(forms.ModelChoiceField):
+    """A household picked by typing its code (a dropdown of thousands would not do)."""
+
+    widget = forms.TextInput(attrs={"autocomplete": "off"})
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "error_messages",
+            {"invalid_choice": _("没有找到户编码为“%(value)s”的户，或该户不在您的管辖范围内。")},
+        )
+        super().__init__(queryset=Household.objects.none(), to_field_name="code", **kwargs)
+
+
 # ── Filters ───────────────────────────────────────────────────────────────────
 class _Filters(forms.Form):
-    """Year and association (its whole subtree) for every list; subclasses add one choice."""
+    """Year, association (`?scope=`, its whole subtree) and, for those who may restore
+    them, withdrawn records; subclasses add their own choices."""
 
-    year = forms.IntegerField(label=_("年度"), required=False, **YEAR_FIELD)
-    association = forms.ModelChoiceField(
-        label=_("协会（含下级）"), queryset=Association.objects.none(), required=False
+    year = YearField(required=False)
+    scope = forms.ModelChoiceField(
+        label=_("协会（含下级）"),
+        queryset=Association.objects.none(),
+        required=False,
+        empty_label=_("全部"),
     )
+    withdrawn = forms.BooleanField(label=_("已作废"), required=False)
 
     def __init__(self, *args: Any, user, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _association_field(self.fields["association"], _scoped_associations(user))
+        self.fields["year"].choices = [("", _("全部")), *year_choices()]
+        # Dissolved associations too: their past records are still listed.
+        visible = Association.objects.visible_to(user).order_by("path")
+        _association_field(self.fields["scope"], visible.only("id", "code", "name"))
+        if not user.has_perm("records.withdraw"):
+            del self.fields["withdrawn"]
 
     def values(self) -> dict[str, Any]:
-        if not self.is_bound or not self.is_valid():
+        """The chosen filters for the selector (the view reads the scope itself); an
+        unusable year is the site's one year error."""
+        if not self.is_bound:
             return {}
-        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+        if not self.is_valid():
+            if "year" in self.errors:
+                raise YearError(self.errors["year"][0])
+            return {}
+        return {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if name not in ("scope", "withdrawn") and value not in (None, "")
+        }
+
+    def wants_withdrawn(self) -> bool:
+        """Withdrawn records instead of live ones (only offered to those who may restore)."""
+        if "withdrawn" not in self.fields or not self.is_bound or not self.is_valid():
+            return False
+        return self.cleaned_data["withdrawn"]
 
 
 def _choice(label, choices) -> forms.ChoiceField:
@@ -152,6 +186,25 @@ class LedgerFilterForm(_Filters):
     direction = _choice(_("收支"), Direction.choices)
 
 
+# ── Record forms ──────────────────────────────────────────────────────────────
+class _ScopedRecordForm(RecordForm):
+    """A record kind's form whose association picker holds what `user` may choose."""
+
+    association_levels: ClassVar[tuple[str, ...] | None] = None
+
+    def __init__(self, data=None, *args: Any, user, instance=None, **kwargs: Any) -> None:
+        super().__init__(data, *args, instance=instance, **kwargs)
+        self.user = user
+        self.order_fields(self.record_fields)
+        if "association" in self.fields:
+            keep = getattr(instance, "association_id", None)
+            queryset = _scoped_associations(user, levels=self.association_levels, keep=keep)
+            _association_field(self.fields["association"], queryset)
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.Textarea):
+                field.widget.attrs["rows"] = 3
+
+
 # ── Events ────────────────────────────────────────────────────────────────────
 def _material_field(kind: str) -> str:
     return f"material_{kind}"
@@ -187,8 +240,14 @@ class AttendeesField(forms.CharField):
         return list(dict.fromkeys(entries))
 
 
-class EventForm(forms.ModelForm):
-    # Never saved by the form (services set it): resolved to members in `clean`.
+class EventForm(_ScopedRecordForm):
+    model = Event
+    record_fields = services.EVENT_FIELDS
+
+    co_organisers = forms.ModelMultipleChoiceField(
+        label=_("协办单位"), queryset=Association.objects.none(), required=False
+    )
+    # Resolved to members in `clean`.
     attendees = AttendeesField(
         label=_("参加会员"),
         required=False,
@@ -198,47 +257,23 @@ class EventForm(forms.ModelForm):
         ),
     )
 
-    class Meta:
-        model = Event
-        fields = [
-            "association",
-            "type",
-            "title",
-            "started_on",
-            "ended_on",
-            "place",
-            "participants",
-            "attendees",
-            "cost",
-            "co_organisers",
-            "screened",
-            "cases_found",
-            "training_sessions",
-            "training_days",
-            "trainees",
-            "description",
-        ]
-        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
-
-    def __init__(self, *args: Any, user, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.user = user
-        _dates_as_pickers(self)
-        keep = self.instance.association_id
-        _association_field(self.fields["association"], _scoped_associations(user, keep=keep))
-        if keep and not self.is_bound:
-            attendees = self.instance.attendees.order_by("name", "id_number")
-            self.initial["attendees"] = "\n".join(attendee_label(m) for m in attendees)
+    def __init__(self, *args: Any, user, instance: Event | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, user=user, instance=instance, **kwargs)
         co = self.fields["co_organisers"]
         co.queryset = _scoped_associations(user)
-        if keep:  # a co-organiser dissolved since must stay offered, or saving would drop it
-            current = self.instance.co_organisers.values("pk")
-            co.queryset = (
-                co.queryset | Association.objects.visible_to(user).filter(pk__in=current)
-            ).order_by("path")
         co.label_from_instance = association_label
         co.widget.attrs["size"] = 6
-        current = {m.kind: m.quantity for m in self.instance.materials.all()} if keep else {}
+        current: dict[str, int] = {}
+        if instance is not None:
+            organisers = instance.co_organisers.values("pk")
+            # A co-organiser dissolved since must stay offered, or saving would drop it.
+            co.queryset = (
+                co.queryset | Association.objects.visible_to(user).filter(pk__in=organisers)
+            ).order_by("path")
+            self.initial.setdefault("co_organisers", [a["pk"] for a in organisers])
+            attendees = instance.attendees.order_by("name", "id_number")
+            self.initial.setdefault("attendees", "\n".join(attendee_label(m) for m in attendees))
+            current = {m.kind: m.quantity for m in instance.materials.all()}
         for kind, label in MaterialKind.choices:
             self.fields[_material_field(kind)] = forms.IntegerField(
                 label=_("发放%(kind)s") % {"kind": label},
@@ -252,6 +287,9 @@ class EventForm(forms.ModelForm):
         entries, organiser = data.get("attendees"), data.get("association")
         if entries is not None and organiser is not None:
             data["attendees"] = self._attendees(entries, organiser)
+        data["materials"] = {
+            kind: data.pop(_material_field(kind), None) or 0 for kind in MaterialKind.values
+        }
         return data
 
     def _attendees(self, entries: list[AttendeeEntry], organiser: Association) -> list[Member]:
@@ -279,67 +317,39 @@ class EventForm(forms.ModelForm):
             self.add_error("attendees", errors)
         return list(dict.fromkeys(found))
 
-    def values(self) -> dict[str, Any]:
-        data = {k: v for k, v in self.cleaned_data.items() if not k.startswith("material_")}
-        data["materials"] = {
-            kind: self.cleaned_data.get(_material_field(kind)) or 0 for kind in MaterialKind.values
-        }
-        for field in ("participants", "cost"):
-            data[field] = data[field] or 0
-        return data
-
 
 # ── Projects ──────────────────────────────────────────────────────────────────
 def _funding_field(source: str, part: str) -> str:
     return f"funding_{source}_{part}"
 
 
-class ProjectForm(forms.ModelForm):
-    class Meta:
-        model = Project
-        fields = [
-            "code",
-            "association",
-            "kind",
-            "name",
-            "started_on",
-            "ended_on",
-            "funds_raised",
-            "funds_spent",
-            "households_out_of_poverty",
-            "jobs_created",
-            "fixed_assets",
-            "output_value",
-            "tax_paid",
-            "description",
-        ]
-        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+FUNDING_PARTS = (("raised", _("筹集")), ("spent", _("支出")))
 
-    def __init__(self, *args: Any, user, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _dates_as_pickers(self)
-        keep = self.instance.association_id
-        _association_field(self.fields["association"], _scoped_associations(user, keep=keep))
+
+class ProjectForm(_ScopedRecordForm):
+    model = Project
+    record_fields = services.PROJECT_FIELDS
+
+    def __init__(self, *args: Any, user, instance: Project | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, user=user, instance=instance, **kwargs)
         self.fields["funds_raised"].help_text = _("留 0 则按下方各来源合计。")
-        current = {f.source: f for f in self.instance.funding.all()} if keep else {}
+        current = {f.source: f for f in instance.funding.all()} if instance else {}
         for source, label in FundSource.choices:
-            row = current.get(source)
-            for part, part_label in (("raised", _("筹集")), ("spent", _("支出"))):
+            for part, part_label in FUNDING_PARTS:
                 self.fields[_funding_field(source, part)] = forms.DecimalField(
                     label=_("%(source)s · %(part)s（元）") % {"source": label, "part": part_label},
                     required=False,
                     min_value=0,
                     max_digits=14,
                     decimal_places=2,
-                    initial=getattr(row, part, None),
+                    initial=getattr(current.get(source), part, None),
                 )
 
-    def values(self) -> dict[str, Any]:
-        data = {k: v for k, v in self.cleaned_data.items() if not k.startswith("funding_")}
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
         data["funding"] = {
-            source: (
-                self.cleaned_data.get(_funding_field(source, "raised")) or 0,
-                self.cleaned_data.get(_funding_field(source, "spent")) or 0,
+            source: tuple(
+                data.pop(_funding_field(source, part), None) or 0 for part, _label in FUNDING_PARTS
             )
             for source in FundSource.values
         }
@@ -347,42 +357,42 @@ class ProjectForm(forms.ModelForm):
 
 
 # ── Aid ───────────────────────────────────────────────────────────────────────
-class AidForm(forms.ModelForm):
-    household = forms.ModelChoiceField(
-        label=_("受助户（户编码）"),
-        queryset=Household.objects.none(),
-        to_field_name="code",
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
-        error_messages={
-            "invalid_choice": _("没有找到户编码为“%(value)s”的户，或该户不在您的管辖范围内。")
-        },
-    )
+class AidForm(_ScopedRecordForm):
+    model = Aid
+    record_fields = services.AID_FIELDS
 
-    class Meta:
-        model = Aid
-        fields = ["household", "project", "given_on", "kind", "amount", "provider", "note"]
+    household = CodeChoiceField(label=_("受助户（户编码）"))
 
-    def __init__(self, *args: Any, user, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _dates_as_pickers(self)
+    def __init__(self, *args: Any, user, instance: Aid | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, user=user, instance=instance, **kwargs)
         self.fields["household"].queryset = Household.objects.visible_to(user)
-        if self.instance.household_id and not self.is_bound:
-            # The field is typed by code; the model's initial would be the household's pk.
-            self.initial["household"] = self.instance.household.code
-        projects = Project.objects.visible_to(user).select_related("association")
-        self.fields["project"].queryset = projects.order_by("-started_on", "code")
+        if instance is not None:
+            self.initial["household"] = instance.household.code  # typed by code, not pk
+        projects = Project.objects.visible_to(user).order_by("-started_on", "code")
+        self.fields["project"].queryset = projects
         self.fields["project"].label_from_instance = lambda p: f"{p.code} {p.name}"
-
-    def values(self) -> dict[str, Any]:
-        return dict(self.cleaned_data)
 
 
 # ── Awards ────────────────────────────────────────────────────────────────────
-class AwardForm(forms.ModelForm):
+class AwardEditForm(_ScopedRecordForm):
+    """What the award is; its recipient is fixed once granted."""
+
+    model = Award
+    record_fields = services.AWARD_FIELDS
+
+    year = YearField()
+
+
+class AwardForm(AwardEditForm):
     """Granting: the recipient is an association, a member (full ID number) or a household."""
 
+    record_fields = services.AWARD_GRANT_FIELDS
+
     association = forms.ModelChoiceField(
-        label=_("获奖协会"), queryset=Association.objects.none(), required=False
+        label=_("获奖协会"),
+        queryset=Association.objects.none(),
+        required=False,
+        help_text=_("协会、会员、家庭三者只填一项。"),
     )
     member = IdNumberChoiceField(
         label=_("获奖会员（完整身份证号）"),
@@ -392,162 +402,90 @@ class AwardForm(forms.ModelForm):
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
         error_messages={"invalid_choice": _("没有找到该身份证号的会员，或不在您的管辖范围内。")},
     )
-    household = forms.ModelChoiceField(
-        label=_("获奖家庭（户编码）"),
-        queryset=Household.objects.none(),
-        to_field_name="code",
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
-        error_messages={
-            "invalid_choice": _("没有找到户编码为“%(value)s”的户，或不在您的管辖范围内。")
-        },
-    )
-
-    class Meta:
-        model = Award
-        fields = ["year", "level", "title", "awarding_body"]
+    household = CodeChoiceField(label=_("获奖家庭（户编码）"), required=False)
 
     def __init__(self, *args: Any, user, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _association_field(self.fields["association"], _scoped_associations(user))
-        self.fields["association"].help_text = _("协会、会员、家庭三者只填一项。")
+        kwargs.setdefault("initial", {"year": default_report_year()})
+        super().__init__(*args, user=user, **kwargs)
         self.fields["member"].queryset = Member.objects.visible_to(user)
         self.fields["household"].queryset = Household.objects.visible_to(user)
 
-    def values(self) -> dict[str, Any]:
-        return dict(self.cleaned_data)
-
-
-class AwardEditForm(forms.ModelForm):
-    class Meta:
-        model = Award
-        fields = ["year", "level", "title", "awarding_body"]
-
-    def __init__(self, *args: Any, user, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-
-    def values(self) -> dict[str, Any]:
-        return dict(self.cleaned_data)
-
 
 # ── Assessments ───────────────────────────────────────────────────────────────
-class AssessmentForm(forms.Form):
+class AssessmentForm(_ScopedRecordForm):
     """The template's items as checkboxes; association and year are fixed when editing."""
 
-    association = forms.ModelChoiceField(label=_("协会"), queryset=Association.objects.none())
-    year = forms.IntegerField(label=_("年度"), **YEAR_FIELD)
+    model = Assessment
+    record_fields = services.ASSESSMENT_FIELDS
+
+    year = YearField()
     items_met = forms.TypedMultipleChoiceField(
         label=_("达标项"), required=False, coerce=int, widget=forms.CheckboxSelectMultiple
     )
-    assessed_on = forms.DateField(label=_("考核日期"), required=False, widget=DateInput())
-    note = forms.CharField(label=_("说明"), required=False, max_length=200)
 
     def __init__(
-        self, *args: Any, user, template: AssessmentTemplate, fixed: bool = False, **kwargs: Any
+        self,
+        *args: Any,
+        user,
+        template: AssessmentTemplate,
+        instance: Assessment | None = None,
+        **kwargs: Any,
     ) -> None:
-        super().__init__(*args, **kwargs)
-        self.template = template
-        self.fixed = fixed
-        _association_field(self.fields["association"], _scoped_associations(user))
+        initial = kwargs.setdefault("initial", {})
+        if instance is None:
+            initial.setdefault("year", default_report_year())
+        else:
+            initial["items_met"] = list(instance.items_met.values_list("number", flat=True))
+        super().__init__(*args, user=user, instance=instance, **kwargs)
         self.fields["items_met"].choices = [
             (item.number, f"{item.number}. {item.text}") for item in template.items.all()
         ]
         self.fields["items_met"].help_text = template.get_pass_rule_display()
-        if fixed:
+        if instance is not None:
             for name in ("association", "year"):
                 self.fields[name].disabled = True
-            self.fields["association"].queryset = Association.objects.filter(
-                pk=self.initial.get("association")
-            )
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        association, year = data.get("association"), data.get("year")
-        if not self.fixed and association and year:
-            existing = Assessment.objects.filter(
-                association=association, year=year, template=self.template
-            )
-            if existing.exists():
-                raise ValidationError(_("该协会本年度已有这项考核记录，请直接编辑该记录。"))
-        return data
-
-    def values(self) -> dict[str, Any]:
-        return {**self.cleaned_data, "template": self.template}
 
 
 # ── Village self-governance ───────────────────────────────────────────────────
-class SelfGovForm(forms.ModelForm):
-    class Meta:
-        model = SelfGovernance
-        fields = [
-            "association",
-            "year",
-            "charter_adopted",
-            "charter_adopted_on",
-            "benefits_one_child",
-            "rewards_second_birth_waiver",
-            "subsidises_checkups",
-            "other_provisions",
-            "households_due",
-            "households_signed",
-            "is_pilot",
-        ]
-        widgets = {"other_provisions": forms.Textarea(attrs={"rows": 3})}
+class SelfGovForm(_ScopedRecordForm):
+    model = SelfGovernance
+    record_fields = services.SELFGOV_FIELDS
+    association_levels = VILLAGE_LEVELS
 
-    def __init__(self, *args: Any, user, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _dates_as_pickers(self)
-        keep = self.instance.association_id
-        queryset = _scoped_associations(user, levels=VILLAGE_LEVELS, keep=keep)
-        _association_field(self.fields["association"], queryset)
-        if keep:
+    year = YearField()
+
+    def __init__(self, *args: Any, instance: SelfGovernance | None = None, **kwargs: Any) -> None:
+        if instance is None:
+            kwargs.setdefault("initial", {"year": default_report_year()})
+        super().__init__(*args, instance=instance, **kwargs)
+        if instance is not None:
             for name in ("association", "year"):
                 self.fields[name].disabled = True
 
-    def values(self) -> dict[str, Any]:
-        data = dict(self.cleaned_data)
-        for field in ("households_due", "households_signed"):
-            data[field] = data[field] or 0
-        return data
-
 
 # ── Ledger ────────────────────────────────────────────────────────────────────
-class LedgerForm(forms.ModelForm):
-    class Meta:
-        model = LedgerEntry
-        fields = [
-            "association",
-            "date",
-            "direction",
-            "amount",
-            "source",
-            "purpose",
-            "event",
-            "project",
-            "note",
-        ]
+class LedgerForm(_ScopedRecordForm):
+    model = LedgerEntry
+    record_fields = services.LEDGER_FIELDS
 
-    def __init__(self, *args: Any, user, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _dates_as_pickers(self)
-        keep = self.instance.association_id
-        _association_field(self.fields["association"], _scoped_associations(user, keep=keep))
-        self.fields["event"].queryset = self._event_choices(user)
-        self.fields["event"].help_text = _("列出近三年本级及直属下级协会的活动。")
-        self.fields["event"].label_from_instance = lambda e: f"{e.started_on} {e.title}"
+    def __init__(self, *args: Any, user, instance: LedgerEntry | None = None, **kwargs: Any):
+        super().__init__(*args, user=user, instance=instance, **kwargs)
+        event = self.fields["event"]
+        event.queryset = self._event_choices(user, instance)
+        event.help_text = _("列出近三年本级及直属下级协会的活动。")
+        event.label_from_instance = lambda e: f"{e.started_on} {e.title}"
         projects = Project.objects.visible_to(user).order_by("-started_on", "code")
         self.fields["project"].queryset = projects
         self.fields["project"].label_from_instance = lambda p: f"{p.code} {p.name}"
 
-    def _event_choices(self, user) -> QuerySet[Event]:
+    @staticmethod
+    def _event_choices(user, instance: LedgerEntry | None) -> QuerySet[Event]:
         """Recent events one level deep: village lectures by the thousand would swamp the list."""
         depth = user.association.depth if user.association_id else 0
+        since = first_day(dt.date.today().year - RECENT_EVENT_YEARS + 1)
         events = Event.objects.visible_to(user).filter(
-            started_on__year__gte=dt.date.today().year - 2, association__depth__lte=depth + 1
+            started_on__gte=since, association__depth__lte=depth + 1
         )
-        if self.instance.event_id:
-            events = events | Event.objects.visible_to(user).filter(pk=self.instance.event_id)
+        if instance is not None and instance.event_id:
+            events = events | Event.objects.visible_to(user).filter(pk=instance.event_id)
         return events.select_related("association").order_by("-started_on")
-
-    def values(self) -> dict[str, Any]:
-        return dict(self.cleaned_data)

@@ -7,7 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -21,20 +21,29 @@ from associations.models import (
     Versioned,
     Withdrawable,
 )
-from associations.years import dated_in, overlaps
+from associations.years import YearError, check_year, dated_in, overlaps
 from members.models import Household, Member
 
 # Declared explicitly so the message is ours (Django then drops its own minimum check).
 NOT_NEGATIVE = MinValueValidator(0, message=_("不能为负数（填写的是 %(show_value)s）。"))
 POSITIVE_AMOUNT = MinValueValidator(Decimal("0.01"), message=_("金额必须大于 0。"))
-YEAR_VALIDATORS = [
-    MinValueValidator(1980, message=_("年度应在 1980–2100 之间。")),
-    MaxValueValidator(2100, message=_("年度应在 1980–2100 之间。")),
-]
+
+
+def validate_year(value: int) -> None:
+    """A reporting year (the site's one range and message, `associations.years`)."""
+    try:
+        check_year(value)
+    except YearError as exc:
+        raise ValidationError(exc.messages[0], code="year") from None
+
+
 MONEY = {"max_digits": 14, "decimal_places": 2, "validators": [NOT_NEGATIVE]}
 COUNT = {"validators": [NOT_NEGATIVE]}
 
 END_BEFORE_START = _("结束日期不能早于开始日期。")
+# Natural keys hold among live records only: one entered in error and withdrawn (作废)
+# does not stop the correct one being entered.
+LIVE = Q(withdrawn_at__isnull=True)
 
 
 def _ends_after_starts(name: str, start: str = "started_on", end: str = "ended_on"):
@@ -113,7 +122,9 @@ class Event(Versioned, Withdrawable):
 
     objects = LiveManager.from_queryset(EventQuerySet)()
     all_objects = EventQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=["co_organisers", "attendees"])
+    # Co-organisers and attendees are written by the services, which name their change in
+    # the reason of the event's own history entry (the change log lists concrete fields).
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("活动")
@@ -320,6 +331,7 @@ class Aid(Versioned, Withdrawable):
         constraints = [
             models.UniqueConstraint(
                 fields=["household", "given_on", "kind", "project"],
+                condition=LIVE,
                 name="aid_natural_key",
                 violation_error_message=_("该户当天已有同一项目、同一方式的帮扶记录。"),
             )
@@ -374,7 +386,7 @@ class Award(Versioned, Withdrawable):
     so that awards are scoped and rolled up like everything else.
     """
 
-    year = models.PositiveSmallIntegerField(_("年度"), validators=YEAR_VALIDATORS)
+    year = models.PositiveSmallIntegerField(_("年度"), validators=[validate_year])
     level = models.CharField(_("级别"), max_length=20, choices=AwardLevel.choices)
     title = models.CharField(_("称号"), max_length=100)
     awarding_body = models.CharField(_("授予单位"), max_length=100)
@@ -506,7 +518,7 @@ class Assessment(Versioned, Withdrawable):
     association = models.ForeignKey(
         Association, verbose_name=_("协会"), on_delete=models.PROTECT, related_name="assessments"
     )
-    year = models.PositiveSmallIntegerField(_("年度"), validators=YEAR_VALIDATORS)
+    year = models.PositiveSmallIntegerField(_("年度"), validators=[validate_year])
     template = models.ForeignKey(
         AssessmentTemplate, verbose_name=_("模板"), on_delete=models.PROTECT, related_name="+"
     )
@@ -517,7 +529,8 @@ class Assessment(Versioned, Withdrawable):
 
     objects = LiveManager.from_queryset(AssessmentQuerySet)()
     all_objects = AssessmentQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=["items_met"])
+    # Items met: see Event.history.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("考核")
@@ -526,6 +539,7 @@ class Assessment(Versioned, Withdrawable):
         constraints = [
             models.UniqueConstraint(
                 fields=["association", "year", "template"],
+                condition=LIVE,
                 name="assessment_once_per_year",
                 violation_error_message=_("该协会本年度已有这项考核记录，请直接编辑该记录。"),
             )
@@ -548,7 +562,7 @@ class SelfGovernance(Versioned, Withdrawable):
         on_delete=models.PROTECT,
         related_name="self_governance",
     )
-    year = models.PositiveSmallIntegerField(_("年度"), validators=YEAR_VALIDATORS)
+    year = models.PositiveSmallIntegerField(_("年度"), validators=[validate_year])
     charter_adopted = models.BooleanField(_("已制定自治章程"), default=False)
     charter_adopted_on = models.DateField(_("章程制定日期"), null=True, blank=True)
     benefits_one_child = models.BooleanField(_("章程含独生子女户优惠"), default=False)
@@ -570,6 +584,7 @@ class SelfGovernance(Versioned, Withdrawable):
         constraints = [
             models.UniqueConstraint(
                 fields=["association", "year"],
+                condition=LIVE,
                 name="selfgov_once_per_year",
                 violation_error_message=_("该村（居）本年度已有村民自治记录，请直接编辑该记录。"),
             ),

@@ -27,7 +27,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, ExtractMonth
 
-from associations.models import Association
+from associations.models import Association, live
 from members.models import Member, OfficerPosition
 
 from .models import (
@@ -58,8 +58,8 @@ def _count(expression) -> Coalesce:
     return Coalesce(expression, Value(0), output_field=IntegerField())
 
 
-def _in(queryset: QuerySet, association: Association | None) -> QuerySet:
-    return queryset.within(association) if association is not None else queryset
+def _in(queryset: QuerySet, scope: Association | None) -> QuerySet:
+    return queryset.within(scope) if scope is not None else queryset
 
 
 # ── Lists ─────────────────────────────────────────────────────────────────────
@@ -68,9 +68,9 @@ def event_rows(
     *,
     year: int | None = None,
     type: str | None = None,
-    association: Association | None = None,
+    scope: Association | None = None,
 ) -> QuerySet[Event]:
-    rows = _in(events, association).select_related("association")
+    rows = _in(events, scope).select_related("association")
     if year:
         rows = rows.during(year)
     if type:
@@ -83,15 +83,16 @@ def project_rows(
     *,
     year: int | None = None,
     kind: str | None = None,
-    association: Association | None = None,
+    scope: Association | None = None,
 ) -> QuerySet[Project]:
-    rows = _in(projects, association).select_related("association")
+    rows = _in(projects, scope).select_related("association")
     if year:
         rows = rows.running_in(year)
     if kind:
         rows = rows.filter(kind=kind)
     # Meta.ordering is ignored once rows are grouped, so order explicitly.
-    return rows.annotate(aid_count=Count("aid")).order_by("-started_on", "code")
+    aid_count = Count("aid", filter=live("aid"))  # withdrawn aid is not counted
+    return rows.annotate(aid_count=aid_count).order_by("-started_on", "code")
 
 
 def aid_rows(
@@ -99,12 +100,12 @@ def aid_rows(
     *,
     year: int | None = None,
     kind: str | None = None,
-    association: Association | None = None,
+    scope: Association | None = None,
     project: Project | None = None,
 ) -> QuerySet[Aid]:
-    rows = _in(aid, association).select_related("household", "household__association", "project")
+    rows = _in(aid, scope).select_related("household", "household__association", "project")
     if year:
-        rows = rows.filter(given_on__year=year)
+        rows = rows.during(year)
     if kind:
         rows = rows.filter(kind=kind)
     if project is not None:
@@ -130,9 +131,9 @@ def award_rows(
     *,
     year: int | None = None,
     level: str | None = None,
-    association: Association | None = None,
+    scope: Association | None = None,
 ) -> QuerySet[Award]:
-    rows = _in(awards, association).select_related("association", "member", "household")
+    rows = _in(awards, scope).select_related("association", "member", "household")
     if year:
         rows = rows.filter(year=year)
     if level:
@@ -145,10 +146,10 @@ def assessment_rows(
     *,
     year: int | None = None,
     template: AssessmentTemplate | None = None,
-    association: Association | None = None,
+    scope: Association | None = None,
     passed: bool | None = None,
 ) -> QuerySet[Assessment]:
-    rows = _in(assessments, association).select_related("association", "template")
+    rows = _in(assessments, scope).select_related("association", "template")
     if year:
         rows = rows.filter(year=year)
     if template is not None:
@@ -164,10 +165,10 @@ def selfgov_rows(
     rows: QuerySet[SelfGovernance],
     *,
     year: int | None = None,
-    association: Association | None = None,
+    scope: Association | None = None,
     charter_adopted: bool | None = None,
 ) -> QuerySet[SelfGovernance]:
-    rows = _in(rows, association).select_related("association")
+    rows = _in(rows, scope).select_related("association")
     if year:
         rows = rows.filter(year=year)
     if charter_adopted is not None:
@@ -180,9 +181,9 @@ def ledger_rows(
     *,
     year: int | None = None,
     direction: str | None = None,
-    association: Association | None = None,
+    scope: Association | None = None,
 ) -> QuerySet[LedgerEntry]:
-    rows = _in(entries, association).select_related("association", "event", "project")
+    rows = _in(entries, scope).select_related("association", "event", "project")
     if year:
         rows = rows.during(year)
     if direction:
@@ -201,6 +202,18 @@ def ledger_totals(entries: QuerySet[LedgerEntry]) -> dict[str, Decimal]:
 
 def project_funding_totals(project: Project) -> dict[str, Decimal]:
     return project.funding.aggregate(raised=_money(Sum("raised")), spent=_money(Sum("spent")))
+
+
+def event_attendees(event: Event, user) -> list[tuple[Member, bool]]:
+    """The event's attendees by name, each with whether `user` may open the member's page
+    (one may have moved out of the user's scope since)."""
+    attendees = list(event.attendees.select_related("association").order_by("name", "id_number"))
+    visible = set(
+        Member.objects.visible_to(user)
+        .filter(pk__in=[m.pk for m in attendees])
+        .values_list("pk", flat=True)
+    )
+    return [(member, member.pk in visible) for member in attendees]
 
 
 # ── Event attendees 参加会员 ──────────────────────────────────────────────────

@@ -1,33 +1,56 @@
-"""Writes to the association's work records. Views, admin, imports and commands call these.
+"""Writes to the association's work records. Views, admin, imports and the demo call these.
 
-Every function is keyword-only, validates with `full_clean()` (the field rules
-live in the models' `clean()` so the admin enforces them too) and raises
-`ValidationError` keyed by field with a Chinese message. `within` is the acting
-user's scope association: anything outside it is refused. `None` means the
-caller has done its own scoping (commands, demo data).
+Every function is keyword-only and takes its actor `by`: the role and the scope are
+checked from it (`require`), and the record's history names it. A chosen association,
+household, member, project or event outside the actor's scope is a ValidationError on
+that field. Each record kind declares its fields once (`EventFields` …): create takes
+them, update takes any of them (only those passed change, None clears an optional one)
+and the version the user's form was read at (`model_update` refuses a stale save).
 
-Update functions take the full set of editable fields (what the edit form
-shows); related sets (materials, co-organisers, attendees, funding) are left
-unchanged when passed as None.
+Related sets — event materials, co-organisers and attendees, project funding, items
+met — are written here and count as a change of their record: a new version and one
+history entry whose reason says what they became.
+
+Nothing is deleted: `<kind>_withdraw` (作废, with a reason) and `<kind>_restore`.
+- A project cannot be withdrawn while it has live aid (withdraw the aid first, one by
+  one: aid is money given to a household and is answered for on its own); aid of a
+  withdrawn project cannot be restored until the project is.
+- An event or a project that live ledger lines refer to cannot be withdrawn until those
+  lines refer to another one or are withdrawn (the money was spent; it stays accounted
+  for); such a line cannot be restored while its event or project is withdrawn.
+- A record whose natural key a live record has taken since (the same household, day and
+  kind of aid; the same association, year and checklist …) cannot be restored.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
+from typing import Any, TypedDict, TypeVar, Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
-from associations.models import Association
+from associations.models import Association, User, Withdrawable
+from associations.permissions import require
+from associations.records import (
+    bump_version,
+    check_version,
+    field_names,
+    model_update,
+    record_restore,
+    record_save,
+    record_withdraw,
+)
 from members.models import Household, Member
 
 from .models import (
     Aid,
     Assessment,
+    AssessmentItem,
     AssessmentTemplate,
     Award,
     Event,
@@ -41,26 +64,48 @@ from .models import (
     SelfGovernance,
 )
 
+M = TypeVar("M", bound=models.Model)
 Amount = Decimal | int | str
-Money2 = tuple[Amount, Amount]
+
+# The history keeps a change reason of at most this many characters (django-simple-history).
+REASON_LENGTH = 100
 
 
-def _check_within(within: Association | None, association: Association, field: str) -> None:
-    if within is not None and not within.contains(association):
-        raise ValidationError(
-            {field: _("“%(name)s”不在您的管辖范围内。") % {"name": association.name}}
-        )
+# ── Shared ────────────────────────────────────────────────────────────────────
+def _normalised(model: type[models.Model], fields: Mapping[str, Any]) -> dict[str, Any]:
+    """Text stripped; None for a text field that cannot be null is the empty text."""
+    cleaned = {}
+    for name, value in fields.items():
+        if isinstance(value, str):
+            value = value.strip()
+        elif value is None:
+            field = model._meta.get_field(name)
+            if isinstance(field, models.CharField | models.TextField) and not field.null:
+                value = ""
+        cleaned[name] = value
+    return cleaned
 
 
-def _check_all_within(
-    within: Association | None, objects: list[Member] | list[Association], field: str
-) -> None:
-    """One query for the whole set: the first object outside the scope is reported."""
-    if within is None or not objects:
+def _require_chosen(by: User, obj: models.Model | None, field: str) -> None:
+    """A record the user picked: they may write there, it is in their scope and it is live."""
+    require(by, "records.change", obj, field=field)
+    if isinstance(obj, Withdrawable) and obj.is_withdrawn:
+        raise ValidationError({field: _("“%(name)s”已作废，不能选用。") % {"name": obj}})
+
+
+def _require_choices(by: User, fields: Mapping[str, Any], *names: str) -> None:
+    """Each of these picked records that is given: see `_require_chosen`."""
+    for name in names:
+        if fields.get(name) is not None:
+            _require_chosen(by, fields[name], name)
+
+
+def _require_all_chosen(by: User, objects: Sequence[M], field: str) -> None:
+    """A picked set in one query: the first one outside the actor's scope is reported."""
+    if not objects:
         return
-    model = type(objects[0])
-    scoped = model._default_manager.filter(pk__in=[obj.pk for obj in objects])
-    stray = scoped.exclude(pk__in=scoped.within(within).values("pk")).first()
+    queryset = type(objects[0])._default_manager.filter(pk__in=[obj.pk for obj in objects])
+    stray = queryset.exclude(pk__in=queryset.visible_to(by).values("pk")).first()
     if stray is not None:
         raise ValidationError({field: _("“%(name)s”不在您的管辖范围内。") % {"name": stray}})
 
@@ -72,26 +117,138 @@ def _decimal(value: Amount, field: str) -> Decimal:
         raise ValidationError({field: _("“%(value)s”不是有效的金额。") % {"value": value}}) from exc
 
 
-def _assign(instance: models.Model, values: Mapping[str, object]) -> list[str]:
-    for field, value in values.items():
-        setattr(instance, field, value)
-    return list(values)
+def _saved(
+    instance: M,
+    data: Mapping[str, Any],
+    *,
+    by: User,
+    related: Sequence[str] = (),
+    validate: Callable[[M, list[str]], None] | None = None,
+) -> M:
+    """Save the changed own fields; related rows written just before (`related`: what they
+    became, in words) make a new version and history entry even when nothing else changed."""
+    if related:
+        instance._change_reason = "；".join(related)[:REASON_LENGTH]
+    instance, changed = model_update(instance=instance, data=data, by=by, validate=validate)
+    if related and not changed:
+        bump_version(instance, by=by)
+    instance.__dict__.pop("_change_reason", None)
+    return instance
 
 
-def _delete(instance: models.Model, association: Association, within: Association | None) -> None:
-    _check_within(within, association, "association")
+def _replace_rows(
+    *,
+    by: User,
+    stored: Iterable[M],
+    key: str,
+    wanted: Mapping[str, Mapping[str, Any]],
+    make: Callable[[str], M],
+) -> bool:
+    """Make a record's child rows (materials, funding) match `wanted` {key: values}, each
+    write in their own history; whether anything changed. A row no longer wanted (none
+    handed out) is removed: it is a part of its record, whose history says what it became."""
+    current = {getattr(row, key): row for row in stored}
+    changed = False
+    for value, row in current.items():
+        if value not in wanted:
+            row._history_user = by
+            row.delete()
+            changed = True
+    for value, values in wanted.items():
+        row = current.get(value) or make(value)
+        if row.pk is None or any(getattr(row, name) != v for name, v in values.items()):
+            for name, v in values.items():
+                setattr(row, name, v)
+            record_save(row, by=by)
+            changed = True
+    return changed
+
+
+def _set_related(manager, objects: Sequence[models.Model]) -> bool:
+    """Set a many-to-many set; whether it changed."""
+    if {obj.pk for obj in manager.all()} == {obj.pk for obj in objects}:
+        return False
+    manager.set(objects)
+    return True
+
+
+def _became(label: str, shown: str) -> str:
+    return _("%(label)s改为：%(shown)s") % {"label": label, "shown": shown or "—"}
+
+
+def _withdraw(
+    instance: Withdrawable,
+    *,
+    by: User,
+    reason: str,
+    used_by: Sequence[tuple[models.QuerySet, str]] = (),
+) -> None:
+    """Withdraw, unless live records (`used_by`: aid, ledger lines, and what they are
+    called) still refer to it."""
+    require(by, "records.withdraw", instance)
+    for users, what in used_by:
+        if count := users.count():
+            raise ValidationError(
+                _("还有 %(n)s 条未作废的%(what)s关联“%(name)s”，请先作废它们或改为关联其他记录。")
+                % {"n": count, "what": what, "name": instance}
+            )
+    record_withdraw(instance=instance, by=by, reason=reason)
+
+
+def _restore(
+    instance: M,
+    *,
+    by: User,
+    references: Sequence[str] = (),
+    validate: Callable[[M, list[str]], None] | None = None,
+) -> None:
+    """Restore, unless a record it refers to is withdrawn or it no longer validates as a
+    live record (a live one has taken its natural key since)."""
+    require(by, "records.withdraw", instance)
+    for name in references:
+        related = getattr(instance, name)
+        if isinstance(related, Withdrawable) and related.is_withdrawn:
+            label = instance._meta.get_field(name).verbose_name
+            raise ValidationError(
+                _("%(label)s“%(name)s”已作废，请先恢复它。") % {"label": label, "name": related}
+            )
+    withdrawn_at = instance.withdrawn_at
+    instance.withdrawn_at = None  # checked as it will be once restored
     try:
-        instance.delete()
-    except models.ProtectedError as exc:
-        raise ValidationError(
-            _("“%(name)s”还有关联记录（如帮扶记录），不能删除。") % {"name": instance}
-        ) from exc
+        if validate is not None:
+            validate(instance, [])
+        else:
+            instance.full_clean()
+    finally:
+        instance.withdrawn_at = withdrawn_at
+    record_restore(instance=instance, by=by)
 
 
 # ── Events 活动 ────────────────────────────────────────────────────────────────
-def _material_rows(materials: Mapping[str, int] | None) -> list[tuple[str, int]]:
-    rows = []
-    for kind, quantity in (materials or {}).items():
+class EventFields(TypedDict, total=False):
+    association: Association
+    type: str
+    title: str
+    started_on: dt.date
+    ended_on: dt.date | None
+    place: str
+    participants: int
+    cost: Decimal
+    screened: int | None
+    cases_found: int | None
+    training_sessions: int | None
+    training_days: Decimal | None
+    trainees: int | None
+    description: str
+
+
+EVENT_FIELDS = field_names(EventFields)
+
+
+def _material_rows(materials: Mapping[str, int | None]) -> dict[str, dict[str, int]]:
+    """{kind: quantity} checked; kinds with none handed out are left out."""
+    rows = {}
+    for kind, quantity in materials.items():
         if kind not in MaterialKind.values:
             raise ValidationError({"materials": _("未知的资料类别“%(kind)s”。") % {"kind": kind}})
         try:
@@ -105,151 +262,153 @@ def _material_rows(materials: Mapping[str, int] | None) -> list[tuple[str, int]]
                 {"materials": _("%(kind)s的数量不能为负数。") % {"kind": MaterialKind(kind).label}}
             )
         if quantity:
-            rows.append((kind, quantity))
+            rows[kind] = {"quantity": quantity}
     return rows
 
 
-def _validate_event(
+def _check_event_sets(
+    by: User,
+    organiser: Association,
+    co_organisers: Sequence[Association] | None,
+    attendees: Sequence[Member] | None,
+) -> None:
+    if co_organisers is not None:
+        if any(a.pk == organiser.pk for a in co_organisers):
+            raise ValidationError({"co_organisers": _("主办协会不能同时作为协办单位。")})
+        _require_all_chosen(by, co_organisers, "co_organisers")
+    if attendees:
+        _require_all_chosen(by, attendees, "attendees")
+        pks = [m.pk for m in attendees]
+        stray = Member.objects.filter(pk__in=pks).exclude(
+            association__path__startswith=organiser.path
+        )
+        if stray.exists():
+            raise ValidationError(
+                {
+                    "attendees": _("参加会员“%(name)s”不是“%(association)s”及其下级协会的会员。")
+                    % {"name": stray.first(), "association": organiser.name}
+                }
+            )
+
+
+def _write_event_sets(
     event: Event,
     *,
-    within: Association | None,
-    co_organisers: Iterable[Association] | None,
-    attendees: Iterable[Member] | None,
-) -> None:
-    _check_within(within, event.association, "association")
-    event.full_clean()
-    if co_organisers is not None:
-        if any(a.pk == event.association_id for a in co_organisers):
-            raise ValidationError({"co_organisers": _("主办协会不能同时作为协办单位。")})
-        _check_all_within(within, co_organisers, "co_organisers")
-    if attendees is not None:
-        _check_all_within(within, attendees, "attendees")
-
-
-def _set_event_relations(
-    event: Event,
-    co_organisers: Iterable[Association] | None,
-    attendees: Iterable[Member] | None,
-    materials: list[tuple[str, int]] | None,
-) -> None:
-    if co_organisers is not None:
-        event.co_organisers.set(co_organisers)
-    if attendees is not None:
-        event.attendees.set(attendees)
-    if materials is not None:
-        event.materials.all().delete()
-        EventMaterial.objects.bulk_create(
-            EventMaterial(event=event, kind=kind, quantity=quantity) for kind, quantity in materials
-        )
+    by: User,
+    co_organisers: Sequence[Association] | None,
+    attendees: Sequence[Member] | None,
+    materials: dict[str, dict[str, int]] | None,
+) -> list[str]:
+    """Write the sets given (None: leave alone); what changed, in words."""
+    changes = []
+    if co_organisers is not None and _set_related(event.co_organisers, co_organisers):
+        names = "、".join(a.name for a in co_organisers)
+        changes.append(_became(_("协办单位"), names))
+    if attendees is not None and _set_related(event.attendees, attendees):
+        changes.append(_became(_("参加会员"), _("%(n)s 人") % {"n": len(attendees)}))
+    if materials is not None and _replace_rows(
+        by=by,
+        stored=event.materials.all(),
+        key="kind",
+        wanted=materials,
+        make=lambda kind: EventMaterial(event=event, kind=kind),
+    ):
+        shown = "、".join(f"{MaterialKind(k).label} {v['quantity']}" for k, v in materials.items())
+        changes.append(_became(_("发放资料"), shown))
+    return changes
 
 
 @transaction.atomic
 def event_create(
     *,
-    association: Association,
-    type: str,
-    title: str,
-    started_on: dt.date,
-    ended_on: dt.date | None = None,
-    place: str = "",
-    participants: int = 0,
-    cost: Amount = 0,
+    by: User,
     co_organisers: Iterable[Association] = (),
     attendees: Iterable[Member] = (),
-    materials: dict[str, int] | None = None,
-    screened: int | None = None,
-    cases_found: int | None = None,
-    training_sessions: int | None = None,
-    training_days: Amount | None = None,
-    trainees: int | None = None,
-    description: str = "",
-    within: Association | None = None,
+    materials: Mapping[str, int | None] | None = None,
+    **fields: Unpack[EventFields],
 ) -> Event:
     """Record an event with what it reached (materials as {kind: quantity}) and cost."""
-    event = Event(
-        association=association,
-        type=type,
-        title=title.strip(),
-        started_on=started_on,
-        ended_on=ended_on,
-        place=place.strip(),
-        participants=participants,
-        cost=cost,
-        screened=screened,
-        cases_found=cases_found,
-        training_sessions=training_sessions,
-        training_days=training_days,
-        trainees=trainees,
-        description=description,
-    )
+    fields = _normalised(Event, fields)
+    _require_chosen(by, fields.get("association"), "association")
+    event = Event(**fields)
+    event.full_clean()
     co_organisers, attendees = list(co_organisers), list(attendees)
-    _validate_event(event, within=within, co_organisers=co_organisers, attendees=attendees)
-    rows = _material_rows(materials)
-    event.save()
-    _set_event_relations(event, co_organisers, attendees, rows)
+    _check_event_sets(by, event.association, co_organisers, attendees)
+    rows = _material_rows(materials or {})
+    record_save(event, by=by)
+    _write_event_sets(
+        event, by=by, co_organisers=co_organisers, attendees=attendees, materials=rows
+    )
     return event
 
 
 @transaction.atomic
 def event_update(
     *,
+    by: User,
     event: Event,
-    association: Association,
-    type: str,
-    title: str,
-    started_on: dt.date,
-    ended_on: dt.date | None = None,
-    place: str = "",
-    participants: int = 0,
-    cost: Amount = 0,
+    version: int | None = None,
     co_organisers: Iterable[Association] | None = None,
     attendees: Iterable[Member] | None = None,
-    materials: dict[str, int] | None = None,
-    screened: int | None = None,
-    cases_found: int | None = None,
-    training_sessions: int | None = None,
-    training_days: Amount | None = None,
-    trainees: int | None = None,
-    description: str = "",
-    within: Association | None = None,
+    materials: Mapping[str, int | None] | None = None,
+    **fields: Unpack[EventFields],
 ) -> Event:
-    _check_within(within, event.association, "association")
-    fields = _assign(
-        event,
-        {
-            "association": association,
-            "type": type,
-            "title": title.strip(),
-            "started_on": started_on,
-            "ended_on": ended_on,
-            "place": place.strip(),
-            "participants": participants,
-            "cost": cost,
-            "screened": screened,
-            "cases_found": cases_found,
-            "training_sessions": training_sessions,
-            "training_days": training_days,
-            "trainees": trainees,
-            "description": description,
-        },
-    )
+    """Edit an event; a related set passed (even empty) replaces the stored one."""
+    require(by, "records.change", event)
+    check_version(event, version)
+    fields = _normalised(Event, fields)
+    _require_choices(by, fields, "association")
+    organiser = fields.get("association") or event.association
     co_organisers = list(co_organisers) if co_organisers is not None else None
     attendees = list(attendees) if attendees is not None else None
-    _validate_event(event, within=within, co_organisers=co_organisers, attendees=attendees)
+    if attendees is None and organiser != event.association:
+        # The attendees stay: they must still belong under the new organiser.
+        _check_event_sets(by, organiser, None, list(event.attendees.all()))
+    _check_event_sets(by, organiser, co_organisers, attendees)
     rows = _material_rows(materials) if materials is not None else None
-    event.save(update_fields=fields)
-    _set_event_relations(event, co_organisers, attendees, rows)
+    related = _write_event_sets(
+        event, by=by, co_organisers=co_organisers, attendees=attendees, materials=rows
+    )
+    return _saved(event, fields, by=by, related=related)
+
+
+def event_withdraw(*, by: User, event: Event, reason: str) -> Event:
+    _withdraw(event, by=by, reason=reason, used_by=[(event.ledgerentry_set.all(), _("经费收支"))])
     return event
 
 
-def event_delete(*, event: Event, within: Association | None = None) -> None:
-    _delete(event, event.association, within)
+def event_restore(*, by: User, event: Event) -> Event:
+    _restore(event, by=by)
+    return event
 
 
 # ── Projects 项目 ──────────────────────────────────────────────────────────────
-def _funding_rows(funding: Mapping[str, Money2] | None) -> list[tuple[str, Decimal, Decimal]]:
-    rows = []
-    for source, amounts in (funding or {}).items():
+class ProjectFields(TypedDict, total=False):
+    code: str
+    association: Association
+    kind: str
+    name: str
+    started_on: dt.date
+    ended_on: dt.date | None
+    funds_raised: Decimal
+    funds_spent: Decimal
+    households_out_of_poverty: int
+    jobs_created: int
+    fixed_assets: Decimal
+    output_value: Decimal
+    tax_paid: Decimal
+    description: str
+
+
+PROJECT_FIELDS = field_names(ProjectFields)
+Funding = Mapping[str, tuple[Amount, Amount]]
+FundingRows = dict[str, dict[str, Decimal]]
+
+
+def _funding_rows(funding: Funding) -> FundingRows:
+    """{source: (raised, spent)} checked; sources with neither are left out."""
+    rows = {}
+    for source, amounts in funding.items():
         if source not in FundSource.values:
             raise ValidationError({"funding": _("未知的资金来源“%(s)s”。") % {"s": source}})
         raised, spent = (_decimal(a or 0, "funding") for a in amounts)
@@ -258,22 +417,23 @@ def _funding_rows(funding: Mapping[str, Money2] | None) -> list[tuple[str, Decim
                 {"funding": _("%(s)s的金额不能为负数。") % {"s": FundSource(source).label}}
             )
         if raised or spent:
-            rows.append((source, raised, spent))
+            rows[source] = {"raised": raised, "spent": spent}
     return rows
 
 
-def _reconcile_totals(project: Project, rows: list[tuple[str, Decimal, Decimal]]) -> None:
-    """A breakdown fills zero totals; non-zero totals must agree with it."""
-    if not rows:
-        return
+def _with_totals(fields: dict[str, Any], rows: FundingRows, project: Project | None) -> None:
+    """A breakdown by source fills zero totals; totals given otherwise must agree with it."""
     errors = {}
-    for field, index, label in (("funds_raised", 1, _("筹集")), ("funds_spent", 2, _("支出"))):
-        total = sum((row[index] for row in rows), Decimal(0))
-        given = _decimal(getattr(project, field), field)
+    for name, part, label in (
+        ("funds_raised", "raised", _("筹集")),
+        ("funds_spent", "spent", _("支出")),
+    ):
+        total = sum((row[part] for row in rows.values()), Decimal(0))
+        given = _decimal(fields.get(name, getattr(project, name, 0)), name)
         if given == 0:
-            setattr(project, field, total)
+            fields[name] = total
         elif given != total:
-            errors[field] = _("按来源填写的%(label)s合计 %(sum)s 元与总额 %(total)s 元不一致。") % {
+            errors[name] = _("按来源填写的%(label)s合计 %(sum)s 元与总额 %(total)s 元不一致。") % {
                 "label": label,
                 "sum": total,
                 "total": given,
@@ -282,140 +442,123 @@ def _reconcile_totals(project: Project, rows: list[tuple[str, Decimal, Decimal]]
         raise ValidationError(errors)
 
 
-def _save_funding(project: Project, rows: list[tuple[str, Decimal, Decimal]] | None) -> None:
-    if rows is None:
+def _validate_project(project: Project, changed: list[str]) -> None:
+    project.full_clean()
+    taken = Project.all_objects.filter(code=project.code).exclude(pk=project.pk).first()
+    if taken is not None and taken.is_withdrawn:
+        # The database keeps codes unique across withdrawn projects too.
+        raise ValidationError(
+            {
+                "code": _(
+                    "项目编码“%(code)s”属于已作废的项目“%(name)s”，请恢复该项目或换一个编码。"
+                )
+                % {"code": project.code, "name": taken.name}
+            }
+        )
+    if project.pk is None or not {"association", "started_on", "ended_on"} & set(changed):
         return
-    project.funding.all().delete()
-    ProjectFunding.objects.bulk_create(
-        ProjectFunding(project=project, source=source, raised=raised, spent=spent)
-        for source, raised, spent in rows
-    )
+    outside = project.aid.exclude(household__association__path__startswith=project.association.path)
+    if outside.exists():
+        raise ValidationError(
+            {
+                "association": _("本项目已有帮扶记录的受助户不在“%(name)s”的范围内。")
+                % {"name": project.association.name}
+            }
+        )
+    dates = project.aid.aggregate(first=models.Min("given_on"), last=models.Max("given_on"))
+    if dates["first"] and (
+        dates["first"] < project.started_on
+        or (project.ended_on and dates["last"] > project.ended_on)
+    ):
+        raise ValidationError({"started_on": _("本项目已有帮扶记录的日期不在新的实施期内。")})
+
+
+def _write_funding(project: Project, rows: FundingRows, *, by: User) -> list[str]:
+    if not _replace_rows(
+        by=by,
+        stored=project.funding.all(),
+        key="source",
+        wanted=rows,
+        make=lambda source: ProjectFunding(project=project, source=source),
+    ):
+        return []
+    shown = "、".join(f"{FundSource(s).label} {r['raised']}/{r['spent']}" for s, r in rows.items())
+    return [_became(_("资金来源"), shown)]
 
 
 @transaction.atomic
 def project_create(
-    *,
-    code: str,
-    association: Association,
-    kind: str,
-    name: str,
-    started_on: dt.date,
-    ended_on: dt.date | None = None,
-    funds_raised: Amount = 0,
-    funds_spent: Amount = 0,
-    households_out_of_poverty: int = 0,
-    jobs_created: int = 0,
-    fixed_assets: Amount = 0,
-    output_value: Amount = 0,
-    tax_paid: Amount = 0,
-    funding: dict[str, Money2] | None = None,
-    description: str = "",
-    within: Association | None = None,
+    *, by: User, funding: Funding | None = None, **fields: Unpack[ProjectFields]
 ) -> Project:
     """Register a project; `funding` is {source: (raised, spent)} and fills zero totals."""
-    _check_within(within, association, "association")
-    project = Project(
-        code=code.strip(),
-        association=association,
-        kind=kind,
-        name=name.strip(),
-        started_on=started_on,
-        ended_on=ended_on,
-        funds_raised=funds_raised,
-        funds_spent=funds_spent,
-        households_out_of_poverty=households_out_of_poverty,
-        jobs_created=jobs_created,
-        fixed_assets=fixed_assets,
-        output_value=output_value,
-        tax_paid=tax_paid,
-        description=description,
-    )
-    rows = _funding_rows(funding)
-    _reconcile_totals(project, rows)
-    project.full_clean()
-    project.save()
-    _save_funding(project, rows)
+    fields = _normalised(Project, fields)
+    _require_chosen(by, fields.get("association"), "association")
+    rows = _funding_rows(funding or {})
+    if rows:
+        _with_totals(fields, rows, None)
+    project = Project(**fields)
+    _validate_project(project, [])
+    record_save(project, by=by)
+    _write_funding(project, rows, by=by)
     return project
 
 
 @transaction.atomic
 def project_update(
     *,
+    by: User,
     project: Project,
-    code: str,
-    association: Association,
-    kind: str,
-    name: str,
-    started_on: dt.date,
-    ended_on: dt.date | None = None,
-    funds_raised: Amount = 0,
-    funds_spent: Amount = 0,
-    households_out_of_poverty: int = 0,
-    jobs_created: int = 0,
-    fixed_assets: Amount = 0,
-    output_value: Amount = 0,
-    tax_paid: Amount = 0,
-    funding: dict[str, Money2] | None = None,
-    description: str = "",
-    within: Association | None = None,
+    version: int | None = None,
+    funding: Funding | None = None,
+    **fields: Unpack[ProjectFields],
 ) -> Project:
-    _check_within(within, project.association, "association")
-    _check_within(within, association, "association")
-    fields = _assign(
-        project,
-        {
-            "code": code.strip(),
-            "association": association,
-            "kind": kind,
-            "name": name.strip(),
-            "started_on": started_on,
-            "ended_on": ended_on,
-            "funds_raised": funds_raised,
-            "funds_spent": funds_spent,
-            "households_out_of_poverty": households_out_of_poverty,
-            "jobs_created": jobs_created,
-            "fixed_assets": fixed_assets,
-            "output_value": output_value,
-            "tax_paid": tax_paid,
-            "description": description,
-        },
-    )
-    rows = _funding_rows(funding) if funding is not None else None
-    if rows is not None:
-        _reconcile_totals(project, rows)
-    project.full_clean()
-    outside = project.aid.exclude(household__association__path__startswith=association.path)
-    if outside.exists():
-        raise ValidationError(
-            {
-                "association": _("本项目已有帮扶记录的受助户不在“%(name)s”的范围内。")
-                % {"name": association.name}
-            }
-        )
-    aid_dates = project.aid.aggregate(first=models.Min("given_on"), last=models.Max("given_on"))
-    if aid_dates["first"] and (
-        aid_dates["first"] < started_on or (ended_on and aid_dates["last"] > ended_on)
-    ):
-        raise ValidationError({"started_on": _("本项目已有帮扶记录的日期不在新的实施期内。")})
-    project.save(update_fields=fields)
-    _save_funding(project, rows)
+    """Edit a project. Its totals always agree with its breakdown by source (the one given,
+    else the stored one); moving it or changing its period must keep its aid inside."""
+    require(by, "records.change", project)
+    check_version(project, version)
+    fields = _normalised(Project, fields)
+    _require_choices(by, fields, "association")
+    if funding is not None:
+        rows = _funding_rows(funding)
+    else:
+        rows = {f.source: {"raised": f.raised, "spent": f.spent} for f in project.funding.all()}
+    if rows and (funding is not None or {"funds_raised", "funds_spent"} & set(fields)):
+        _with_totals(fields, rows, project)
+    related = _write_funding(project, rows, by=by) if funding is not None else []
+    return _saved(project, fields, by=by, related=related, validate=_validate_project)
+
+
+def project_withdraw(*, by: User, project: Project, reason: str) -> Project:
+    used_by = [(project.aid.all(), _("帮扶记录")), (project.ledgerentry_set.all(), _("经费收支"))]
+    _withdraw(project, by=by, reason=reason, used_by=used_by)
     return project
 
 
-def project_delete(*, project: Project, within: Association | None = None) -> None:
-    _delete(project, project.association, within)
+def project_restore(*, by: User, project: Project) -> Project:
+    _restore(project, by=by)
+    return project
 
 
 # ── Aid 帮扶 ───────────────────────────────────────────────────────────────────
-def _validate_aid(aid: Aid, within: Association | None) -> None:
-    _check_within(within, aid.household.association, "household")
-    if aid.project_id:
-        _check_within(within, aid.project.association, "project")
+class AidFields(TypedDict, total=False):
+    household: Household
+    project: Project | None
+    given_on: dt.date
+    kind: str
+    amount: Decimal
+    provider: str
+    note: str
+
+
+AID_FIELDS = field_names(AidFields)
+
+
+def _validate_aid(aid: Aid, changed: list[str]) -> None:
     aid.full_clean()
     if aid.project_id is None:
         # The natural-key constraint cannot see a missing project (NULL), so check here.
         twin = Aid.objects.filter(
-            household=aid.household,
+            household=aid.household_id,
             given_on=aid.given_on,
             kind=aid.kind,
             project__isnull=True,
@@ -425,145 +568,116 @@ def _validate_aid(aid: Aid, within: Association | None) -> None:
             raise ValidationError({"given_on": _("该户当天已有同一单位、同一方式的帮扶记录。")})
 
 
-def aid_give(
-    *,
-    household: Household,
-    given_on: dt.date,
-    kind: str,
-    amount: Amount,
-    project: Project | None = None,
-    provider: str = "",
-    note: str = "",
-    within: Association | None = None,
-) -> Aid:
+def aid_give(*, by: User, **fields: Unpack[AidFields]) -> Aid:
     """Record aid to one household, within a project (inside its subtree) or from a provider."""
-    aid = Aid(
-        household=household,
-        given_on=given_on,
-        kind=kind,
-        amount=amount,
-        project=project,
-        provider=provider.strip(),
-        note=note.strip(),
-    )
-    _validate_aid(aid, within)
-    aid.save()
-    return aid
+    fields = _normalised(Aid, fields)
+    _require_chosen(by, fields.get("household"), "household")
+    _require_choices(by, fields, "project")
+    aid = Aid(**fields)
+    _validate_aid(aid, [])
+    return record_save(aid, by=by)
 
 
+@transaction.atomic
 def aid_update(
-    *,
-    aid: Aid,
-    household: Household,
-    given_on: dt.date,
-    kind: str,
-    amount: Amount,
-    project: Project | None = None,
-    provider: str = "",
-    note: str = "",
-    within: Association | None = None,
+    *, by: User, aid: Aid, version: int | None = None, **fields: Unpack[AidFields]
 ) -> Aid:
-    _check_within(within, aid.household.association, "household")
-    fields = _assign(
-        aid,
-        {
-            "household": household,
-            "given_on": given_on,
-            "kind": kind,
-            "amount": amount,
-            "project": project,
-            "provider": provider.strip(),
-            "note": note.strip(),
-        },
+    require(by, "records.change", aid)
+    fields = _normalised(Aid, fields)
+    _require_choices(by, fields, "household", "project")
+    aid, _changed = model_update(
+        instance=aid, data=fields, by=by, version=version, validate=_validate_aid
     )
-    _validate_aid(aid, within)
-    aid.save(update_fields=fields)
     return aid
 
 
-def aid_delete(*, aid: Aid, within: Association | None = None) -> None:
-    _delete(aid, aid.household.association, within)
+def aid_withdraw(*, by: User, aid: Aid, reason: str) -> Aid:
+    _withdraw(aid, by=by, reason=reason)
+    return aid
+
+
+def aid_restore(*, by: User, aid: Aid) -> Aid:
+    _restore(aid, by=by, references=("household", "project"), validate=_validate_aid)
+    return aid
 
 
 # ── Awards 表彰 ────────────────────────────────────────────────────────────────
-def award_grant(
-    *,
-    year: int,
-    level: str,
-    title: str,
-    awarding_body: str,
-    association: Association | None = None,
-    member: Member | None = None,
-    household: Household | None = None,
-    within: Association | None = None,
-) -> Award:
+class AwardFields(TypedDict, total=False):
+    """What an award is (editable after granting)."""
+
+    year: int
+    level: str
+    title: str
+    awarding_body: str
+
+
+class AwardGrantFields(AwardFields, total=False):
+    """… and its one recipient, fixed once granted (withdraw and grant again to change it)."""
+
+    association: Association | None
+    member: Member | None
+    household: Household | None
+
+
+AWARD_FIELDS = field_names(AwardFields)
+AWARD_GRANT_FIELDS = field_names(AwardGrantFields)
+RECIPIENTS = ("association", "member", "household")
+
+
+def award_grant(*, by: User, **fields: Unpack[AwardGrantFields]) -> Award:
     """An award to exactly one recipient: an association, a member or a household.
 
     The award's association is the recipient association or the recipient's
     association, so awards roll up with everything else.
     """
-    given = {
-        field: value
-        for field, value in (
-            ("association", association),
-            ("member", member),
-            ("household", household),
-        )
-        if value is not None
-    }
+    fields = _normalised(Award, fields)
+    recipients = {name: fields.pop(name, None) for name in RECIPIENTS}
+    given = {name: value for name, value in recipients.items() if value is not None}
     if not given:
+        require(by, "records.change")
         raise ValidationError({"association": _("请指定获奖对象：协会、会员或家庭之一。")})
     if len(given) > 1:
         message = _("获奖对象只能是协会、会员或家庭中的一个。")
-        raise ValidationError({field: message for field in given})
-    recipient = next(iter(given.values()))
+        raise ValidationError({name: message for name in given})
+    [(field, recipient)] = given.items()
+    _require_chosen(by, recipient, field)
     home = recipient if isinstance(recipient, Association) else recipient.association
-    _check_within(within, home, next(iter(given)))
-    award = Award(
-        year=year,
-        level=level,
-        title=title.strip(),
-        awarding_body=awarding_body.strip(),
-        association=home,
-        member=member,
-        household=household,
-    )
+    award = Award(**{**fields, **given, "association": home})
     award.full_clean()
-    award.save()
-    return award
+    return record_save(award, by=by)
 
 
 def award_update(
-    *,
-    award: Award,
-    year: int,
-    level: str,
-    title: str,
-    awarding_body: str,
-    within: Association | None = None,
+    *, by: User, award: Award, version: int | None = None, **fields: Unpack[AwardFields]
 ) -> Award:
-    """Edit what the award is; the recipient stays (delete and grant again to change it)."""
-    _check_within(within, award.association, "association")
-    fields = _assign(
-        award,
-        {
-            "year": year,
-            "level": level,
-            "title": title.strip(),
-            "awarding_body": awarding_body.strip(),
-        },
-    )
-    award.full_clean()
-    award.save(update_fields=fields)
+    require(by, "records.change", award)
+    fields = _normalised(Award, fields)
+    award, _changed = model_update(instance=award, data=fields, by=by, version=version)
     return award
 
 
-def award_delete(*, award: Award, within: Association | None = None) -> None:
-    _delete(award, award.association, within)
+def award_withdraw(*, by: User, award: Award, reason: str) -> Award:
+    _withdraw(award, by=by, reason=reason)
+    return award
+
+
+def award_restore(*, by: User, award: Award) -> Award:
+    _restore(award, by=by)
+    return award
 
 
 # ── Assessments 考核 ───────────────────────────────────────────────────────────
-def _template(template: AssessmentTemplate | str) -> AssessmentTemplate:
+class AssessmentFields(TypedDict, total=False):
+    association: Association
+    year: int
+    assessed_on: dt.date | None
+    note: str
+
+
+ASSESSMENT_FIELDS = field_names(AssessmentFields)
+
+
+def _template(template: AssessmentTemplate | str | None) -> AssessmentTemplate:
     if isinstance(template, AssessmentTemplate):
         return template
     found = AssessmentTemplate.objects.filter(Q(code=template) | Q(name=template)).first()
@@ -572,29 +686,14 @@ def _template(template: AssessmentTemplate | str) -> AssessmentTemplate:
     return found
 
 
-@transaction.atomic
-def assessment_record(
-    *,
-    association: Association,
-    year: int,
-    template: AssessmentTemplate | str,
-    items_met: Iterable[int],
-    assessed_on: dt.date | None = None,
-    note: str = "",
-    within: Association | None = None,
-) -> Assessment:
-    """Record (or replace) an association's assessment for a year against a template.
-
-    `items_met` are item numbers of the template; `passed` follows its pass rule.
-    """
-    _check_within(within, association, "association")
-    template = _template(template)
+def _items_met(template: AssessmentTemplate, numbers: Iterable[int]) -> tuple[list, bool]:
+    """The template's items with these numbers, and whether they pass its rule."""
     items = {item.number: item for item in template.items.all()}
     try:
-        numbers = {int(n) for n in items_met}
+        wanted = {int(n) for n in numbers}
     except (TypeError, ValueError) as exc:
         raise ValidationError({"items_met": _("达标项须填写项目序号（数字）。")}) from exc
-    unknown = sorted(numbers - items.keys())
+    unknown = sorted(wanted - items.keys())
     if unknown:
         raise ValidationError(
             {
@@ -602,27 +701,115 @@ def assessment_record(
                 % {"t": template.name, "n": "、".join(map(str, unknown)), "total": len(items)}
             }
         )
-    assessment = Assessment.objects.filter(
-        association=association, year=year, template=template
-    ).first() or Assessment(association=association, year=year, template=template)
-    assessment.assessed_on = assessed_on
-    assessment.note = note.strip()
-    assessment.passed = template.passes(len(numbers), len(items))
+    return [items[n] for n in sorted(wanted)], template.passes(len(wanted), len(items))
+
+
+def _write_items_met(assessment: Assessment, items: list[AssessmentItem]) -> list[str]:
+    if not _set_related(assessment.items_met, items):
+        return []
+    return [_became(_("达标项"), "、".join(str(item.number) for item in items))]
+
+
+@transaction.atomic
+def assessment_create(
+    *,
+    by: User,
+    template: AssessmentTemplate | str,
+    items_met: Iterable[int] = (),
+    **fields: Unpack[AssessmentFields],
+) -> Assessment:
+    """An association's assessment for a year against a template; `items_met` are item
+    numbers of the template and `passed` follows its pass rule."""
+    fields = _normalised(Assessment, fields)
+    _require_chosen(by, fields.get("association"), "association")
+    template = _template(template)
+    items, passed = _items_met(template, items_met)
+    assessment = Assessment(**fields, template=template, passed=passed)
     assessment.full_clean()
-    assessment.save()
-    assessment.items_met.set([items[n] for n in numbers])
+    record_save(assessment, by=by)
+    assessment.items_met.set(items)
     return assessment
 
 
-def assessment_delete(*, assessment: Assessment, within: Association | None = None) -> None:
-    _delete(assessment, assessment.association, within)
+@transaction.atomic
+def assessment_update(
+    *,
+    by: User,
+    assessment: Assessment,
+    version: int | None = None,
+    items_met: Iterable[int] | None = None,
+    **fields: Unpack[AssessmentFields],
+) -> Assessment:
+    """Edit an assessment (its template stays); `items_met` passed replaces the items met."""
+    require(by, "records.change", assessment)
+    check_version(assessment, version)
+    fields = _normalised(Assessment, fields)
+    _require_choices(by, fields, "association")
+    related = []
+    if items_met is not None:
+        items, fields["passed"] = _items_met(assessment.template, items_met)
+        related = _write_items_met(assessment, items)
+    return _saved(assessment, fields, by=by, related=related)
 
 
-def assessments_refresh(*, template: AssessmentTemplate) -> int:
-    """Recompute `passed` for every assessment of a template after its items or rule changed."""
+def assessment_withdraw(*, by: User, assessment: Assessment, reason: str) -> Assessment:
+    _withdraw(assessment, by=by, reason=reason)
+    return assessment
+
+
+def assessment_restore(*, by: User, assessment: Assessment) -> Assessment:
+    _restore(assessment, by=by)
+    return assessment
+
+
+class AssessmentTemplateFields(TypedDict, total=False):
+    code: str
+    name: str
+    pass_rule: str
+    pass_minimum: int | None
+    description: str
+
+
+ASSESSMENT_TEMPLATE_FIELDS = field_names(AssessmentTemplateFields)
+TemplateItems = Sequence[tuple[int, str]]
+
+
+def _write_template_items(template: AssessmentTemplate, items: TemplateItems, *, by: User) -> None:
+    """Items by number: new numbers added, texts changed; an item some assessment has
+    ticked is not removed (its ticks would silently vanish)."""
+    wanted = dict(items)
+    ticked = (
+        template.items.exclude(number__in=wanted)
+        .annotate(ticks=Count("assessment"))
+        .filter(ticks__gt=0)
+        .first()
+    )
+    if ticked is not None:
+        raise ValidationError(
+            {
+                "items": _("第 %(n)s 项“%(text)s”已被 %(count)s 条考核勾选，不能删除。")
+                % {"n": ticked.number, "text": ticked.text, "count": ticked.ticks}
+            }
+        )
+    _replace_rows(
+        by=by,
+        stored=template.items.all(),
+        key="number",
+        wanted={number: {"text": text} for number, text in wanted.items()},
+        make=lambda number: AssessmentItem(template=template, number=number),
+    )
+
+
+def _refresh_passed(template: AssessmentTemplate) -> int:
+    """Recompute `passed` for every assessment of a template after its items or rule changed.
+
+    Withdrawn ones too, so a restored assessment is right. Every village has one a year
+    per checklist — thousands of rows — so this is one UPDATE each way, without history:
+    `passed` is derived, and the template's own history says what changed.
+    """
     total = template.items.count()
     needed = template.pass_minimum if template.pass_rule == PassRule.AT_LEAST else total
-    rows = Assessment.objects.filter(template=template)
+    rows = Assessment.all_objects.filter(template=template)
     if not total or not needed:
         passing = rows.none() if not total else rows
     else:
@@ -635,123 +822,138 @@ def assessments_refresh(*, template: AssessmentTemplate) -> int:
     return changed
 
 
-# ── Village self-governance 村民自治 ───────────────────────────────────────────
-def selfgov_record(
+def _template_fields(fields: Mapping[str, Any], template: AssessmentTemplate | None):
+    fields = _normalised(AssessmentTemplate, fields)
+    if fields.get("pass_rule", getattr(template, "pass_rule", None)) == PassRule.ALL:
+        fields["pass_minimum"] = None  # only "at least" has a minimum
+    return fields
+
+
+@transaction.atomic
+def assessment_template_create(
+    *, by: User, items: TemplateItems = (), **fields: Unpack[AssessmentTemplateFields]
+) -> AssessmentTemplate:
+    """A new checklist for the whole network (administrators only)."""
+    require(by, "templates.change")
+    template = AssessmentTemplate(**_template_fields(fields, None))
+    template.full_clean()
+    record_save(template, by=by)
+    _write_template_items(template, items, by=by)
+    return template
+
+
+@transaction.atomic
+def assessment_template_update(
     *,
-    association: Association,
-    year: int,
-    charter_adopted: bool,
-    charter_adopted_on: dt.date | None = None,
-    households_due: int = 0,
-    households_signed: int = 0,
-    is_pilot: bool = False,
-    benefits_one_child: bool = False,
-    rewards_second_birth_waiver: bool = False,
-    subsidises_checkups: bool = False,
-    other_provisions: str = "",
-    within: Association | None = None,
-) -> SelfGovernance:
-    """Record (or replace) a village's self-governance state for a year."""
-    _check_within(within, association, "association")
-    row = SelfGovernance.objects.filter(
-        association=association, year=year
-    ).first() or SelfGovernance(association=association, year=year)
-    _assign(
-        row,
-        {
-            "charter_adopted": charter_adopted,
-            "charter_adopted_on": charter_adopted_on,
-            "households_due": households_due,
-            "households_signed": households_signed,
-            "is_pilot": is_pilot,
-            "benefits_one_child": benefits_one_child,
-            "rewards_second_birth_waiver": rewards_second_birth_waiver,
-            "subsidises_checkups": subsidises_checkups,
-            "other_provisions": other_provisions.strip(),
-        },
+    by: User,
+    template: AssessmentTemplate,
+    items: TemplateItems | None = None,
+    **fields: Unpack[AssessmentTemplateFields],
+) -> AssessmentTemplate:
+    """Change a checklist shared by the whole network (administrators only); every
+    assessment against it is re-judged by the new items and rule."""
+    require(by, "templates.change")
+    template, _changed = model_update(
+        instance=template, data=_template_fields(fields, template), by=by
     )
+    if items is not None:
+        _write_template_items(template, items, by=by)
+    _refresh_passed(template)
+    return template
+
+
+# ── Village self-governance 村民自治 ───────────────────────────────────────────
+class SelfGovFields(TypedDict, total=False):
+    association: Association
+    year: int
+    charter_adopted: bool
+    charter_adopted_on: dt.date | None
+    benefits_one_child: bool
+    rewards_second_birth_waiver: bool
+    subsidises_checkups: bool
+    other_provisions: str
+    households_due: int
+    households_signed: int
+    is_pilot: bool
+
+
+SELFGOV_FIELDS = field_names(SelfGovFields)
+
+
+def selfgov_create(*, by: User, **fields: Unpack[SelfGovFields]) -> SelfGovernance:
+    """A village's self-governance (charter and agreements) for a year."""
+    fields = _normalised(SelfGovernance, fields)
+    _require_chosen(by, fields.get("association"), "association")
+    row = SelfGovernance(**fields)
     row.full_clean()
-    row.save()
-    return row
+    return record_save(row, by=by)
 
 
-def selfgov_delete(*, selfgov: SelfGovernance, within: Association | None = None) -> None:
-    _delete(selfgov, selfgov.association, within)
+def selfgov_update(
+    *,
+    by: User,
+    selfgov: SelfGovernance,
+    version: int | None = None,
+    **fields: Unpack[SelfGovFields],
+) -> SelfGovernance:
+    require(by, "records.change", selfgov)
+    fields = _normalised(SelfGovernance, fields)
+    _require_choices(by, fields, "association")
+    selfgov, _changed = model_update(instance=selfgov, data=fields, by=by, version=version)
+    return selfgov
+
+
+def selfgov_withdraw(*, by: User, selfgov: SelfGovernance, reason: str) -> SelfGovernance:
+    _withdraw(selfgov, by=by, reason=reason)
+    return selfgov
+
+
+def selfgov_restore(*, by: User, selfgov: SelfGovernance) -> SelfGovernance:
+    _restore(selfgov, by=by)
+    return selfgov
 
 
 # ── Ledger 经费 ────────────────────────────────────────────────────────────────
-def _validate_entry(entry: LedgerEntry, within: Association | None) -> None:
-    _check_within(within, entry.association, "association")
-    if entry.event_id:
-        _check_within(within, entry.event.association, "event")
-    if entry.project_id:
-        _check_within(within, entry.project.association, "project")
-    entry.full_clean()
+class LedgerFields(TypedDict, total=False):
+    association: Association
+    date: dt.date
+    direction: str
+    amount: Decimal
+    source: str
+    purpose: str
+    event: Event | None
+    project: Project | None
+    note: str
 
 
-def ledger_record(
-    *,
-    association: Association,
-    date: dt.date,
-    direction: str,
-    amount: Amount,
-    source: str = "",
-    purpose: str = "",
-    event: Event | None = None,
-    project: Project | None = None,
-    note: str = "",
-    within: Association | None = None,
-) -> LedgerEntry:
+LEDGER_FIELDS = field_names(LedgerFields)
+
+
+def ledger_record(*, by: User, **fields: Unpack[LedgerFields]) -> LedgerEntry:
     """One line of income (with its source) or expense (with its purpose)."""
-    entry = LedgerEntry(
-        association=association,
-        date=date,
-        direction=direction,
-        amount=amount,
-        source=source or "",
-        purpose=purpose or "",
-        event=event,
-        project=project,
-        note=note.strip(),
-    )
-    _validate_entry(entry, within)
-    entry.save()
-    return entry
+    fields = _normalised(LedgerEntry, fields)
+    _require_chosen(by, fields.get("association"), "association")
+    _require_choices(by, fields, "event", "project")
+    entry = LedgerEntry(**fields)
+    entry.full_clean()
+    return record_save(entry, by=by)
 
 
 def ledger_update(
-    *,
-    entry: LedgerEntry,
-    association: Association,
-    date: dt.date,
-    direction: str,
-    amount: Amount,
-    source: str = "",
-    purpose: str = "",
-    event: Event | None = None,
-    project: Project | None = None,
-    note: str = "",
-    within: Association | None = None,
+    *, by: User, entry: LedgerEntry, version: int | None = None, **fields: Unpack[LedgerFields]
 ) -> LedgerEntry:
-    _check_within(within, entry.association, "association")
-    fields = _assign(
-        entry,
-        {
-            "association": association,
-            "date": date,
-            "direction": direction,
-            "amount": amount,
-            "source": source or "",
-            "purpose": purpose or "",
-            "event": event,
-            "project": project,
-            "note": note.strip(),
-        },
-    )
-    _validate_entry(entry, within)
-    entry.save(update_fields=fields)
+    require(by, "records.change", entry)
+    fields = _normalised(LedgerEntry, fields)
+    _require_choices(by, fields, "association", "event", "project")
+    entry, _changed = model_update(instance=entry, data=fields, by=by, version=version)
     return entry
 
 
-def ledger_delete(*, entry: LedgerEntry, within: Association | None = None) -> None:
-    _delete(entry, entry.association, within)
+def ledger_withdraw(*, by: User, entry: LedgerEntry, reason: str) -> LedgerEntry:
+    _withdraw(entry, by=by, reason=reason)
+    return entry
+
+
+def ledger_restore(*, by: User, entry: LedgerEntry) -> LedgerEntry:
+    _restore(entry, by=by, references=("event", "project"))
+    return entry

@@ -34,6 +34,7 @@ urlpatterns = [
     path("ledger/new/", views.ledger_create, name="ledger_create"),
     path("ledger/<int:pk>/", views.ledger_detail, name="ledger_detail"),
     path("ledger/<int:pk>/edit/", views.ledger_edit, name="ledger_edit"),
-    path("<slug:kind>/<int:pk>/delete/", views.delete, name="delete"),
+    path("<slug:kind>/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+    path("<slug:kind>/<int:pk>/restore/", views.restore, name="restore"),
     path("association/<int:pk>/<int:year>/", views.association_year, name="association_year"),
 ]

@@ -1,9 +1,11 @@
-"""Staff pages for the association's work: lists, details, forms and the year at a glance."""
+"""Staff pages for the association's work: lists, details, forms, withdrawal and the year
+at a glance. Each page fetches what the user may see (others get 404), hands the form to
+the service (`run_service`) and renders; the rules live in the services."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -15,9 +17,17 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from associations.forms import WithdrawForm, run_service
 from associations.models import Association
-from associations.scope import get_visible_or_404, secretary_required, visible, write_required
+from associations.scope import (
+    get_visible_or_404,
+    requested_scope,
+    secretary_required,
+    visible,
+    write_required,
+)
 
 from . import forms, selectors, services
 from .models import (
@@ -40,32 +50,37 @@ def _page(request: HttpRequest, rows: QuerySet) -> Page:
 
 def _listing(
     request: HttpRequest,
-    template: str,
     model: type[Model],
     filter_form: type[forms._Filters],
     rows: Callable[..., QuerySet],
-    **extra: Any,
-) -> HttpResponse:
-    """A filtered, paginated list of what the user may see."""
+) -> tuple[forms._Filters, QuerySet]:
+    """The filters and the rows of a list: what the user may see under `?scope=`, live
+    records, or withdrawn ones for those who may restore them."""
+    scope = requested_scope(request)
     filters = filter_form(request.GET or None, user=request.user)
-    queryset = rows(visible(model, request.user), **filters.values())
-    context = {"filters": filters, "page_obj": _page(request, queryset), **extra}
+    chosen = filters.values()
+    if filters.wants_withdrawn():
+        records = model.all_objects.filter(withdrawn_at__isnull=False)
+    else:
+        records = model.objects.all()
+    return filters, rows(visible(records, request.user), scope=scope, **chosen)
+
+
+def _list_page(
+    request: HttpRequest, template: str, filters: forms._Filters, rows: QuerySet, **extra: Any
+) -> HttpResponse:
+    context = {"filters": filters, "page_obj": _page(request, rows), **extra}
     return render(request, f"activities/{template}", context)
 
 
-def _save(form, service: Callable[..., Model], **kwargs: Any) -> Model | None:
-    """Run the service on a valid form; its errors go back onto the form, what was typed stays."""
-    if not form.is_valid():
-        return None
-    try:
-        return service(**form.values(), **kwargs)
-    except ValidationError as exc:
-        forms.add_service_errors(form, exc)
-        return None
+def _record(request: HttpRequest, model: type[Model], pk: int, *related: str) -> Model:
+    """A record for its page: live, or withdrawn too for those who may restore it."""
+    records = model.all_objects if request.user.has_perm("records.withdraw") else model.objects
+    return get_visible_or_404(records.select_related(*related), request.user, pk=pk)
 
 
-def _form_page(request: HttpRequest, form, title: str, cancel: str, **extra: Any) -> HttpResponse:
-    context = {"form": form, "title": title, "cancel_url": cancel, **extra}
+def _form_page(request: HttpRequest, form, title: str, cancel: str) -> HttpResponse:
+    context = {"form": form, "title": title, "cancel_url": cancel}
     return render(request, "activities/form.html", context)
 
 
@@ -74,8 +89,22 @@ def _saved(request: HttpRequest, obj: Model, name: str) -> HttpResponse:
     return redirect(f"activities:{name}_detail", pk=obj.pk)
 
 
-def _scope(request: HttpRequest) -> Association | None:
-    return request.user.association
+def _create(
+    request: HttpRequest, form, service: Callable[..., Model], title: str, name: str, **kwargs
+) -> HttpResponse:
+    if request.method == "POST" and (obj := run_service(form, service, by=request.user, **kwargs)):
+        return _saved(request, obj, name)
+    return _form_page(request, form, title, reverse(f"activities:{name}_list"))
+
+
+def _edit(
+    request: HttpRequest, form, service: Callable[..., Model], title: str, name: str, **record
+) -> HttpResponse:
+    """`record`: the service's keyword for the record edited, and the record."""
+    [obj] = record.values()
+    if request.method == "POST" and run_service(form, service, by=request.user, **record):
+        return _saved(request, obj, name)
+    return _form_page(request, form, title, reverse(f"activities:{name}_detail", args=[obj.pk]))
 
 
 @login_required
@@ -86,17 +115,18 @@ def index(request: HttpRequest) -> HttpResponse:
 # ── Events 活动 ────────────────────────────────────────────────────────────────
 @login_required
 def event_list(request: HttpRequest) -> HttpResponse:
-    return _listing(request, "event_list.html", Event, forms.EventFilterForm, selectors.event_rows)
+    filters, rows = _listing(request, Event, forms.EventFilterForm, selectors.event_rows)
+    return _list_page(request, "event_list.html", filters, rows)
 
 
 @login_required
 def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    event = get_visible_or_404(Event.objects.select_related("association"), request.user, pk=pk)
+    event = _record(request, Event, pk, "association")
     context = {
         "event": event,
         "materials": event.materials.all(),
         "co_organisers": event.co_organisers.all(),
-        "attendee_count": event.attendees.count(),
+        "attendees": selectors.event_attendees(event, request.user),
         "ledger": event.ledgerentry_set.visible_to(request.user).select_related("association"),
     }
     return render(request, "activities/event_detail.html", context)
@@ -105,35 +135,26 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @write_required
 def event_create(request: HttpRequest) -> HttpResponse:
     form = forms.EventForm(request.POST or None, user=request.user)
-    if request.method == "POST" and (
-        event := _save(form, services.event_create, within=_scope(request))
-    ):
-        return _saved(request, event, "event")
-    return _form_page(request, form, _("新增活动"), reverse("activities:event_list"))
+    return _create(request, form, services.event_create, _("新增活动"), "event")
 
 
 @write_required
 def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
     event = get_visible_or_404(Event, request.user, pk=pk)
     form = forms.EventForm(request.POST or None, instance=event, user=request.user)
-    if request.method == "POST" and _save(
-        form, services.event_update, event=event, within=_scope(request)
-    ):
-        return _saved(request, event, "event")
-    return _form_page(request, form, _("编辑活动"), reverse("activities:event_detail", args=[pk]))
+    return _edit(request, form, services.event_update, _("编辑活动"), "event", event=event)
 
 
 # ── Projects 项目 ──────────────────────────────────────────────────────────────
 @login_required
 def project_list(request: HttpRequest) -> HttpResponse:
-    return _listing(
-        request, "project_list.html", Project, forms.ProjectFilterForm, selectors.project_rows
-    )
+    filters, rows = _listing(request, Project, forms.ProjectFilterForm, selectors.project_rows)
+    return _list_page(request, "project_list.html", filters, rows)
 
 
 @login_required
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    project = get_visible_or_404(Project.objects.select_related("association"), request.user, pk=pk)
+    project = _record(request, Project, pk, "association")
     aid = selectors.aid_rows(visible(Aid, request.user), project=project)
     context = {
         "project": project,
@@ -148,35 +169,26 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @write_required
 def project_create(request: HttpRequest) -> HttpResponse:
     form = forms.ProjectForm(request.POST or None, user=request.user)
-    if request.method == "POST" and (
-        project := _save(form, services.project_create, within=_scope(request))
-    ):
-        return _saved(request, project, "project")
-    return _form_page(request, form, _("新增项目"), reverse("activities:project_list"))
+    return _create(request, form, services.project_create, _("新增项目"), "project")
 
 
 @write_required
 def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_visible_or_404(Project, request.user, pk=pk)
     form = forms.ProjectForm(request.POST or None, instance=project, user=request.user)
-    if request.method == "POST" and _save(
-        form, services.project_update, project=project, within=_scope(request)
-    ):
-        return _saved(request, project, "project")
-    cancel = reverse("activities:project_detail", args=[pk])
-    return _form_page(request, form, _("编辑项目"), cancel)
+    return _edit(request, form, services.project_update, _("编辑项目"), "project", project=project)
 
 
 # ── Aid 帮扶 ───────────────────────────────────────────────────────────────────
 @login_required
 def aid_list(request: HttpRequest) -> HttpResponse:
-    return _listing(request, "aid_list.html", Aid, forms.AidFilterForm, selectors.aid_rows)
+    filters, rows = _listing(request, Aid, forms.AidFilterForm, selectors.aid_rows)
+    return _list_page(request, "aid_list.html", filters, rows)
 
 
 @login_required
 def aid_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    related = Aid.objects.select_related("household__association", "project__association")
-    aid = get_visible_or_404(related, request.user, pk=pk)
+    aid = _record(request, Aid, pk, "household__association", "project__association")
     return render(request, "activities/aid_detail.html", {"aid": aid})
 
 
@@ -184,73 +196,55 @@ def aid_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def aid_create(request: HttpRequest) -> HttpResponse:
     initial = {"project": request.GET.get("project")}
     form = forms.AidForm(request.POST or None, user=request.user, initial=initial)
-    if request.method == "POST" and (aid := _save(form, services.aid_give, within=_scope(request))):
-        return _saved(request, aid, "aid")
-    return _form_page(request, form, _("登记帮扶"), reverse("activities:aid_list"))
+    return _create(request, form, services.aid_give, _("登记帮扶"), "aid")
 
 
 @write_required
 def aid_edit(request: HttpRequest, pk: int) -> HttpResponse:
     aid = get_visible_or_404(Aid.objects.select_related("household"), request.user, pk=pk)
     form = forms.AidForm(request.POST or None, instance=aid, user=request.user)
-    if request.method == "POST" and _save(
-        form, services.aid_update, aid=aid, within=_scope(request)
-    ):
-        return _saved(request, aid, "aid")
-    return _form_page(request, form, _("编辑帮扶记录"), reverse("activities:aid_detail", args=[pk]))
+    return _edit(request, form, services.aid_update, _("编辑帮扶记录"), "aid", aid=aid)
 
 
 # ── Awards 表彰 ────────────────────────────────────────────────────────────────
 @login_required
 def award_list(request: HttpRequest) -> HttpResponse:
-    return _listing(request, "award_list.html", Award, forms.AwardFilterForm, selectors.award_rows)
+    filters, rows = _listing(request, Award, forms.AwardFilterForm, selectors.award_rows)
+    return _list_page(request, "award_list.html", filters, rows)
 
 
 @login_required
 def award_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    related = Award.objects.select_related("association", "member", "household")
-    award = get_visible_or_404(related, request.user, pk=pk)
+    award = _record(request, Award, pk, "association", "member", "household")
     return render(request, "activities/award_detail.html", {"award": award})
 
 
 @write_required
 def award_create(request: HttpRequest) -> HttpResponse:
     form = forms.AwardForm(request.POST or None, user=request.user)
-    if request.method == "POST" and (
-        award := _save(form, services.award_grant, within=_scope(request))
-    ):
-        return _saved(request, award, "award")
-    return _form_page(request, form, _("登记表彰"), reverse("activities:award_list"))
+    return _create(request, form, services.award_grant, _("登记表彰"), "award")
 
 
 @write_required
 def award_edit(request: HttpRequest, pk: int) -> HttpResponse:
     award = get_visible_or_404(Award, request.user, pk=pk)
     form = forms.AwardEditForm(request.POST or None, instance=award, user=request.user)
-    if request.method == "POST" and _save(
-        form, services.award_update, award=award, within=_scope(request)
-    ):
-        return _saved(request, award, "award")
-    return _form_page(request, form, _("编辑表彰"), reverse("activities:award_detail", args=[pk]))
+    return _edit(request, form, services.award_update, _("编辑表彰"), "award", award=award)
 
 
 # ── Assessments 考核 ───────────────────────────────────────────────────────────
 @login_required
 def assessment_list(request: HttpRequest) -> HttpResponse:
-    return _listing(
-        request,
-        "assessment_list.html",
-        Assessment,
-        forms.AssessmentFilterForm,
-        selectors.assessment_rows,
-        templates=AssessmentTemplate.objects.all(),
+    filters, rows = _listing(
+        request, Assessment, forms.AssessmentFilterForm, selectors.assessment_rows
     )
+    templates = AssessmentTemplate.objects.all()
+    return _list_page(request, "assessment_list.html", filters, rows, templates=templates)
 
 
 @login_required
 def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    related = Assessment.objects.select_related("association", "template")
-    assessment = get_visible_or_404(related, request.user, pk=pk)
+    assessment = _record(request, Assessment, pk, "association", "template")
     met = set(assessment.items_met.values_list("pk", flat=True))
     items = [(item, item.pk in met) for item in assessment.template.items.all()]
     context = {"assessment": assessment, "items": items, "met_count": len(met)}
@@ -260,166 +254,143 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @write_required
 def assessment_create(request: HttpRequest, template: str) -> HttpResponse:
     template = get_object_or_404(AssessmentTemplate, code=template)
-    initial = {"year": dt.date.today().year}
-    form = forms.AssessmentForm(
-        request.POST or None, user=request.user, template=template, initial=initial
-    )
-    if request.method == "POST" and (
-        assessment := _save(form, services.assessment_record, within=_scope(request))
-    ):
-        return _saved(request, assessment, "assessment")
+    form = forms.AssessmentForm(request.POST or None, user=request.user, template=template)
     title = _("登记“%(name)s”考核") % {"name": template.name}
-    return _form_page(request, form, title, reverse("activities:assessment_list"))
+    return _create(
+        request, form, services.assessment_create, title, "assessment", template=template
+    )
 
 
 @write_required
 def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = get_visible_or_404(
-        Assessment.objects.select_related("template"), request.user, pk=pk
-    )
-    initial = {
-        "association": assessment.association_id,
-        "year": assessment.year,
-        "items_met": list(assessment.items_met.values_list("number", flat=True)),
-        "assessed_on": assessment.assessed_on,
-        "note": assessment.note,
-    }
+    related = Assessment.objects.select_related("template")
+    assessment = get_visible_or_404(related, request.user, pk=pk)
     form = forms.AssessmentForm(
-        request.POST or None,
-        user=request.user,
-        template=assessment.template,
-        initial=initial,
-        fixed=True,
+        request.POST or None, user=request.user, template=assessment.template, instance=assessment
     )
-    if request.method == "POST" and _save(form, services.assessment_record, within=_scope(request)):
-        return _saved(request, assessment, "assessment")
-    cancel = reverse("activities:assessment_detail", args=[pk])
-    return _form_page(request, form, _("编辑考核"), cancel)
+    update = services.assessment_update
+    return _edit(request, form, update, _("编辑考核"), "assessment", assessment=assessment)
 
 
 # ── Village self-governance 村民自治 ───────────────────────────────────────────
 @login_required
 def selfgov_list(request: HttpRequest) -> HttpResponse:
-    return _listing(
-        request,
-        "selfgov_list.html",
-        SelfGovernance,
-        forms.SelfGovFilterForm,
-        selectors.selfgov_rows,
+    filters, rows = _listing(
+        request, SelfGovernance, forms.SelfGovFilterForm, selectors.selfgov_rows
     )
+    return _list_page(request, "selfgov_list.html", filters, rows)
 
 
 @login_required
 def selfgov_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    row = get_visible_or_404(
-        SelfGovernance.objects.select_related("association"), request.user, pk=pk
-    )
+    row = _record(request, SelfGovernance, pk, "association")
     return render(request, "activities/selfgov_detail.html", {"row": row})
 
 
 @write_required
 def selfgov_create(request: HttpRequest) -> HttpResponse:
     form = forms.SelfGovForm(request.POST or None, user=request.user)
-    if request.method == "POST" and (
-        row := _save(form, services.selfgov_record, within=_scope(request))
-    ):
-        return _saved(request, row, "selfgov")
-    return _form_page(request, form, _("登记村民自治"), reverse("activities:selfgov_list"))
+    return _create(request, form, services.selfgov_create, _("登记村民自治"), "selfgov")
 
 
 @write_required
 def selfgov_edit(request: HttpRequest, pk: int) -> HttpResponse:
     row = get_visible_or_404(SelfGovernance, request.user, pk=pk)
     form = forms.SelfGovForm(request.POST or None, instance=row, user=request.user)
-    if request.method == "POST" and _save(form, services.selfgov_record, within=_scope(request)):
-        return _saved(request, row, "selfgov")
-    cancel = reverse("activities:selfgov_detail", args=[pk])
-    return _form_page(request, form, _("编辑村民自治"), cancel)
+    return _edit(request, form, services.selfgov_update, _("编辑村民自治"), "selfgov", selfgov=row)
 
 
 # ── Ledger 经费 ────────────────────────────────────────────────────────────────
 @login_required
 def ledger_list(request: HttpRequest) -> HttpResponse:
-    filters = forms.LedgerFilterForm(request.GET or None, user=request.user)
-    rows = selectors.ledger_rows(visible(LedgerEntry, request.user), **filters.values())
-    context = {
-        "filters": filters,
-        "page_obj": _page(request, rows),
-        "totals": selectors.ledger_totals(rows),
-    }
-    return render(request, "activities/ledger_list.html", context)
+    filters, rows = _listing(request, LedgerEntry, forms.LedgerFilterForm, selectors.ledger_rows)
+    totals = selectors.ledger_totals(rows)
+    return _list_page(request, "ledger_list.html", filters, rows, totals=totals)
 
 
 @login_required
 def ledger_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    related = LedgerEntry.objects.select_related("association", "event", "project")
-    entry = get_visible_or_404(related, request.user, pk=pk)
+    entry = _record(request, LedgerEntry, pk, "association", "event", "project")
     return render(request, "activities/ledger_detail.html", {"entry": entry})
 
 
 @write_required
 def ledger_create(request: HttpRequest) -> HttpResponse:
     form = forms.LedgerForm(request.POST or None, user=request.user)
-    if request.method == "POST" and (
-        entry := _save(form, services.ledger_record, within=_scope(request))
-    ):
-        return _saved(request, entry, "ledger")
-    return _form_page(request, form, _("登记经费收支"), reverse("activities:ledger_list"))
+    return _create(request, form, services.ledger_record, _("登记经费收支"), "ledger")
 
 
 @write_required
 def ledger_edit(request: HttpRequest, pk: int) -> HttpResponse:
     entry = get_visible_or_404(LedgerEntry, request.user, pk=pk)
     form = forms.LedgerForm(request.POST or None, instance=entry, user=request.user)
-    if request.method == "POST" and _save(
-        form, services.ledger_update, entry=entry, within=_scope(request)
-    ):
-        return _saved(request, entry, "ledger")
-    cancel = reverse("activities:ledger_detail", args=[pk])
-    return _form_page(request, form, _("编辑经费收支"), cancel)
+    return _edit(request, form, services.ledger_update, _("编辑经费收支"), "ledger", entry=entry)
 
 
-# ── Delete ────────────────────────────────────────────────────────────────────
-# kind in the URL → (model, service, its keyword, the list to return to)
-DELETABLE: dict[str, tuple[type[Model], Callable[..., None], str, str]] = {
-    "event": (Event, services.event_delete, "event", "activities:event_list"),
-    "project": (Project, services.project_delete, "project", "activities:project_list"),
-    "aid": (Aid, services.aid_delete, "aid", "activities:aid_list"),
-    "award": (Award, services.award_delete, "award", "activities:award_list"),
-    "assessment": (
-        Assessment,
-        services.assessment_delete,
-        "assessment",
-        "activities:assessment_list",
+# ── Withdrawal 作废 and restoring ─────────────────────────────────────────────
+@dataclass(frozen=True)
+class _Kind:
+    model: type[Model]
+    keyword: str  # the services' name for the record
+    withdraw: Callable[..., Model]
+    restore: Callable[..., Model]
+
+
+# The kind in the URL (as in `activities:<kind>_detail`).
+KINDS: dict[str, _Kind] = {
+    "event": _Kind(Event, "event", services.event_withdraw, services.event_restore),
+    "project": _Kind(Project, "project", services.project_withdraw, services.project_restore),
+    "aid": _Kind(Aid, "aid", services.aid_withdraw, services.aid_restore),
+    "award": _Kind(Award, "award", services.award_withdraw, services.award_restore),
+    "assessment": _Kind(
+        Assessment, "assessment", services.assessment_withdraw, services.assessment_restore
     ),
-    "selfgov": (SelfGovernance, services.selfgov_delete, "selfgov", "activities:selfgov_list"),
-    "ledger": (LedgerEntry, services.ledger_delete, "entry", "activities:ledger_list"),
+    "selfgov": _Kind(
+        SelfGovernance, "selfgov", services.selfgov_withdraw, services.selfgov_restore
+    ),
+    "ledger": _Kind(LedgerEntry, "entry", services.ledger_withdraw, services.ledger_restore),
 }
 
 
-@secretary_required
-def delete(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
-    if kind not in DELETABLE:
+def _kind(name: str) -> _Kind:
+    if name not in KINDS:
         raise Http404
-    model, service, keyword, back = DELETABLE[kind]
-    obj = get_visible_or_404(model, request.user, pk=pk)
-    error = None
-    if request.method == "POST":
-        try:
-            service(**{keyword: obj}, within=_scope(request))
-        except ValidationError as exc:
-            error = " ".join(exc.messages)
-        else:
-            messages.success(request, _("已删除。"))
-            return redirect(back)
-    cancel = reverse(f"activities:{kind}_detail", args=[pk])
+    return KINDS[name]
+
+
+@secretary_required
+def withdraw(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    spec = _kind(kind)
+    obj = get_visible_or_404(spec.model, request.user, pk=pk)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and run_service(
+        form, spec.withdraw, by=request.user, **{spec.keyword: obj}
+    ):
+        messages.success(
+            request, _("已作废“%(name)s”，可在列表中勾选“已作废”找到并恢复。") % {"name": obj}
+        )
+        return redirect(f"activities:{kind}_list")
     context = {
         "object": obj,
-        "model_name": model._meta.verbose_name,
-        "error": error,
-        "cancel_url": cancel,
+        "model_name": spec.model._meta.verbose_name,
+        "form": form,
+        "cancel_url": reverse(f"activities:{kind}_detail", args=[pk]),
     }
-    return render(request, "activities/confirm_delete.html", context)
+    return render(request, "includes/withdraw.html", context)
+
+
+@require_POST
+@secretary_required
+def restore(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    spec = _kind(kind)
+    obj = get_visible_or_404(spec.model.all_objects, request.user, pk=pk)
+    try:
+        spec.restore(by=request.user, **{spec.keyword: obj})
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("已恢复“%(name)s”。") % {"name": obj})
+    return redirect(f"activities:{kind}_detail", pk=pk)
 
 
 # ── The year at a glance ───────────────────────────────────────────────────────

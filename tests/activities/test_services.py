@@ -2,41 +2,50 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from activities import services
 from activities.models import (
+    Aid,
     AidKind,
     Assessment,
     AssessmentItem,
     AssessmentTemplate,
+    Award,
     AwardLevel,
     Direction,
+    Event,
     EventType,
     ExpensePurpose,
     FundSource,
+    LedgerEntry,
+    Project,
     ProjectKind,
+    SelfGovernance,
 )
+from associations.records import StaleEdit, history_of
+from associations.services import system_actor
 from tests.members.factories import HouseholdFactory, MemberFactory
 
 D = dt.date
+MODELS = (Event, Project, Aid, Award, Assessment, SelfGovernance, LedgerEntry)
 
 
 def errors_of(exc_info) -> dict:
     return exc_info.value.message_dict
 
 
-def make_event(association, **extra):
+def make_event(association, *, by=None, **extra):
     values = {
         "association": association,
         "type": EventType.MEMBER_DAY,
         "title": "5·29会员活动日",
         "started_on": D(2024, 5, 29),
     }
-    return services.event_create(**{**values, **extra})
+    return services.event_create(by=by or system_actor(), **{**values, **extra})
 
 
-def make_project(association, **extra):
+def make_project(association, *, by=None, **extra):
     values = {
         "code": "P2024-01",
         "association": association,
@@ -44,7 +53,262 @@ def make_project(association, **extra):
         "name": "大白桃基地",
         "started_on": D(2024, 3, 1),
     }
-    return services.project_create(**{**values, **extra})
+    return services.project_create(by=by or system_actor(), **{**values, **extra})
+
+
+def give_aid(household, *, by=None, **extra):
+    values = {"household": household, "given_on": D(2024, 6, 1), "kind": AidKind.CASH}
+    return services.aid_give(by=by or system_actor(), **{"amount": 500, **values, **extra})
+
+
+def snapshot() -> list:
+    """Every work record's version and withdrawal, and the related rows."""
+    rows = [
+        list(m.all_objects.order_by("pk").values_list("pk", "version", "withdrawn_at"))
+        for m in MODELS
+    ]
+    return [*rows, list(Event.all_objects.values_list("materials__quantity", "attendees"))]
+
+
+# ── Who may write: every service ──────────────────────────────────────────────
+# Each write as `by` on town A's records (or, for creates, in village A1).
+WRITES = {
+    "event_create": lambda by, r, n: make_event(n["village_a1"], by=by),
+    "event_update": lambda by, r, n: services.event_update(by=by, event=r["event"], title="改"),
+    "event_withdraw": lambda by, r, n: services.event_withdraw(by=by, event=r["event"], reason="x"),
+    "project_create": lambda by, r, n: make_project(n["village_a1"], by=by, code="X"),
+    "project_update": lambda by, r, n: services.project_update(
+        by=by, project=r["project"], name="改"
+    ),
+    "project_withdraw": lambda by, r, n: services.project_withdraw(
+        by=by, project=r["project"], reason="x"
+    ),
+    "aid_give": lambda by, r, n: give_aid(r["household"], by=by, kind=AidKind.MEDICAL),
+    "aid_update": lambda by, r, n: services.aid_update(by=by, aid=r["aid"], amount=1),
+    "aid_withdraw": lambda by, r, n: services.aid_withdraw(by=by, aid=r["aid"], reason="x"),
+    "award_grant": lambda by, r, n: services.award_grant(
+        by=by, year=2024, level="city", title="x", awarding_body="y", association=n["village_a1"]
+    ),
+    "award_update": lambda by, r, n: services.award_update(by=by, award=r["award"], title="改"),
+    "award_withdraw": lambda by, r, n: services.award_withdraw(by=by, award=r["award"], reason="x"),
+    "assessment_create": lambda by, r, n: services.assessment_create(
+        by=by, association=n["village_a1"], year=2024, template="san_you", items_met=[1]
+    ),
+    "assessment_update": lambda by, r, n: services.assessment_update(
+        by=by, assessment=r["assessment"], items_met=[1]
+    ),
+    "assessment_withdraw": lambda by, r, n: services.assessment_withdraw(
+        by=by, assessment=r["assessment"], reason="x"
+    ),
+    "selfgov_create": lambda by, r, n: services.selfgov_create(
+        by=by, association=n["village_a2"], year=2024, charter_adopted=False
+    ),
+    "selfgov_update": lambda by, r, n: services.selfgov_update(
+        by=by, selfgov=r["selfgov"], households_due=1
+    ),
+    "selfgov_withdraw": lambda by, r, n: services.selfgov_withdraw(
+        by=by, selfgov=r["selfgov"], reason="x"
+    ),
+    "ledger_record": lambda by, r, n: services.ledger_record(
+        by=by,
+        association=n["village_a1"],
+        date=D(2024, 1, 1),
+        direction="expense",
+        purpose="office",
+        amount=1,
+    ),
+    "ledger_update": lambda by, r, n: services.ledger_update(by=by, entry=r["ledger"], amount=1),
+    "ledger_withdraw": lambda by, r, n: services.ledger_withdraw(
+        by=by, entry=r["ledger"], reason="x"
+    ),
+}
+RESTORES = {
+    "event": lambda by, r: services.event_restore(by=by, event=r["event"]),
+    "aid": lambda by, r: services.aid_restore(by=by, aid=r["aid"]),
+    "award": lambda by, r: services.award_restore(by=by, award=r["award"]),
+    "assessment": lambda by, r: services.assessment_restore(by=by, assessment=r["assessment"]),
+    "selfgov": lambda by, r: services.selfgov_restore(by=by, selfgov=r["selfgov"]),
+    "ledger": lambda by, r: services.ledger_restore(by=by, entry=r["ledger"]),
+}
+
+
+@pytest.mark.parametrize("name", WRITES)
+def test_an_actor_out_of_scope_is_refused(records, network, outsider, name):
+    before = snapshot()
+    with pytest.raises((PermissionDenied, ValidationError)) as exc:
+        WRITES[name](outsider, records, network)
+    if isinstance(exc.value, ValidationError):  # a chosen record: named on its field
+        assert "不在您的管辖范围内" in str(exc.value.message_dict)
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("name", WRITES)
+def test_a_read_only_officer_is_refused(records, network, county_officer, name):
+    before = snapshot()
+    with pytest.raises(PermissionDenied):
+        WRITES[name](county_officer, records, network)
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("name", [n for n in WRITES if n.endswith("_withdraw")])
+def test_a_clerk_may_not_withdraw(records, network, village_clerk, name):
+    with pytest.raises(PermissionDenied):
+        WRITES[name](village_clerk, records, network)
+
+
+@pytest.mark.parametrize("kind", RESTORES)
+def test_restore_is_refused_out_of_scope_and_read_only(
+    records, network, system, outsider, county_officer, village_clerk, kind
+):
+    WRITES[f"{kind}_withdraw"](system, records, network)
+    for person in (outsider, county_officer, village_clerk):
+        with pytest.raises(PermissionDenied):
+            RESTORES[kind](person, records)
+    assert type(records[kind]).all_objects.get(pk=records[kind].pk).is_withdrawn
+
+
+def test_templates_are_changed_by_administrators_only(network, town_secretary, town_admin):
+    template = AssessmentTemplate.objects.get(code="san_you")
+    with pytest.raises(PermissionDenied):
+        services.assessment_template_update(by=town_secretary, template=template, name="改")
+    services.assessment_template_update(by=town_admin, template=template, name="三有（新）")
+    assert AssessmentTemplate.objects.get(pk=template.pk).name == "三有（新）"
+
+
+# ── History ───────────────────────────────────────────────────────────────────
+def test_history_names_the_actor_of_every_kind(records, town_secretary, system):
+    for kind in ("event", "project", "aid", "award", "assessment", "selfgov", "ledger"):
+        assert records[kind].history.first().history_user == system, kind
+    services.event_update(by=town_secretary, event=records["event"], title="改过的活动")
+    entry = history_of(records["event"])[0]
+    assert entry.who == "甲镇秘书长"
+    assert [(c.label, c.old, c.new) for c in entry.changes] == [
+        ("标题", "甲一村会员活动日", "改过的活动")
+    ]
+
+
+def test_related_sets_are_a_change_of_the_record(records, town_secretary, network):
+    event = records["event"]
+    version = event.version
+    member = MemberFactory(association=network["village_a1"], name="李梅")
+    services.event_update(
+        by=town_secretary,
+        event=event,
+        materials={"leaflet": 600, "banner": 2},
+        attendees=[member],
+        version=version,
+    )
+    event.refresh_from_db()
+    assert event.version == version + 1
+    entry = history_of(event)[0]
+    assert entry.who == "甲镇秘书长" and entry.changes == []
+    assert (
+        "参加会员改为：1 人" in entry.reason and "发放资料改为：宣传单 600、横幅 2" in entry.reason
+    )
+    assert event.materials.get(kind="banner").history.first().history_user == town_secretary
+    # The same sets again change nothing.
+    services.event_update(by=town_secretary, event=event, materials={"leaflet": 600, "banner": 2})
+    assert Event.objects.get(pk=event.pk).version == version + 1
+
+
+def test_a_stale_save_is_refused_and_names_who(records, town_secretary, county_secretary):
+    event = records["event"]
+    read_at = event.version
+    services.event_update(by=county_secretary, event=event, place="村礼堂", version=read_at)
+    stale = Event.objects.get(pk=event.pk)
+    with pytest.raises(StaleEdit) as exc:
+        services.event_update(
+            by=town_secretary, event=stale, participants=1, materials={}, version=read_at
+        )
+    assert "县秘书长" in exc.value.messages[0] and "地点" in exc.value.messages[0]
+    stored = Event.objects.get(pk=event.pk)
+    assert stored.participants == 300 and stored.materials.count() == 1
+
+
+# ── Withdrawal ────────────────────────────────────────────────────────────────
+def test_withdraw_hides_and_restore_brings_back(records, town_secretary):
+    award = records["award"]
+    with pytest.raises(ValidationError) as exc:
+        services.award_withdraw(by=town_secretary, award=award, reason=" ")
+    assert "reason" in errors_of(exc)
+    services.award_withdraw(by=town_secretary, award=award, reason="重复录入")
+    assert not Award.objects.filter(pk=award.pk).exists()
+    stored = Award.all_objects.get(pk=award.pk)
+    assert (stored.withdrawal_reason, stored.withdrawn_by) == ("重复录入", town_secretary)
+    assert history_of(stored)[0].reason == "重复录入"
+    services.award_restore(by=town_secretary, award=stored)
+    assert Award.objects.filter(pk=award.pk).exists()
+
+
+def test_a_project_with_live_aid_or_ledger_lines_is_not_withdrawn(records, town_secretary):
+    project, aid = records["project"], records["aid"]
+    with pytest.raises(ValidationError) as exc:
+        services.project_withdraw(by=town_secretary, project=project, reason="录错")
+    assert "1 条未作废的帮扶记录" in exc.value.messages[0]
+    services.aid_withdraw(by=town_secretary, aid=aid, reason="录错")
+    line = services.ledger_update(by=town_secretary, entry=records["ledger"], project=project)
+    with pytest.raises(ValidationError) as exc:
+        services.project_withdraw(by=town_secretary, project=project, reason="录错")
+    assert "经费收支" in exc.value.messages[0]
+    services.ledger_update(by=town_secretary, entry=line, project=None)
+    services.project_withdraw(by=town_secretary, project=project, reason="录错")
+    # Aid of a withdrawn project waits for the project.
+    with pytest.raises(ValidationError) as exc:
+        services.aid_restore(by=town_secretary, aid=Aid.all_objects.get(pk=aid.pk))
+    assert "项目“甲镇桃园项目”已作废" in exc.value.messages[0]
+    services.project_restore(by=town_secretary, project=Project.all_objects.get(pk=project.pk))
+    services.aid_restore(by=town_secretary, aid=Aid.all_objects.get(pk=aid.pk))
+    assert Aid.objects.filter(pk=aid.pk).exists()
+
+
+def test_an_event_with_ledger_lines_is_not_withdrawn(records, town_secretary):
+    event = records["event"]
+    line = services.ledger_update(
+        by=town_secretary,
+        entry=records["ledger"],
+        event=event,
+        direction="expense",
+        source="",
+        purpose="event",
+    )
+    with pytest.raises(ValidationError) as exc:
+        services.event_withdraw(by=town_secretary, event=event, reason="录错")
+    assert "1 条未作废的经费收支" in exc.value.messages[0]
+    services.ledger_withdraw(by=town_secretary, entry=line, reason="录错")
+    services.event_withdraw(by=town_secretary, event=event, reason="录错")
+    with pytest.raises(ValidationError) as exc:
+        services.ledger_restore(by=town_secretary, entry=LedgerEntry.all_objects.get(pk=line.pk))
+    assert "已作废" in exc.value.messages[0]
+    # A withdrawn event cannot be chosen for a new line either.
+    with pytest.raises(ValidationError) as exc:
+        services.ledger_record(
+            by=town_secretary,
+            association=event.association,
+            date=D(2024, 6, 1),
+            direction="expense",
+            purpose="event",
+            amount=1,
+            event=Event.all_objects.get(pk=event.pk),
+        )
+    assert "event" in errors_of(exc)
+
+
+def test_a_withdrawn_record_does_not_hold_its_natural_key(records, town_secretary):
+    old = records["assessment"]
+    services.assessment_withdraw(by=town_secretary, assessment=old, reason="录错年度")
+    again = services.assessment_create(
+        by=town_secretary,
+        association=old.association,
+        year=2024,
+        template="ba_you",
+        items_met=range(1, 9),
+    )
+    assert again.passed
+    with pytest.raises(ValidationError) as exc:
+        services.assessment_restore(
+            by=town_secretary, assessment=Assessment.all_objects.get(pk=old.pk)
+        )
+    assert "已有这项考核记录" in exc.value.messages[0]
 
 
 # ── Events ────────────────────────────────────────────────────────────────────
@@ -104,43 +368,42 @@ def test_event_host_is_not_a_co_organiser(network):
     assert "co_organisers" in errors_of(exc)
 
 
-def test_event_within_scope(network):
+def test_event_choices_within_the_actors_scope(network, town_secretary):
     town_a = network["town_a"]
     with pytest.raises(ValidationError) as exc:
-        make_event(network["village_b1"], within=town_a)
+        make_event(network["village_b1"], by=town_secretary)
     assert "管辖范围" in errors_of(exc)["association"][0]
     with pytest.raises(ValidationError) as exc:
-        make_event(town_a, co_organisers=[network["town_b"]], within=town_a)
+        make_event(town_a, by=town_secretary, co_organisers=[network["town_b"]])
     assert "co_organisers" in errors_of(exc)
     stranger = MemberFactory(association=network["village_b1"])
     with pytest.raises(ValidationError) as exc:
-        make_event(town_a, attendees=[stranger], within=town_a)
+        make_event(town_a, by=town_secretary, attendees=[stranger])
     assert "attendees" in errors_of(exc)
-    assert make_event(network["village_a1"], within=town_a).pk
+    neighbour = MemberFactory(association=network["village_a2"])
+    with pytest.raises(ValidationError) as exc:  # in scope, but not under the organiser
+        make_event(network["village_a1"], by=town_secretary, attendees=[neighbour])
+    assert "不是“甲一村计生协”及其下级协会的会员" in errors_of(exc)["attendees"][0]
+    assert make_event(network["village_a1"], by=town_secretary).pk
+    assert not Event.objects.filter(association=network["village_b1"]).exists()
 
 
 def test_event_update_replaces_materials_only_when_given(network):
     event = make_event(network["town_a"], materials={"leaflet": 100})
-    args = {"association": event.association, "type": event.type, "started_on": event.started_on}
-    services.event_update(event=event, title="改名", **args)
+    services.event_update(by=system_actor(), event=event, title="改名")
     assert event.materials.get().quantity == 100
-    services.event_update(event=event, title="改名", materials={"banner": 2}, **args)
+    services.event_update(by=system_actor(), event=event, materials={"banner": 2})
     assert [(m.kind, m.quantity) for m in event.materials.all()] == [("banner", 2)]
     event.refresh_from_db()
     assert event.title == "改名"
 
 
-def test_event_update_refuses_moving_outside_scope(network):
+def test_event_update_refuses_moving_outside_scope(network, town_secretary):
     event = make_event(network["village_a1"])
-    with pytest.raises(ValidationError):
-        services.event_update(
-            event=event,
-            association=network["village_b1"],
-            type=event.type,
-            title=event.title,
-            started_on=event.started_on,
-            within=network["town_a"],
-        )
+    with pytest.raises(ValidationError) as exc:
+        services.event_update(by=town_secretary, event=event, association=network["village_b1"])
+    assert "association" in errors_of(exc)
+    assert Event.objects.get(pk=event.pk).association == network["village_a1"]
 
 
 # ── Projects ──────────────────────────────────────────────────────────────────
@@ -169,6 +432,20 @@ def test_project_funding_must_agree_with_totals(network):
     assert "funding" in errors_of(exc)
 
 
+def test_project_totals_keep_agreeing_with_the_stored_breakdown(network, town_secretary):
+    project = make_project(network["town_a"], funding={"bureau": (1000, 500)})
+    with pytest.raises(ValidationError) as exc:
+        services.project_update(by=town_secretary, project=project, funds_raised=2000)
+    assert "1000" in errors_of(exc)["funds_raised"][0]
+    version = Project.objects.get(pk=project.pk).version
+    services.project_update(
+        by=town_secretary, project=project, funding={"bureau": (2000, 500)}, funds_raised=0
+    )
+    stored = Project.objects.get(pk=project.pk)
+    assert (stored.funds_raised, stored.version) == (Decimal(2000), version + 1)
+    assert "资金来源改为" in history_of(stored)[0].reason
+
+
 @pytest.mark.parametrize(
     "field", ["funds_raised", "jobs_created", "fixed_assets", "households_out_of_poverty"]
 )
@@ -178,35 +455,33 @@ def test_project_negative_figures_rejected(network, field):
     assert field in errors_of(exc)
 
 
-def test_project_end_before_start_and_duplicate_code(network):
+def test_project_end_before_start_and_duplicate_code(network, town_secretary):
     with pytest.raises(ValidationError) as exc:
         make_project(network["town_a"], ended_on=D(2024, 1, 1))
     assert "ended_on" in errors_of(exc)
-    make_project(network["town_a"])
+    first = make_project(network["town_a"])
     with pytest.raises(ValidationError) as exc:
         make_project(network["town_a"])
     assert "code" in errors_of(exc)
+    services.project_withdraw(by=town_secretary, project=first, reason="录错")
+    with pytest.raises(ValidationError) as exc:
+        make_project(network["town_a"])
+    assert "已作废的项目" in errors_of(exc)["code"][0]
 
 
 def test_project_cannot_move_away_from_its_aided_households(network):
     project = make_project(network["town_a"])
-    household = HouseholdFactory(association=network["village_a1"])
-    services.aid_give(
-        household=household, given_on=D(2024, 6, 1), kind="cash", amount=500, project=project
-    )
+    give_aid(HouseholdFactory(association=network["village_a1"]), project=project)
     with pytest.raises(ValidationError) as exc:
         services.project_update(
-            project=project,
-            code=project.code,
-            association=network["village_a2"],
-            kind=project.kind,
-            name=project.name,
-            started_on=project.started_on,
+            by=system_actor(), project=project, association=network["village_a2"]
         )
     assert "association" in errors_of(exc)
+    project = Project.objects.get(pk=project.pk)
     with pytest.raises(ValidationError) as exc:
-        services.project_delete(project=project)
-    assert "不能删除" in exc.value.messages[0]
+        services.project_update(by=system_actor(), project=project, started_on=D(2024, 7, 1))
+    assert "started_on" in errors_of(exc)
+    assert Project.objects.get(pk=project.pk).association == network["town_a"]
 
 
 # ── Aid ───────────────────────────────────────────────────────────────────────
@@ -214,13 +489,7 @@ def test_aid_outside_the_projects_subtree_is_an_error_on_household(network):
     project = make_project(network["village_a1"])
     outside = HouseholdFactory(association=network["village_a2"], head_name="王五")
     with pytest.raises(ValidationError) as exc:
-        services.aid_give(
-            household=outside,
-            given_on=D(2024, 6, 1),
-            kind=AidKind.CASH,
-            amount=500,
-            project=project,
-        )
+        give_aid(outside, project=project)
     message = errors_of(exc)["household"][0]
     assert "王五" in message and "不在项目" in message
 
@@ -228,49 +497,35 @@ def test_aid_outside_the_projects_subtree_is_an_error_on_household(network):
 def test_aid_inside_the_subtree_and_outside_any_project(network):
     project = make_project(network["town_a"])
     household = HouseholdFactory(association=network["village_a1"], is_family_planning=True)
-    aid = services.aid_give(
-        household=household, given_on=D(2024, 6, 1), kind=AidKind.CASH, amount=500, project=project
-    )
-    assert aid.project == project
-    other = services.aid_give(
-        household=household,
-        given_on=D(2024, 6, 1),
-        kind=AidKind.MEDICAL,
-        amount=800,
-        provider="区民政局",
-    )
+    assert give_aid(household, project=project).project == project
+    other = give_aid(household, kind=AidKind.MEDICAL, amount=800, provider="区民政局")
     assert other.project is None
     with pytest.raises(ValidationError) as exc:
-        services.aid_give(
-            household=household,
-            given_on=D(2024, 6, 1),
-            kind=AidKind.MEDICAL,
-            amount=800,
-            provider="区民政局",
-        )
+        give_aid(household, kind=AidKind.MEDICAL, amount=800, provider="区民政局")
     assert "given_on" in errors_of(exc)
 
 
-def test_aid_rules(network):
+def test_aid_rules(network, outsider):
     project = make_project(network["town_a"], ended_on=D(2024, 12, 31))
     household = HouseholdFactory(association=network["village_a1"])
     with pytest.raises(ValidationError) as exc:
-        services.aid_give(household=household, given_on=D(2024, 6, 1), kind="cash", amount=-1)
+        give_aid(household, amount=-1)
     assert "amount" in errors_of(exc)
     with pytest.raises(ValidationError) as exc:
-        services.aid_give(
-            household=household, given_on=D(2025, 2, 1), kind="cash", amount=1, project=project
-        )
+        give_aid(household, given_on=D(2025, 2, 1), project=project)
     assert "实施期" in errors_of(exc)["given_on"][0]
     with pytest.raises(ValidationError) as exc:
-        services.aid_give(
-            household=household,
-            given_on=D(2024, 6, 1),
-            kind="cash",
-            amount=1,
-            within=network["town_b"],
-        )
+        give_aid(household, by=outsider)
     assert "household" in errors_of(exc)
+
+
+def test_aid_given_again_after_the_first_was_withdrawn(records, town_secretary):
+    aid = records["aid"]
+    services.aid_withdraw(by=town_secretary, aid=aid, reason="金额录错")
+    again = give_aid(records["household"], by=town_secretary, amount=900, project=aid.project)
+    assert again.amount == 900
+    with pytest.raises(ValidationError):
+        services.aid_restore(by=town_secretary, aid=Aid.all_objects.get(pk=aid.pk))
 
 
 # ── Awards ────────────────────────────────────────────────────────────────────
@@ -282,106 +537,111 @@ AWARD = {
 }
 
 
-def test_award_needs_exactly_one_recipient(network):
+def test_award_needs_exactly_one_recipient(network, system):
     with pytest.raises(ValidationError) as exc:
-        services.award_grant(**AWARD)
+        services.award_grant(by=system, **AWARD)
     assert "association" in errors_of(exc)
     member = MemberFactory(association=network["village_a1"])
     with pytest.raises(ValidationError) as exc:
-        services.award_grant(**AWARD, association=network["town_a"], member=member)
+        services.award_grant(by=system, **AWARD, association=network["town_a"], member=member)
     assert set(errors_of(exc)) == {"association", "member"}
 
 
-def test_award_association_follows_the_recipient(network):
+def test_award_association_follows_the_recipient(network, system, outsider):
     member = MemberFactory(association=network["village_a1"])
     household = HouseholdFactory(association=network["village_a2"])
-    assert services.award_grant(**AWARD, member=member).association == network["village_a1"]
-    assert services.award_grant(**AWARD, household=household).association == network["village_a2"]
-    award = services.award_grant(**AWARD, association=network["town_a"])
+    grant = services.award_grant
+    assert grant(by=system, **AWARD, member=member).association == network["village_a1"]
+    assert grant(by=system, **AWARD, household=household).association == network["village_a2"]
+    award = grant(by=system, **AWARD, association=network["town_a"])
     assert award.association == network["town_a"] and award.recipient == network["town_a"]
     with pytest.raises(ValidationError) as exc:
-        services.award_grant(**AWARD, member=member, within=network["town_b"])
+        grant(by=outsider, **AWARD, member=member)
     assert "member" in errors_of(exc)
 
 
-def test_award_update_keeps_the_recipient(network):
-    award = services.award_grant(**AWARD, association=network["town_a"])
+def test_award_update_keeps_the_recipient(network, system):
+    award = services.award_grant(by=system, **AWARD, association=network["town_a"])
     services.award_update(
-        award=award, year=2025, level="city", title="示范协会", awarding_body="市计生协"
+        by=system, award=award, year=2025, level="city", title="示范协会", awarding_body="市计生协"
     )
     award.refresh_from_db()
     assert (award.year, award.level, award.association) == (2025, "city", network["town_a"])
     with pytest.raises(ValidationError) as exc:
-        services.award_update(award=award, year=1800, level="city", title="x", awarding_body="y")
-    assert "year" in errors_of(exc)
+        services.award_update(by=system, award=award, year=1800)
+    assert "年度须为 1980–" in errors_of(exc)["year"][0]
 
 
 # ── Assessments ───────────────────────────────────────────────────────────────
-def test_assessment_passes_only_with_all_eight(network):
-    village = network["village_a1"]
-    first = services.assessment_record(
-        association=village, year=2024, template="ba_you", items_met=range(1, 8)
+def assess(association, template="ba_you", *, year=2024, items_met=(), **extra):
+    return services.assessment_create(
+        by=system_actor(),
+        association=association,
+        year=year,
+        template=template,
+        items_met=items_met,
+        **extra,
     )
+
+
+def test_assessment_passes_only_with_all_eight(network, town_secretary):
+    village = network["village_a1"]
+    first = assess(village, items_met=range(1, 8))
     assert first.passed is False and first.items_met.count() == 7
-    again = services.assessment_record(
-        association=village, year=2024, template="ba_you", items_met=range(1, 9)
+    again = services.assessment_update(
+        by=town_secretary, assessment=first, items_met=range(1, 9), version=first.version
     )
     assert again.pk == first.pk and again.passed is True
+    assert "达标项改为：1、2、3、4、5、6、7、8" in history_of(again)[0].reason
+    with pytest.raises(ValidationError) as exc:
+        assess(village, items_met=[1])
+    assert "已有这项考核记录" in str(exc.value)
     assert Assessment.objects.filter(association=village).count() == 1
 
 
 def test_assessment_at_least_rule(network):
     template = AssessmentTemplate.objects.get(code="yi_hao_si_jian")
     village = network["village_a1"]
-    assert services.assessment_record(
-        association=village, year=2024, template=template, items_met=[1, 2, 3, 5]
-    ).passed
-    assert not services.assessment_record(
-        association=village, year=2025, template=template, items_met=[1, 2, 3]
-    ).passed
+    assert assess(village, template, items_met=[1, 2, 3, 5]).passed
+    assert not assess(village, template, year=2025, items_met=[1, 2, 3]).passed
 
 
 def test_assessment_unknown_item_number(network):
     with pytest.raises(ValidationError) as exc:
-        services.assessment_record(
-            association=network["village_a1"], year=2024, template="san_you", items_met=[1, 4]
-        )
+        assess(network["village_a1"], "san_you", items_met=[1, 4])
     assert errors_of(exc)["items_met"] == ["“三有”没有第 4 项（共 3 项）。"]
     with pytest.raises(ValidationError) as exc:
-        services.assessment_record(
-            association=network["village_a1"], year=2024, template="nope", items_met=[]
-        )
+        assess(network["village_a1"], "nope")
     assert "template" in errors_of(exc)
 
 
-def test_assessment_refresh_after_template_change(network):
+def test_template_change_rejudges_every_assessment(network, town_admin):
     template = AssessmentTemplate.objects.get(code="san_you")
-    assessment = services.assessment_record(
-        association=network["village_a1"], year=2024, template=template, items_met=[1, 2, 3]
-    )
+    assessment = assess(network["village_a1"], template, items_met=[1, 2, 3])
+    withdrawn = assess(network["village_a2"], template, items_met=[1, 2, 3])
+    services.assessment_withdraw(by=town_admin, assessment=withdrawn, reason="录错")
     assert assessment.passed
-    AssessmentItem.objects.create(template=template, number=4, text="有地办事")
-    assert services.assessments_refresh(template=template) == 1
-    assessment.refresh_from_db()
-    assert assessment.passed is False
-
-
-def test_assessment_within(network):
+    items = [(i.number, i.text) for i in template.items.all()]
+    services.assessment_template_update(
+        by=town_admin, template=template, items=[*items, (4, "有地办事")]
+    )
+    assert AssessmentItem.objects.get(template=template, number=4).text == "有地办事"
+    assert not Assessment.objects.get(pk=assessment.pk).passed
+    assert not Assessment.all_objects.get(pk=withdrawn.pk).passed
+    # An item some assessment has ticked is not removed; an untouched one is.
     with pytest.raises(ValidationError) as exc:
-        services.assessment_record(
-            association=network["village_b1"],
-            year=2024,
-            template="ba_you",
-            items_met=[],
-            within=network["town_a"],
-        )
-    assert "association" in errors_of(exc)
+        services.assessment_template_update(by=town_admin, template=template, items=items[1:])
+    assert "已被 2 条考核勾选" in errors_of(exc)["items"][0]
+    services.assessment_template_update(
+        by=town_admin, template=template, items=items, pass_rule="at_least", pass_minimum=3
+    )
+    assert Assessment.objects.get(pk=assessment.pk).passed
 
 
 # ── Village self-governance ───────────────────────────────────────────────────
 def selfgov(association, **extra):
     values = {"association": association, "year": 2024, "charter_adopted": False}
-    return services.selfgov_record(**{**values, **extra})
+    return services.selfgov_create(by=system_actor(), **{**values, **extra})
 
 
 def test_selfgov_signed_within_due(network):
@@ -411,25 +671,27 @@ def test_selfgov_only_for_villages_and_communities(network):
     assert selfgov(network["community_a"]).pk
 
 
-def test_selfgov_upserts(network):
+def test_selfgov_once_a_year_and_updated(network, town_secretary):
     first = selfgov(network["village_a1"], households_due=100, households_signed=50)
-    second = selfgov(
-        network["village_a1"],
+    with pytest.raises(ValidationError) as exc:
+        selfgov(network["village_a1"])
+    assert "已有村民自治记录" in str(exc.value)
+    second = services.selfgov_update(
+        by=town_secretary,
+        selfgov=first,
         charter_adopted=True,
         charter_adopted_on=D(2023, 5, 1),
         benefits_one_child=True,
-        households_due=100,
         households_signed=90,
     )
     assert first.pk == second.pk and second.households_signed == 90
-    with pytest.raises(ValidationError):
-        selfgov(network["village_b1"], within=network["town_a"])
+    assert second.history.first().history_user == town_secretary
 
 
 # ── Ledger ────────────────────────────────────────────────────────────────────
 def entry(association, **extra):
     values = {"association": association, "date": D(2024, 5, 29), "amount": 1000}
-    return services.ledger_record(**{**values, **extra})
+    return services.ledger_record(by=system_actor(), **{**values, **extra})
 
 
 def test_ledger_income_needs_source_expense_needs_purpose(network):
@@ -453,34 +715,46 @@ def test_ledger_amount_must_be_positive(network, amount):
     assert errors_of(exc) == {"amount": ["金额必须大于 0。"]}
 
 
-def test_ledger_within(network):
+def test_ledger_choices_within_the_actors_scope(network, town_secretary):
     with pytest.raises(ValidationError) as exc:
-        entry(network["town_b"], direction="income", source="dues", within=network["town_a"])
+        services.ledger_record(
+            by=town_secretary,
+            association=network["town_b"],
+            date=D(2024, 5, 29),
+            direction="income",
+            source="dues",
+            amount=1,
+        )
     assert "association" in errors_of(exc)
     event = make_event(network["town_b"])
     with pytest.raises(ValidationError) as exc:
-        entry(
-            network["town_a"],
+        services.ledger_record(
+            by=town_secretary,
+            association=network["town_a"],
+            date=D(2024, 5, 29),
             direction="expense",
             purpose="event",
             event=event,
-            within=network["town_a"],
+            amount=1,
         )
     assert "event" in errors_of(exc)
 
 
-def test_ledger_update_and_delete(network):
-    line = entry(network["town_a"], direction="income", source="bureau")
+def test_ledger_update_sets_only_what_is_given(network, town_secretary):
+    line = entry(network["town_a"], direction="income", source="bureau", note="拨款")
     services.ledger_update(
+        by=town_secretary,
         entry=line,
-        association=network["town_a"],
         date=D(2024, 6, 1),
         direction="expense",
+        source=None,
         purpose="office",
         amount=300,
     )
     line.refresh_from_db()
-    assert (line.direction, line.source, line.purpose) == ("expense", "", "office")
-    with pytest.raises(ValidationError):
-        services.ledger_delete(entry=line, within=network["town_b"])
-    services.ledger_delete(entry=line, within=network["town_a"])
+    assert (line.direction, line.source, line.purpose, line.note) == (
+        "expense",
+        "",
+        "office",
+        "拨款",
+    )

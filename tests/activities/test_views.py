@@ -18,6 +18,7 @@ from activities.models import (
     SelfGovernance,
 )
 from associations.models import Association
+from associations.services import system_actor
 from members import idcard
 from tests.activities.factories import (
     AidFactory,
@@ -42,55 +43,6 @@ MODELS = {
 }
 
 
-@pytest.fixture
-def records(network) -> dict:
-    """One record of each kind in town A (mostly village A1), named so pages can be checked."""
-    v1 = network["village_a1"]
-    household = HouseholdFactory(
-        association=v1, code="H-A1-001", head_name="张三", is_family_planning=True
-    )
-    project = services.project_create(
-        code="P-A-001",
-        association=network["town_a"],
-        kind="fewer_births",
-        name="甲镇桃园项目",
-        started_on=D(2024, 3, 1),
-        funding={"bureau": (20000, 12000)},
-    )
-    return {
-        "household": household,
-        "event": services.event_create(
-            association=v1,
-            type="member_day",
-            title="甲一村会员活动日",
-            started_on=D(2024, 5, 29),
-            participants=300,
-            materials={"leaflet": 500},
-        ),
-        "project": project,
-        "aid": services.aid_give(
-            household=household, given_on=D(2024, 6, 1), kind="cash", amount=800, project=project
-        ),
-        "award": services.award_grant(
-            year=2024, level="city", title="市级示范协会", awarding_body="市计生协", association=v1
-        ),
-        "assessment": services.assessment_record(
-            association=v1, year=2024, template="ba_you", items_met=[1, 2, 3]
-        ),
-        "selfgov": services.selfgov_record(
-            association=v1, year=2024, charter_adopted=False, households_due=120
-        ),
-        "ledger": services.ledger_record(
-            association=v1,
-            date=D(2024, 5, 2),
-            direction="income",
-            amount=Decimal("6543.21"),
-            source="bureau",
-            note="甲一村拨款",
-        ),
-    }
-
-
 MARKERS = {
     "event": "甲一村会员活动日",
     "project": "甲镇桃园项目",
@@ -103,8 +55,8 @@ MARKERS = {
 
 
 def url(kind: str, action: str, obj=None) -> str:
-    if action == "delete":
-        return reverse("activities:delete", args=[kind, obj.pk])
+    if action in ("withdraw", "restore"):
+        return reverse(f"activities:{action}", args=[kind, obj.pk])
     if action in ("detail", "edit"):
         return reverse(f"activities:{kind}_{action}", args=[obj.pk])
     if kind == "assessment" and action == "create":
@@ -114,7 +66,7 @@ def url(kind: str, action: str, obj=None) -> str:
 
 # ── Reading ───────────────────────────────────────────────────────────────────
 @pytest.mark.parametrize("kind", KINDS)
-def test_list_and_detail_pages_work(client_for, town_secretary, records, kind):
+def test_list_detail_and_form_pages_work(client_for, town_secretary, records, kind):
     client = client_for(town_secretary)
     listing = client.get(url(kind, "list"))
     assert listing.status_code == 200
@@ -122,6 +74,12 @@ def test_list_and_detail_pages_work(client_for, town_secretary, records, kind):
     assert list(listing.context["page_obj"]) == [records[kind]]
     detail = client.get(url(kind, "detail", records[kind]))
     assert detail.status_code == 200
+    body = detail.content.decode()
+    assert "修改记录" in body and "新建" in body  # the history section
+    assert url(kind, "withdraw", records[kind]) in body
+    for action in ("create", "edit", "withdraw"):
+        target = url(kind, action, None if action == "create" else records[kind])
+        assert client.get(target).status_code == 200, action
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -130,43 +88,88 @@ def test_officer_reads_but_outsider_sees_nothing(
 ):
     assert client_for(county_officer).get(url(kind, "detail", records[kind])).status_code == 200
     client = client_for(outsider)
-    for action in ("detail", "edit", "delete"):
+    for action in ("detail", "edit", "withdraw"):
         assert client.get(url(kind, action, records[kind])).status_code == 404
-    assert client.post(url(kind, "delete", records[kind])).status_code == 404
+    assert client.post(url(kind, "edit", records[kind]), {"title": "x"}).status_code == 404
+    assert client.post(url(kind, "withdraw", records[kind]), {"reason": "x"}).status_code == 404
+    assert client.post(url(kind, "restore", records[kind])).status_code == 404
     listing = client.get(url(kind, "list"))
     assert list(listing.context["page_obj"]) == []
     assert MARKERS[kind] not in listing.content.decode()
-    assert MODELS[kind].objects.filter(pk=records[kind].pk).exists()
+    scoped = client.get(url(kind, "list"), {"scope": records["household"].association_id})
+    assert scoped.status_code == 404
+    assert MODELS[kind].objects.get(pk=records[kind].pk).version == records[kind].version
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_read_only_officer_gets_403_on_every_form(client_for, county_officer, records, kind):
+def test_read_only_officer_cannot_write(client_for, county_officer, records, kind):
     client = client_for(county_officer)
     obj = records[kind]
-    for target in (url(kind, "create"), url(kind, "edit", obj), url(kind, "delete", obj)):
+    detail = client.get(url(kind, "detail", obj)).content.decode()
+    assert url(kind, "edit", obj) not in detail and url(kind, "withdraw", obj) not in detail
+    for target in (url(kind, "create"), url(kind, "edit", obj), url(kind, "withdraw", obj)):
         assert client.get(target).status_code == 403
-        assert client.post(target, {"title": "x"}).status_code == 403
-    assert MODELS[kind].objects.filter(pk=obj.pk).exists()
+        assert client.post(target, {"title": "x", "reason": "x"}).status_code == 403
+    assert client.post(url(kind, "restore", obj)).status_code == 403
+    stored = MODELS[kind].objects.get(pk=obj.pk)
+    assert (stored.version, stored.is_withdrawn) == (obj.version, False)
 
 
-def test_clerk_may_edit_but_not_delete(client_for, village_clerk, records):
+def test_clerk_may_edit_but_not_withdraw(client_for, village_clerk, records):
     client = client_for(village_clerk)
     assert client.get(url("event", "edit", records["event"])).status_code == 200
-    assert client.post(url("event", "delete", records["event"])).status_code == 403
+    response = client.post(url("event", "withdraw", records["event"]), {"reason": "x"})
+    assert response.status_code == 403
+    assert Event.objects.filter(pk=records["event"].pk).exists()
 
 
 @pytest.mark.parametrize("kind", ["event", "aid", "award", "assessment", "selfgov", "ledger"])
-def test_secretary_deletes(client_for, town_secretary, records, kind):
-    response = client_for(town_secretary).post(url(kind, "delete", records[kind]))
+def test_withdraw_hides_and_restore_brings_back(client_for, town_secretary, records, kind):
+    client = client_for(town_secretary)
+    obj = records[kind]
+    empty = client.post(url(kind, "withdraw", obj), {"reason": " "})
+    assert empty.status_code == 200 and "reason" in empty.context["form"].errors
+    response = client.post(url(kind, "withdraw", obj), {"reason": "重复录入"})
     assert response.status_code == 302
-    assert not MODELS[kind].objects.filter(pk=records[kind].pk).exists()
+    assert not MODELS[kind].objects.filter(pk=obj.pk).exists()
+    assert list(client.get(url(kind, "list")).context["page_obj"]) == []
+    withdrawn = client.get(url(kind, "list"), {"withdrawn": "on"})
+    assert [r.pk for r in withdrawn.context["page_obj"]] == [obj.pk]
+    detail = client.get(url(kind, "detail", obj)).content.decode()
+    assert "已作废" in detail and "重复录入" in detail and url(kind, "restore", obj) in detail
+    assert client.get(url(kind, "edit", obj)).status_code == 404
+    assert client.post(url(kind, "restore", obj)).status_code == 302
+    assert [r.pk for r in client.get(url(kind, "list")).context["page_obj"]] == [obj.pk]
 
 
-def test_project_with_aid_is_not_deleted(client_for, town_secretary, records):
-    response = client_for(town_secretary).post(url("project", "delete", records["project"]))
+def test_withdrawn_records_are_shown_only_to_those_who_may_restore_them(
+    client_for, town_secretary, county_officer, village_clerk, records
+):
+    client_for(town_secretary).post(url("award", "withdraw", records["award"]), {"reason": "错"})
+    for person in (county_officer, village_clerk):
+        client = client_for(person)
+        listing = client.get(url("award", "list"), {"withdrawn": "on"})
+        assert "withdrawn" not in listing.context["filters"].fields
+        assert list(listing.context["page_obj"]) == []
+        assert client.get(url("award", "detail", records["award"])).status_code == 404
+
+
+def test_project_with_aid_is_not_withdrawn(client_for, town_secretary, records):
+    response = client_for(town_secretary).post(
+        url("project", "withdraw", records["project"]), {"reason": "录错"}
+    )
     assert response.status_code == 200
-    assert "不能删除" in response.content.decode()
+    assert "1 条未作废的帮扶记录" in response.content.decode()
     assert Project.objects.filter(pk=records["project"].pk).exists()
+
+
+def test_a_failed_restore_says_why(client_for, town_secretary, records, system):
+    services.aid_withdraw(by=system, aid=records["aid"], reason="录错")
+    services.project_withdraw(by=system, project=records["project"], reason="录错")
+    client = client_for(town_secretary)
+    response = client.post(url("aid", "restore", records["aid"]), follow=True)
+    assert "请先恢复它" in response.content.decode()
+    assert not Aid.objects.filter(pk=records["aid"].pk).exists()
 
 
 def test_filters_by_year_type_and_association(client_for, county_secretary, records, network):
@@ -181,14 +184,20 @@ def test_filters_by_year_type_and_association(client_for, county_secretary, reco
     assert titles() == {"甲一村会员活动日", "乙一村培训", "甲二村旧活动"}
     assert titles(year=2024) == {"甲一村会员活动日", "乙一村培训"}
     assert titles(type="training") == {"乙一村培训"}
-    assert titles(association=network["town_a"].pk) == {"甲一村会员活动日", "甲二村旧活动"}
-    response = client.get(reverse("activities:event_list"), {"year": "abc"})
-    assert response.status_code == 200 and "year" in response.context["filters"].errors
+    assert titles(scope=network["town_a"].pk) == {"甲一村会员活动日", "甲二村旧活动"}
+    assert titles(scope=network["town_a"].pk, year=2024) == {"甲一村会员活动日"}
+
+
+@pytest.mark.parametrize("year", ["abc", "1979", "3000"])
+def test_an_unusable_year_is_the_sites_400_page(client_for, town_secretary, records, year):
+    response = client_for(town_secretary).get(reverse("activities:aid_list"), {"year": year})
+    assert response.status_code == 400
+    assert "年度须为 1980–" in response.content.decode()
 
 
 def test_filter_dropdown_is_scoped(client_for, town_secretary, records):
     response = client_for(town_secretary).get(reverse("activities:event_list"))
-    choices = {a.code for a in response.context["filters"].fields["association"].queryset}
+    choices = {a.code for a in response.context["filters"].fields["scope"].queryset}
     assert choices == {"33079901", "33079901201", "33079901202", "33079901001"}
 
 
@@ -210,8 +219,12 @@ def make_rows(kind: str, n: int, network: dict) -> None:
         template = AssessmentTemplate.objects.get(code="ba_you")
         start = 1990 + Assessment.objects.count()
         for year in range(start, start + n):
-            services.assessment_record(
-                association=village, year=year, template=template, items_met=[1, 2]
+            services.assessment_create(
+                by=system_actor(),
+                association=village,
+                year=year,
+                template=template,
+                items_met=[1, 2],
             )
     elif kind == "selfgov":
         start = 1990 + SelfGovernance.objects.count()
@@ -273,27 +286,69 @@ def test_create_event_with_materials(client_for, town_secretary, network):
 
 
 def test_event_form_error_keeps_what_was_typed(client_for, town_secretary, network):
-    response = client_for(town_secretary).post(
-        url("event", "create"),
-        {
-            "association": network["town_a"].pk,
-            "type": "screening",
-            "title": "妇科病查治",
-            "started_on": "2024-07-10",
-            "ended_on": "2024-07-01",
-            "screened": "551",
-            "cases_found": "600",
-            "material_leaflet": "-3",
-        },
-    )
+    client = client_for(town_secretary)
+    data = {
+        "association": network["town_a"].pk,
+        "type": "screening",
+        "title": "妇科病查治",
+        "started_on": "2024-07-10",
+        "ended_on": "2024-07-01",
+        "participants": "551",
+        "cost": "0",
+        "screened": "551",
+        "cases_found": "600",
+    }
+    typed = client.post(url("event", "create"), {**data, "material_leaflet": "-3"})
+    assert typed.status_code == 200 and "material_leaflet" in typed.context["form"].errors
+    response = client.post(url("event", "create"), {**data, "material_leaflet": "30"})
     assert response.status_code == 200
     form = response.context["form"]
     assert form.errors["ended_on"] == ["结束日期不能早于开始日期。"]
     assert "551" in form.errors["cases_found"][0]
-    assert "material_leaflet" in form.errors
     body = response.content.decode()
-    assert 'value="妇科病查治"' in body and 'value="551"' in body
+    assert 'value="妇科病查治"' in body and 'value="551"' in body and 'value="30"' in body
     assert not Event.objects.filter(title="妇科病查治").exists()
+
+
+def test_a_stale_save_keeps_what_was_typed(client_for, town_secretary, county_secretary, records):
+    event = records["event"]
+    client = client_for(town_secretary)
+    form = client.get(url("event", "edit", event)).context["form"]
+    read_at = form["version"].value()
+    services.event_update(by=county_secretary, event=event, place="村文化礼堂")
+    data = {
+        "association": event.association_id,
+        "type": event.type,
+        "title": "我改的标题",
+        "started_on": "2024-05-29",
+        "participants": "320",
+        "cost": "0",
+        "material_leaflet": "500",
+        "version": read_at,
+    }
+    response = client.post(url("event", "edit", event), data)
+    assert response.status_code == 200
+    stale = response.context["form"]
+    assert "县秘书长" in stale.non_field_errors()[0] and "地点" in stale.non_field_errors()[0]
+    assert 'value="我改的标题"' in response.content.decode()
+    stored = Event.objects.get(pk=event.pk)
+    assert (stored.title, stored.place) == ("甲一村会员活动日", "村文化礼堂")
+    # The form now carries the newer version: saving again is a conscious overwrite.
+    assert stale.data["version"] == str(stored.version)
+    again = client.post(url("event", "edit", event), {**data, "version": stored.version})
+    assert again.status_code == 302
+    assert Event.objects.get(pk=event.pk).title == "我改的标题"
+
+
+def test_event_detail_lists_the_attendees(client_for, village_clerk, county_secretary, records):
+    event = records["event"]
+    member = MemberFactory(association=event.association, name="李梅")
+    services.event_update(by=county_secretary, event=event, attendees=[member])
+    body = client_for(village_clerk).get(url("event", "detail", event)).content.decode()
+    assert reverse("members:detail", args=[member.pk]) in body and "李梅" in body
+    assert idcard.mask(member.id_number) in body and member.id_number not in body
+    body = client_for(county_secretary).get(url("event", "detail", event)).content.decode()
+    assert member.id_number in body  # a named account with the personal-data grant
 
 
 def test_create_refuses_association_outside_scope(client_for, outsider, network):
@@ -390,6 +445,7 @@ def test_aid_form_finds_household_by_code_and_checks_the_subtree(
 ):
     client = client_for(town_secretary)
     project = services.project_create(
+        by=town_secretary,
         code="V1",
         association=network["village_a1"],
         kind="other",
@@ -564,19 +620,23 @@ def test_ledger_event_choices_are_recent_and_one_level_deep(client_for, county_s
     assert titles == {"镇活动"}
 
 
-def test_index_delete_confirmation_and_prefilled_project(client_for, town_secretary, records):
+def test_index_withdraw_confirmation_and_prefilled_project(client_for, town_secretary, records):
     client = client_for(town_secretary)
     assert client.get(reverse("activities:index")).url == reverse("activities:event_list")
-    confirm = client.get(url("ledger", "delete", records["ledger"]))
-    assert confirm.status_code == 200 and "确定要删除" in confirm.content.decode()
-    assert client.get(reverse("activities:delete", args=["nothing", 1])).status_code == 404
+    confirm = client.get(url("ledger", "withdraw", records["ledger"]))
+    assert confirm.status_code == 200 and "作废原因" in confirm.content.decode()
+    assert client.get(reverse("activities:withdraw", args=["nothing", 1])).status_code == 404
     page = client.get(url("aid", "create"), {"project": records["project"].pk})
     assert page.context["form"]["project"].value() == str(records["project"].pk)
 
 
 def test_assessment_filter_by_result(client_for, town_secretary, records, network):
-    services.assessment_record(
-        association=network["village_a2"], year=2024, template="ba_you", items_met=range(1, 9)
+    services.assessment_create(
+        by=town_secretary,
+        association=network["village_a2"],
+        year=2024,
+        template="ba_you",
+        items_met=range(1, 9),
     )
     client = client_for(town_secretary)
     failed = client.get(url("assessment", "list"), {"passed": "0"}).context["page_obj"]
