@@ -118,6 +118,8 @@ class ServiceAdmin(ScopedAdmin):
 
     def save_related(self, request, form, formsets, change) -> None:
         """Related rows are written by the services, not by the admin's formsets."""
+        for formset in formsets:  # the change message reads what the formsets saved
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
 
 @admin.register(Association)

@@ -234,7 +234,8 @@ def history_of(instance: models.Model, *, limit: int = 50) -> list[HistoryEntry]
             break
         changes = []
         if previous is not None:
-            for change in record.diff_against(previous).changes:
+            m2m = [f.name for f in getattr(record, "_history_m2m_fields", ())]
+            for change in record.diff_against(previous, excluded_fields=m2m).changes:
                 if change.field in _NOT_LOGGED:
                     continue
                 label = str(record._meta.get_field(change.field).verbose_name)

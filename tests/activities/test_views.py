@@ -247,7 +247,7 @@ def test_list_query_count_does_not_grow(
     with django_assert_max_num_queries(len(few)):
         response = client.get(url(kind, "list"), {"year": ""})
     assert response.context["page_obj"].paginator.count >= 30
-    assert len(few) <= 9
+    assert len(few) <= 12  # incl. the session renewal and loading the permissions once
 
 
 def test_project_detail_query_count(client_for, county_officer, records, network):
