@@ -35,5 +35,4 @@ urlpatterns = [
     path("ledger/<int:pk>/", views.ledger_detail, name="ledger_detail"),
     path("ledger/<int:pk>/edit/", views.ledger_edit, name="ledger_edit"),
     path("<slug:kind>/<int:pk>/delete/", views.delete, name="delete"),
-    path("association/<int:pk>/<int:year>/", views.association_year, name="association_year"),
 ]

@@ -420,19 +420,3 @@ def delete(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         "cancel_url": cancel,
     }
     return render(request, "activities/confirm_delete.html", context)
-
-
-# ── The year at a glance ───────────────────────────────────────────────────────
-@login_required
-def association_year(request: HttpRequest, pk: int, year: int) -> HttpResponse:
-    if not 1980 <= year <= 2100:
-        raise Http404(_("年度应在 1980–2100 之间。"))
-    association = get_visible_or_404(Association, request.user, pk=pk)
-    context = {
-        "association": association,
-        "year": year,
-        "glance": selectors.association_year(association, year),
-        "rows": selectors.association_year_rows(association, year),
-        "ancestors": association.ancestors().visible_to(request.user),
-    }
-    return render(request, "activities/association_year.html", context)
