@@ -87,13 +87,6 @@ def test_no_deadline_is_never_late():
     assert selectors.is_late(None, None, dt.date(2030, 1, 1)) is False
 
 
-@pytest.mark.parametrize(
-    ("today", "year"), [(dt.date(2026, 2, 10), 2025), (dt.date(2026, 4, 1), 2026)]
-)
-def test_default_report_year_follows_the_reporting_season(today, year):
-    assert selectors.default_report_year(today) == year
-
-
 def test_catalog_version_is_a_stable_fingerprint():
     assert selectors.catalog_version() == selectors.catalog_version()
     assert len(selectors.catalog_version()) >= 12

@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from associations.models import Association, User
+from associations.years import YearError, check_year
 from reports import catalog, exports
 
 FORMATS = ("json", "xlsx", "pdf")
@@ -76,9 +77,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        year = options["year"]
-        if not 1980 <= year <= 2100:
-            raise CommandError(_("年度应在 1980–2100 之间（填写的是 %(year)s）。") % {"year": year})
+        try:
+            year = check_year(options["year"])
+        except YearError as exc:
+            raise CommandError(exc.messages[0]) from None
         scope = self._scope(options["scope"], options["as_user"])
         output = options["output"]
         fmt = options["format"]
