@@ -65,6 +65,7 @@ def association_year(request: HttpRequest, pk: int | None = None) -> HttpRespons
         "year": year,
         "glance": glance.year_at_a_glance(association, year),
         "records": glance.year_records(association, year),
+        "scope_choices": scope_choices(request.user, association, grassroots=True),
         "ancestors": association.ancestors().visible_to(request.user),
     }
     return render(request, "reports/association_year.html", context)

@@ -9,7 +9,7 @@ from activities.models import Assessment, Award, AwardLevel
 from associations.models import live
 from associations.years import last_day
 
-from .engine import count, fmt, join, rate, source
+from .engine import Text, count, fmt, join, rate, source
 from .org import association_active_on, village_on
 
 # An award to a withdrawn member or household is withdrawn with them.
@@ -22,7 +22,7 @@ _AWARDS = _("年度为当年的表彰")
 _BY_AWARDEE = _("按获奖协会计入范围，授予个人、家庭的按其登记的所属协会。")
 
 
-def _awards(code: str, name, name_en: str, what, condition: Q | None = None) -> None:
+def _awards(code: str, name: Text, name_en: str, what: Text, condition: Q | None = None) -> None:
     awards.indicator(
         code,
         name,

@@ -32,7 +32,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
-from django.utils.functional import lazy
+from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext_lazy as _
 
 from associations.models import Association, active_during
@@ -125,6 +125,9 @@ SECTIONS: dict[str, str] = {
 
 INDICATORS: dict[str, Indicator] = {}
 
+# A name, definition or unit: a string or a lazy translation of one.
+Text = str | Promise
+
 # ── Texts ─────────────────────────────────────────────────────────────────────
 
 
@@ -191,10 +194,10 @@ class Source:
     def indicator(
         self,
         code: str,
-        name: Any,
+        name: Text,
         name_en: str,
-        definition: Any,
-        unit: Any,
+        definition: Text,
+        unit: Text,
         *,
         value: Aggregate,
         kind: Kind = Kind.COUNT,
@@ -229,9 +232,9 @@ def source(rows: Callable[[int], QuerySet], scope_lookup: str, section: str) -> 
 
 def rate(
     code: str,
-    name: Any,
+    name: Text,
     name_en: str,
-    definition: Any,
+    definition: Text,
     section: str,
     numerator: str,
     denominator: str,

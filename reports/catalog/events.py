@@ -11,7 +11,7 @@ from activities.models import Event, EventMaterial, EventType, MaterialKind
 from associations.models import live
 from associations.years import dated_in
 
-from .engine import Kind, count, fmt, join, money, rate, source, total
+from .engine import Aggregate, Kind, Text, count, fmt, join, money, rate, source, total
 
 events = source(lambda year: Event.objects.during(year), "association__path", section="events")
 
@@ -19,11 +19,11 @@ _EVENTS = _("开始日期在当年的活动")
 _BY_ORGANISER = _("按主办协会计入范围，协办不计。")
 
 
-def _sum(name: str, kind: Kind, condition: Q | None = None):
+def _sum(name: str, kind: Kind, condition: Q | None = None) -> Aggregate:
     return lambda year: money(name, condition) if kind == Kind.AMOUNT else total(name, condition)
 
 
-def _type_name(event_type: EventType, template: Any, other: Any) -> Any:
+def _type_name(event_type: EventType, template: Text, other: Text) -> Text:
     return other if event_type == EventType.OTHER else fmt(template, type=event_type.label)
 
 

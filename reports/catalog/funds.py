@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from activities.models import Direction, ExpensePurpose, FundSource, LedgerEntry
 
-from .engine import Kind, fmt, join, money, source
+from .engine import Kind, Text, fmt, join, money, source
 
 ledger = source(lambda year: LedgerEntry.objects.during(year), "association__path", section="funds")
 _LEDGER = _("日期在当年的经费收支记录")
@@ -16,7 +16,7 @@ _INCOME = Q(direction=Direction.INCOME)
 _EXPENSE = Q(direction=Direction.EXPENSE)
 
 
-def _amount(code: str, name, name_en: str, what, condition: Q) -> None:
+def _amount(code: str, name: Text, name_en: str, what: Text, condition: Q) -> None:
     ledger.indicator(
         code,
         name,

@@ -17,7 +17,7 @@ from members.models import (
     LiaisonPair,
 )
 
-from .engine import count, fmt, join, rate, source
+from .engine import Aggregate, Text, count, fmt, join, rate, source
 
 # Pairs count by the household's association; both sides must be live records.
 pairs = source(
@@ -34,13 +34,15 @@ _ACTIVE_PAIRS = _(
 _BY_HOUSEHOLD = _("按联系户所属协会计入范围。")
 
 
-def _pairs(code: str, name: Any, name_en: str, what: Any, unit: Any, value, **extra) -> None:
+def _pairs(
+    code: str, name: Text, name_en: str, what: Text, unit: Text, value: Aggregate, **extra: Any
+) -> None:
     pairs.indicator(
         code, name, name_en, join(_ACTIVE_PAIRS, what, _BY_HOUSEHOLD), unit, value=value, **extra
     )
 
 
-def _households(condition: Q | None = None):
+def _households(condition: Q | None = None) -> Aggregate:
     return lambda year: count("household", condition, distinct=True)
 
 

@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from associations.models import live
@@ -26,7 +26,7 @@ from members.models import (
     Registration,
 )
 
-from .engine import Kind, count, fmt, join, money, source
+from .engine import Kind, Text, count, fmt, join, money, source
 
 # Only the periods that touch the year: open on 31 December, or started or ended
 # during it (a period ended on 1 January is still a leaving in that year, so the
@@ -56,11 +56,16 @@ def _left(year: int) -> Q:
 
 
 def _members(
-    code: str, name: Any, name_en: str, definition: Any, window, condition: Condition | None = None
+    code: str,
+    name: Text,
+    name_en: str,
+    definition: Text,
+    window: Callable[[int], Q],
+    condition: Condition | None = None,
 ) -> None:
     """Members (each once) with a period in `window(year)` meeting `condition`."""
 
-    def value(year: int):
+    def value(year: int) -> Count:
         extra = condition(year) if callable(condition) else condition
         return count("member", window(year) & (extra or Q()), distinct=True)
 
@@ -75,7 +80,7 @@ _CURRENT_FLAG = _("（“%(flag)s”按会员现登记的标记计算）")
 
 
 def _in_roll(
-    code: str, name: Any, name_en: str, what: Any, condition: Condition | None = None
+    code: str, name: Text, name_en: str, what: Text, condition: Condition | None = None
 ) -> None:
     _members(code, name, name_en, join(_ACTIVE_MEMBERS, what, _BY_MEMBER), _active, condition)
 

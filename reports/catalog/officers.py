@@ -20,7 +20,7 @@ from associations.models import Level, live
 from associations.years import first_day, in_force_on, last_day
 from members.models import CadreRank, Gender, OfficerBackground, OfficerPosition, OfficerTitle
 
-from .engine import MONEY_OUTPUT, Kind, count, fmt, join, money, rate, source
+from .engine import MONEY_OUTPUT, Kind, Text, count, fmt, join, money, rate, source
 from .org import association_active_on, village_on
 
 # Posts held on any day of the year (allowances are paid for them); the figures of
@@ -47,7 +47,7 @@ _FVC = Q(title=OfficerTitle.FULLTIME_VICE_CHAIR)
 _FEMALE = Q(member__gender=Gender.FEMALE)
 
 
-def _officers(code: str, name, name_en: str, what, condition: Q | None = None) -> None:
+def _officers(code: str, name: Text, name_en: str, what: Text, condition: Q | None = None) -> None:
     """People in post on 31 December meeting `condition`. Not additive: one person may
     hold posts in several associations of a subtree and is counted once."""
     positions.indicator(

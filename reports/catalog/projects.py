@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import Aid, Project, ProjectKind
@@ -12,7 +12,7 @@ from associations.models import VILLAGE_LEVELS, live
 from associations.years import dated_in
 from members.models import HOUSEHOLD_CATEGORIES
 
-from .engine import Kind, count, fmt, join, money, rate, source, total
+from .engine import Aggregate, Kind, count, fmt, join, money, rate, source, total
 from .org import associations
 
 projects = source(
@@ -76,7 +76,7 @@ for _field, (_name, _label, _figure_kind) in PROJECT_TOTALS.items():
     )
 
 
-def _project_aid(year: int):
+def _project_aid(year: int) -> QuerySet[Aid]:
     """Live aid given in `year` within a live project."""
     return Aid.objects.during(year).filter(
         live("household"), live("project"), project__isnull=False
@@ -128,7 +128,7 @@ _AID = _("帮扶日期在当年的帮扶记录（项目内外都算）")
 _BY_AIDED = _("按受助户所属协会计入范围。")
 
 
-def _aided(condition: Q | None = None):
+def _aided(condition: Q | None = None) -> Aggregate:
     return lambda year: count("household", condition, distinct=True)
 
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from activities.models import SelfGovernance
 from associations.years import last_day
 
-from .engine import count, fmt, join, rate, source, total
+from .engine import Text, count, fmt, join, rate, source, total
 from .org import village_on
 
 records = source(
@@ -17,7 +17,7 @@ records = source(
 _SELFGOV_VILLAGES = _("12月31日在册的村（居）协会中，当年村民自治记录")
 
 
-def _villages(code: str, name, name_en: str, what, condition: Q) -> None:
+def _villages(code: str, name: Text, name_en: str, what: Text, condition: Q) -> None:
     """Village associations in the register on 31 December whose record meets `condition`."""
     records.indicator(
         code,

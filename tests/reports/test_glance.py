@@ -100,7 +100,9 @@ def test_page(client_for, county_officer, world):
 
 def test_page_defaults_to_the_users_unit_and_reads_the_scope(client_for, town_secretary, world):
     client = client_for(town_secretary)
-    assert client.get(reverse("reports:association_year")).context["association"] == world.town_a
+    own = client.get(reverse("reports:association_year"))
+    assert own.context["association"] == world.town_a
+    assert "乙镇" not in own.content.decode()  # nor in the scope picker
     picked = client.get(reverse("reports:association_year"), {"scope": world.village_a1.pk})
     assert picked.context["association"] == world.village_a1
 
