@@ -221,7 +221,7 @@ def deadline_set(
     return deadline
 
 
-def _clean_figure(code: str, value) -> int | Decimal:
+def _clean_figure(code: str, value: object) -> int | Decimal:
     spec = INDICATORS.get(code)
     if spec is None:
         raise ValidationError({"code": _("没有编码为“%(code)s”的指标。") % {"code": code}})
