@@ -26,7 +26,7 @@ from django.db.models import Sum
 
 from associations.models import VILLAGE_LEVELS, Association, Level
 from associations.services import system_actor
-from members.models import DuesPayment, Household, Member
+from members.models import DuesPayment, Household, Member, OfficerPosition
 
 from . import selectors, services
 from .models import (
@@ -615,7 +615,7 @@ class _Year:
                         note=f"{project.name}配套"[:60],
                     )
                     expense += share.quantize(Decimal("0.01"))
-            allowances = selectors.officer_allowances(association, year)["total"]
+            allowances = _allowances(association, year)
             if not is_district:
                 self.entry(
                     association,
@@ -708,6 +708,18 @@ class _Year:
         self.seed_ledger()
 
 
+def _allowances(association: Association, year: int) -> Decimal:
+    """What the posts in the association's subtree earn in `year` (the ledger line booking
+    them): the monthly allowance for each month held on at least one day."""
+    total = Decimal(0)
+    posts = OfficerPosition.objects.within(association).held_during(year)
+    for post in posts.filter(monthly_allowance__gt=0):
+        first = 1 if post.started_on.year < year else post.started_on.month
+        last = 12 if post.ended_on is None or post.ended_on.year > year else post.ended_on.month
+        total += post.monthly_allowance * (last - first + 1)
+    return total
+
+
 def seed(stdout, *, scale: float = 1.0) -> None:
     district = Association.objects.filter(code=DISTRICT_CODE).first()
     if district is None:
@@ -723,12 +735,13 @@ def seed(stdout, *, scale: float = 1.0) -> None:
             stdout.write(f"协会工作：{year} 年已有演示数据，跳过。")
             continue
         _Year(district, year, scale).seed()
-        glance = selectors.association_year(district, year)
+        aid = selectors.aid_totals(Aid.objects.within(district).during(year))
+        ledger = selectors.ledger_totals(LedgerEntry.objects.within(district).during(year))
         stdout.write(
-            f"协会工作 {year}：活动 {glance.events['count']} 项，"
-            f"项目 {glance.projects['count']} 个，"
-            f"受助 {glance.aid['households']} 户（计生家庭 {glance.aid['fp_households']} 户），"
-            f"经费支出 {glance.ledger['expense']:.0f} 元。"
+            f"协会工作 {year}：活动 {Event.objects.within(district).during(year).count()} 项，"
+            f"项目 {Project.objects.within(district).running_in(year).count()} 个，"
+            f"受助 {aid['households']} 户（计生家庭 {aid['fp_households']} 户），"
+            f"经费支出 {ledger['expense']:.0f} 元。"
         )
     total = LedgerEntry.objects.within(district).count()
     stdout.write(f"协会工作：经费收支共 {total} 条。")

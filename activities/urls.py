@@ -36,5 +36,4 @@ urlpatterns = [
     path("ledger/<int:pk>/edit/", views.ledger_edit, name="ledger_edit"),
     path("<slug:kind>/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("<slug:kind>/<int:pk>/restore/", views.restore, name="restore"),
-    path("association/<int:pk>/<int:year>/", views.association_year, name="association_year"),
 ]

@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from associations.forms import WithdrawForm, run_service
-from associations.models import Association
 from associations.scope import (
     get_visible_or_404,
     requested_scope,
@@ -391,19 +390,3 @@ def restore(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("已恢复“%(name)s”。") % {"name": obj})
     return redirect(f"activities:{kind}_detail", pk=pk)
-
-
-# ── The year at a glance ───────────────────────────────────────────────────────
-@login_required
-def association_year(request: HttpRequest, pk: int, year: int) -> HttpResponse:
-    if not 1980 <= year <= 2100:
-        raise Http404(_("年度应在 1980–2100 之间。"))
-    association = get_visible_or_404(Association, request.user, pk=pk)
-    context = {
-        "association": association,
-        "year": year,
-        "glance": selectors.association_year(association, year),
-        "rows": selectors.association_year_rows(association, year),
-        "ancestors": association.ancestors().visible_to(request.user),
-    }
-    return render(request, "activities/association_year.html", context)

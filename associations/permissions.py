@@ -75,13 +75,19 @@ def own_unit(user: User, obj: models.Model | None) -> bool:
     return association is not None and association.pk == user.association_id
 
 
+def staff_accounts() -> models.QuerySet[User]:
+    """Accounts that can act for their own unit: active, with a role that writes. A unit with
+    none (or only a read-only officer) is reported for by its parent."""
+    return User.objects.filter(association__isnull=False, is_active=True, role__in=WRITERS)
+
+
 @rules.predicate
 def without_staff(user: User, obj: models.Model | None) -> bool:
-    """The unit has no active staff account of its own (its parent may act for it)."""
+    """The unit has no staff account of its own (its parent may act for it)."""
     association = _association_of(obj) if obj is not None else None
     if association is None:
         return True
-    return not User.objects.filter(association=association, is_active=True).exists()
+    return not staff_accounts().filter(association=association).exists()
 
 
 @rules.predicate

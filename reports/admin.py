@@ -1,7 +1,9 @@
-"""Admin for submission records: read-only, scoped.
+"""Admin for submission records, scoped like every admin (`ScopedAdmin`).
 
-Reports change state only through `reports.services` (from the submission
-pages), so the state machine, rights and snapshots are never bypassed here.
+Reports change state only through `reports.services` (from the submission pages),
+so the state machine, rights and snapshots are never bypassed: reports and their
+transitions are read-only here. Deadlines are set through `deadline_set`, which
+also restores an earlier version from the history page.
 """
 
 from __future__ import annotations
@@ -9,12 +11,13 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpRequest
 
-from associations.admin import ScopedAdmin
+from associations.admin import ScopedAdmin, ServiceAdmin
 
+from . import services
 from .models import AnnualReport, FigureOverride, ReportDeadline, ReportTransition
 
 
-class ReadOnlyMixin:
+class ReadOnly:
     def has_add_permission(self, request: HttpRequest, *args) -> bool:
         return False
 
@@ -25,14 +28,14 @@ class ReadOnlyMixin:
         return False
 
 
-class TransitionInline(ReadOnlyMixin, admin.TabularInline):
+class TransitionInline(ReadOnly, admin.TabularInline):
     model = ReportTransition
     fields = ["at", "by", "from_status", "to_status", "on_behalf", "comment"]
     readonly_fields = fields
     extra = 0
 
 
-class OverrideInline(ReadOnlyMixin, admin.TabularInline):
+class OverrideInline(ReadOnly, admin.TabularInline):
     model = FigureOverride
     fields = ["at", "by", "code", "value", "note"]
     readonly_fields = fields
@@ -40,7 +43,7 @@ class OverrideInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(AnnualReport)
-class AnnualReportAdmin(ReadOnlyMixin, ScopedAdmin):
+class AnnualReportAdmin(ReadOnly, ScopedAdmin):
     list_display = [
         "association",
         "year",
@@ -70,17 +73,31 @@ class AnnualReportAdmin(ReadOnlyMixin, ScopedAdmin):
 
 
 @admin.register(ReportDeadline)
-class ReportDeadlineAdmin(ReadOnlyMixin, ScopedAdmin):
+class ReportDeadlineAdmin(ServiceAdmin):
     list_display = ["association", "year", "due_on", "set_by", "set_at"]
     list_filter = ["year"]
     list_select_related = ["association", "set_by"]
     search_fields = ["association__name", "association__code"]
-    readonly_fields = ["association", "year", "due_on", "set_by", "set_at"]
-    fields = readonly_fields
+    autocomplete_fields = ["association"]
+    fields = ["association", "year", "due_on", "set_by", "set_at"]
+    readonly_fields = ["set_by", "set_at"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
+        # A deadline belongs to its parent and year; only the date moves.
+        fixed = ["association", "year"] if obj is not None else []
+        return [*fixed, *self.readonly_fields]
+
+    def service_save(self, request: HttpRequest, obj: ReportDeadline | None, data: dict):
+        return services.deadline_set(
+            by=request.user,
+            parent=data.get("association") or obj.association,
+            year=data.get("year") or obj.year,
+            due_on=data["due_on"],
+        )
 
 
 @admin.register(ReportTransition)
-class ReportTransitionAdmin(ReadOnlyMixin, ScopedAdmin):
+class ReportTransitionAdmin(ReadOnly, ScopedAdmin):
     list_display = ["report", "from_status", "to_status", "by", "at", "on_behalf"]
     list_filter = ["to_status", "on_behalf"]
     list_select_related = ["report__association", "by"]

@@ -49,7 +49,8 @@ def check_table_codes(app_configs: Any = None, **kwargs: Any) -> list[Error]:
         Error(
             f"报表“{key}”引用了未定义的指标 {code}。"
             f" / Table {key!r} uses unknown indicator {code!r}.",
-            hint="Define the indicator in reports/catalog.py or remove it from reports/tables.py.",
+            hint="Declare the indicator in its section module of reports/catalog/ or remove it "
+            "from reports/tables.py.",
             id="reports.E001",
         )
         for key, code in unknown_codes()

@@ -86,7 +86,8 @@ def scope_choices(user, current: Association, *, grassroots: bool = False) -> li
     the current unit is always offered.
     """
     root = default_scope(user)
-    units = visible(Association, user).filter(Q(dissolved_on__isnull=True) | Q(pk=current.pk))
+    units = visible(Association, user)
+    units = units.current() | units.filter(pk=current.pk)
     if not grassroots:
         units = units.filter(
             Q(depth__lte=root.depth + 1) | ~Q(level__in=GRASSROOTS_LEVELS) | Q(pk=current.pk)

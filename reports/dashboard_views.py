@@ -1,4 +1,5 @@
-"""Dashboards and the drafted work report (any role may view; nothing is written)."""
+"""Dashboards, the year at a glance and the drafted work report (any role may view;
+nothing is written)."""
 
 from __future__ import annotations
 
@@ -9,31 +10,29 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from associations.models import Association
-from associations.scope import get_visible_or_404
+from associations.scope import requested_scope
+from associations.years import requested_year
 
-from . import narrative
+from . import glance, narrative
 from .dashboard import build_dashboard, scope_choices
-from .dashboard_forms import DashboardFilterForm, NarrativeForm
+from .forms import NarrativeForm
 from .pdf import render_pdf
-from .views import attachment, requested_scope
+from .views import attachment
 
 
 def _dashboard_context(request: HttpRequest, pk: int | None) -> dict:
-    scope = requested_scope(request, pk)
-    form = DashboardFilterForm(request.GET or None)
-    year = form.year_or_default()
+    scope, year = requested_scope(request, pk), requested_year(request.GET)
 
     def child_href(child: Association) -> str:
         return reverse("reports:dashboard", args=[child.pk]) + "?" + urlencode({"year": year})
 
-    data = build_dashboard(scope, year, child_href=child_href, sort=form.sort_or_none())
+    data = build_dashboard(scope, year, child_href=child_href, sort=request.GET.get("sort"))
     return {
         "scope": scope,
         "year": year,
-        "form": form,
         "dashboard": data,
         "scope_choices": scope_choices(request.user, scope),
         "ancestors": scope.ancestors().visible_to(request.user),
@@ -57,9 +56,24 @@ def dashboard_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
+def association_year(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """The year at a glance (年度工作一览) of an association and its subtree."""
+    association, year = requested_scope(request, pk), requested_year(request.GET)
+    context = {
+        "association": association,
+        "year": year,
+        "glance": glance.year_at_a_glance(association, year),
+        "records": glance.year_records(association, year),
+        "scope_choices": scope_choices(request.user, association, grassroots=True),
+        "ancestors": association.ancestors().visible_to(request.user),
+    }
+    return render(request, "reports/association_year.html", context)
+
+
+@login_required
 def narrative_draft(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    scope = requested_scope(request, pk)
-    year = DashboardFilterForm(request.GET or None).year_or_default()
+    scope, year = requested_scope(request, pk), requested_year(request.GET)
     # The draft is a Chinese document whatever the page language (see report_language).
     with translation.override(narrative.report_language()):
         draft = narrative.draft(scope, year)
@@ -71,20 +85,18 @@ def narrative_draft(request: HttpRequest, pk: int | None = None) -> HttpResponse
 @require_POST
 @login_required
 def narrative_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    scope = get_visible_or_404(Association, request.user, pk=pk)
+    scope, year = requested_scope(request, pk), requested_year(request.POST)
     form = NarrativeForm(request.POST, sections=narrative.section_titles())
-    if not form.is_valid():  # show the page again with what was typed
-        year = DashboardFilterForm(request.POST).year_or_default()
-        with translation.override(narrative.report_language()):
-            context = _narrative_context(request, narrative.draft(scope, year), form)
-        return render(request, "reports/narrative.html", context, status=400)
-    context = {
-        "scope": scope,
-        "year": form.cleaned_data["year"],
-        "title": form.cleaned_data["title"],
-        "sections": narrative.edited_sections(form.section_texts()),
-    }
     with translation.override(narrative.report_language()):
+        if not form.is_valid():  # show the page again with what was typed
+            context = _narrative_context(request, narrative.draft(scope, year), form)
+            return render(request, "reports/narrative.html", context, status=400)
+        context = {
+            "scope": scope,
+            "year": year,
+            "title": form.cleaned_data["title"],
+            "sections": narrative.edited_sections(form.section_texts()),
+        }
         pdf = render_pdf("reports/narrative_pdf.html", context, request=request)
     return attachment(pdf, "application/pdf", f"{form.cleaned_data['title']}.pdf")
 
@@ -101,7 +113,6 @@ def _narrative_context(request: HttpRequest, draft: narrative.Draft, form: Narra
         "draft": draft,
         "form": form,
         "sections": sections,
-        "year_form": DashboardFilterForm(initial={"year": draft.year}),
         "scope_choices": scope_choices(request.user, draft.scope),
         "ancestors": draft.scope.ancestors().visible_to(request.user),
     }

@@ -1,20 +1,28 @@
-"""Forms of the submission pages: validate and normalise only; services decide."""
+"""Forms of the reports pages: they validate and normalise only; services and the catalog decide.
+
+The scope (`?scope=` or the pk in the path) and the year (`?year=` or the year in
+the path) are never form fields: they are read with `requested_scope` and the
+years module, so an unusable one gets the same answer on every page.
+"""
 
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from associations.forms import DateInput
+from associations.forms import DateInput, VersionField
 from associations.models import Association
 
+from . import selectors
 from .catalog import INDICATORS, Kind
-from .selectors import enterable_codes
+from .models import ReportDeadline
 
 
+# ── Submission ────────────────────────────────────────────────────────────────
 class CommentForm(forms.Form):
     comment = forms.CharField(
         label=_("意见"),
@@ -35,7 +43,15 @@ class CommentForm(forms.Form):
 
 
 class DeadlineForm(forms.Form):
+    """The children's deadline; it carries the version of the deadline it was read at."""
+
     due_on = forms.DateField(label=_("上报截止日期"), widget=DateInput())
+    version = VersionField()
+
+    def __init__(self, *args, deadline: ReportDeadline | None = None, **kwargs):
+        if deadline is not None:
+            kwargs.setdefault("initial", {"due_on": deadline.due_on, "version": deadline.version})
+        super().__init__(*args, **kwargs)
 
 
 class OverrideForm(forms.Form):
@@ -49,10 +65,10 @@ class OverrideForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["code"].choices = [
             (code, f"{INDICATORS[code].name}（{INDICATORS[code].unit}）")
-            for code in enterable_codes()
+            for code in selectors.enterable_codes()
         ]
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         code, value = cleaned.get("code"), cleaned.get("value")
         counted = code and INDICATORS[code].kind == Kind.COUNT
@@ -65,13 +81,73 @@ class OverrideForm(forms.Form):
 
 
 class OnBehalfForm(OverrideForm):
-    """The compilation page's entry form: the same figure entry, for a chosen child."""
+    """The compilation page's entry form: the same figure entry, for a chosen child,
+    whose report of the year it cleans to."""
 
     unit = forms.ModelChoiceField(label=_("下级单位"), queryset=Association.objects.none())
 
     field_order = ["unit", "code", "value", "note"]
+    service_error_fields = {"report": "unit"}
 
-    def __init__(self, *args, units: QuerySet[Association], **kwargs):
+    def __init__(self, *args, units: QuerySet[Association], year: int, **kwargs):
         super().__init__(*args, **kwargs)
+        self.year = year
         self.fields["unit"].queryset = units
         self.order_fields(self.field_order)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("unit") is not None:
+            cleaned["report"] = selectors.report_for(cleaned.pop("unit"), self.year)
+        return cleaned
+
+
+# ── Tables ────────────────────────────────────────────────────────────────────
+LAYOUT_CHILDREN = "children"
+LAYOUT_WHOLE = "whole"
+
+
+class TableFilterForm(forms.Form):
+    """The layout of the annual report tables (by direct children, or the whole area)."""
+
+    layout = forms.ChoiceField(
+        label=_("排列方式"),
+        choices=[(LAYOUT_CHILDREN, _("按直属下级分列")), (LAYOUT_WHOLE, _("本辖区合计"))],
+        error_messages={"invalid_choice": _("排列方式：请选择“按直属下级分列”或“本辖区合计”。")},
+    )
+
+    def __init__(self, query=None) -> None:
+        # Always bound: a missing layout takes the default, so the first visit shows tables.
+        super().__init__({"layout": (query or {}).get("layout") or LAYOUT_CHILDREN})
+
+    @property
+    def by_children(self) -> bool:
+        return self.cleaned_data.get("layout", LAYOUT_CHILDREN) == LAYOUT_CHILDREN
+
+
+# ── The drafted work report ───────────────────────────────────────────────────
+class NarrativeForm(forms.Form):
+    """The edited draft posted for export; nothing of it is stored."""
+
+    title = forms.CharField(label=_("标题"), max_length=200)
+
+    def __init__(self, *args, sections: list[tuple[str, str]], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for key, title in sections:
+            self.fields[f"section_{key}"] = forms.CharField(
+                label=title,
+                required=False,
+                max_length=20000,
+                widget=forms.Textarea(attrs={"rows": 8}),
+                error_messages={
+                    "max_length": _("%(section)s：内容过长，请控制在20000字以内。")
+                    % {"section": title}
+                },
+            )
+
+    def section_texts(self) -> dict[str, str]:
+        return {
+            name.removeprefix("section_"): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("section_")
+        }

@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 
 from django.conf import settings
 from django.utils import translation
@@ -715,7 +716,6 @@ class Draft:
 
     def initial(self) -> dict[str, object]:
         return {
-            "year": self.year,
             "title": self.title,
             **{f"section_{s.key}": s.text for s in self.sections},
         }
@@ -725,80 +725,47 @@ def section_titles() -> list[tuple[str, str]]:
     return [(key, str(title)) for key, title in SECTIONS]
 
 
+class _ReadFigures(Mapping):
+    """Figures that answer every code, all present (non-zero) or all absent (zero), and
+    note each code a writer reads."""
+
+    def __init__(self, present: bool) -> None:
+        self.present = present
+        self.read: dict[str, None] = {}
+
+    def __getitem__(self, code: str) -> tuple:
+        self.read[code] = None
+        kind = INDICATORS[code].kind
+        if kind == Kind.RATE:
+            value = Rate(1, 2) if self.present else Rate(0, 0)
+        else:
+            value = (Decimal(1) if kind == Kind.AMOUNT else 1) * self.present
+        return value, value, catalog.change(value, value)
+
+    def __contains__(self, code: object) -> bool:
+        return code in INDICATORS
+
+    def __iter__(self):
+        return iter(INDICATORS)
+
+    def __len__(self) -> int:
+        return len(INDICATORS)
+
+
+@cache
 def codes_used() -> list[str]:
-    """Every indicator the draft may cite (evaluated together: a fixed number of queries)."""
-    fixed = [
-        "org.associations.total",
-        "org.villages",
-        "org.member_groups",
-        "org.integrity_groups",
-        "org.integrity_groups.signed",
-        "org.villages_with_fulltime_vice_chair",
-        "rate.towns_with_fulltime_vice_chair",
-        "rate.villages_with_fulltime_vice_chair",
-        "officers.total",
-        "officers.female",
-        "officers.fulltime_vice_chairs",
-        "officers.fulltime_vice_chairs.female",
-        "assessments.villages_ba_you",
-        "rate.villages_ba_you",
-        "assessments.model_associations",
-        "rate.model_associations",
-        "awards.total",
-        "members.total",
-        "members.female",
-        "members.male",
-        "members.joined",
-        "members.newlywed_recruits",
-        "members.left",
-        "members.dues_paid",
-        "members.dues_amount",
-        "liaison.pairs",
-        "liaison.households",
-        "liaison.members",
-        "liaison.contracts",
-        "rate.members_with_liaison",
-        "projects.total",
-        "projects.funds_raised",
-        "projects.households_out_of_poverty",
-        "projects.jobs_created",
-        "rate.villages_with_project",
-        "aid.households",
-        "aid.records",
-        "aid.amount",
-        "rate.aid_fp_share",
-        "events.total",
-        "events.participants",
-        "events.training_sessions",
-        "events.trainees",
-        "events.screened",
-        "rate.cases_found",
-        "events.materials",
-        "events.cost",
-        "selfgov.villages_with_charter",
-        "rate.villages_with_charter",
-        "rate.agreement_villages",
-        "selfgov.pilot_villages",
-        "rate.agreement_households",
-        "funds.income",
-        "funds.expense",
-    ]
-    listed = [
-        *LEVEL_CODES.values(),
-        *OFFICER_BACKGROUNDS,
-        *OFFICER_RANKS,
-        *AWARD_LEVELS,
-        *MEMBER_ROLES,
-        *LEAVE_REASONS,
-        *(f"liaison.households.{k}" for k in HOUSEHOLD_KINDS),
-        *(f"projects.{k}" for k in ProjectKind.values),
-        *(f"events.{t}" for t in EventType.values),
-        *MATERIALS,
-        *CHARTER_PROVISIONS,
-        *(f"funds.income.{s}" for s in FundSource.values),
-        *EXPENSE_PURPOSES,
-    ]
-    return list(dict.fromkeys([*fixed, *listed]))
+    """Every indicator the draft may read, found by running each writer for every level of
+    unit over figures that note what is read, once all present and once all absent (so
+    both sides of each "is there any" branch are taken)."""
+    read: dict[str, None] = {}
+    for level in Level:
+        for present in (True, False):
+            figures = _ReadFigures(present)
+            writer = _Writer(Association(level=level, name=""), figures)
+            for write in WRITERS.values():
+                write(writer)
+            read.update(figures.read)
+    return list(read)
 
 
 def _with_parts(codes: list[str]) -> list[str]:

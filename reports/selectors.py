@@ -17,7 +17,8 @@ from decimal import Decimal
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from associations.models import WRITE_ROLES, Association, User
+from associations.models import Association, active_during
+from associations.permissions import staff_accounts
 
 from . import catalog
 from .catalog import INDICATORS, FigureValue, Kind, Rate
@@ -32,15 +33,6 @@ from .models import (
 from .tables import format_figure, table_codes
 
 SNAPSHOT_FORMAT = 1
-
-# Reporting season: reports for a year are compiled in the first quarter of the next.
-REPORTING_SEASON_LAST_MONTH = 3
-
-
-def default_report_year(today: dt.date | None = None) -> int:
-    """Last year while its reports are being compiled (January–March), else this year."""
-    today = today or timezone.localdate()
-    return today.year - 1 if today.month <= REPORTING_SEASON_LAST_MONTH else today.year
 
 
 def catalog_version() -> str:
@@ -230,30 +222,24 @@ def deadline_for(parent: Association | None, year: int) -> ReportDeadline | None
     return ReportDeadline.objects.filter(association=parent, year=year).first()
 
 
+# A unit is staffed when it has an account that writes (`staff_accounts`), as the rules
+# (`associations.permissions.without_staff`) decide who may act for it.
 def has_staff(association: Association) -> bool:
-    """Whether the unit has an active account that can enter and submit its own figures."""
-    return User.objects.filter(
-        association=association, is_active=True, role__in=WRITE_ROLES
-    ).exists()
+    return staff_accounts().filter(association=association).exists()
 
 
 def units_with_staff(associations: Iterable[Association]) -> set[int]:
     ids = [a.pk for a in associations]
-    return set(
-        User.objects.filter(association_id__in=ids, is_active=True, role__in=WRITE_ROLES)
-        .values_list("association_id", flat=True)
-        .distinct()
-    )
+    rows = staff_accounts().filter(association_id__in=ids).values_list("association_id", flat=True)
+    return set(rows.distinct())
 
 
 def units_to_enter_for(parent: Association, year: int) -> QuerySet[Association]:
     """Direct children a parent may enter figures for: no staff account, report still editable."""
-    staffed = User.objects.filter(
-        association__isnull=False, is_active=True, role__in=WRITE_ROLES
-    ).values("association_id")
+    staffed = staff_accounts().values("association_id")
     locked = AnnualReport.objects.filter(year=year).exclude(status__in=EDITABLE_STATUSES)
     return (
-        parent.children.filter(catalog.active_during(year))
+        parent.children.filter(active_during(year))
         .exclude(pk__in=staffed)
         .exclude(pk__in=locked.values("association_id"))
         .order_by("path")
@@ -331,7 +317,7 @@ class Compilation:
 
 def active_children(parent: Association, year: int) -> list[Association]:
     """The rows of a compilation: the same children as `catalog.evaluate_children` lists."""
-    return list(parent.children.filter(catalog.active_during(year)).order_by("path"))
+    return list(parent.children.filter(active_during(year)).order_by("path"))
 
 
 def sum_figures(figure_sets: Iterable[dict[str, FigureValue]], codes: list[str]):
@@ -438,6 +424,8 @@ def compilation_codes(section: str | None) -> list[str]:
 @dataclass
 class ReportOverview:
     report: AnnualReport
+    transitions: QuerySet[ReportTransition]
+    entered: QuerySet[FigureOverride]  # every figure entered on the unit's behalf, newest first
     figures: dict[str, FigureValue]
     sections: list[Section]
     drift: list[Drift]
@@ -463,6 +451,8 @@ def report_overview(report: AnnualReport, today: dt.date | None = None) -> Repor
     deadline = deadline_for(report.association.parent, report.year)
     return ReportOverview(
         report=report,
+        transitions=report_history(report),
+        entered=override_history(report),
         figures=shown,
         sections=figure_sections(shown, overridden),
         drift=changes,

@@ -8,12 +8,14 @@ State machine of a unit's annual report:
       │                 ▼   │                   ▼
       └──────────────── returned ◀──────────────┘
 
-Who may do what:
-- submit: a clerk or secretary of the unit itself; or a secretary above it,
-  on its behalf, when the unit has no staff account (then "由上级代填").
-- return / approve / reopen: a secretary of the parent unit or higher (within
-  scope), never the unit itself. Approval freezes a snapshot of every figure.
-- figure overrides and deadlines: a secretary above the unit (the parent or higher).
+Who may do what is decided by the rules of `associations.permissions`, asked of
+the report's association (`require(by, …)`):
+- `reports.submit`: a clerk or secretary of the unit itself; or a secretary above
+  it, on its behalf, when the unit has no staff account (then "由上级代填");
+- `reports.review` (return / approve / reopen): a secretary above the unit, never
+  the unit itself. Approval freezes a snapshot of every figure;
+- `reports.enter_on_behalf` (figure overrides): a secretary above a unit without staff;
+- `reports.review_children` (deadlines): a secretary of the parent or higher.
 Read-only officers may view everything in scope and do nothing here.
 """
 
@@ -22,12 +24,15 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from associations.models import Association, User
+from associations.permissions import require
+from associations.records import model_update, record_save
+from associations.years import check_year
 
 from . import selectors
 from .catalog import INDICATORS, Kind
@@ -40,65 +45,21 @@ from .models import (
 )
 
 
-# ── Rights (also used by views to decide which buttons to show) ───────────────
-def _is_own_unit(user: User, association: Association) -> bool:
-    return user.association_id is not None and user.association_id == association.pk
-
-
-def _is_above(user: User, association: Association) -> bool:
-    """The user's scope strictly contains the unit (a superuser without a unit is above all)."""
-    return user.sees(association) and not _is_own_unit(user, association)
-
-
-def may_submit(user: User, report: AnnualReport, *, staffed: bool | None = None) -> bool:
-    if not user.can_write:
-        return False
-    if _is_own_unit(user, report.association):
-        return True
-    return may_enter_on_behalf(user, report, staffed=staffed)
-
-
-def may_enter_on_behalf(user: User, report: AnnualReport, *, staffed: bool | None = None) -> bool:
-    if not (user.can_write and user.is_secretary and _is_above(user, report.association)):
-        return False
-    staffed = selectors.has_staff(report.association) if staffed is None else staffed
-    return not staffed
-
-
-def may_review(user: User, report: AnnualReport) -> bool:
-    return user.can_write and user.is_secretary and _is_above(user, report.association)
-
-
-def may_review_children(user: User, parent: Association) -> bool:
-    """Review the parent's children and set their deadline: its secretary or one above."""
-    return user.can_write and user.is_secretary and user.sees(parent)
-
-
-may_set_deadline = may_review_children
-
-
-def _require(allowed: bool, message: str) -> None:
-    if not allowed:
-        raise PermissionDenied(message)
-
-
 # ── Transitions ───────────────────────────────────────────────────────────────
-def _locked(report: AnnualReport) -> AnnualReport:
+def _locked(report: AnnualReport, by: User) -> AnnualReport:
     """The report row, created as a draft on first use and locked for this transaction.
 
     The caller's instance is left alone until the change succeeds (see `_refresh`),
     so a refused action does not leave it pointing at a rolled-back row.
     """
-    pk = report.pk
+    unit = {"association": report.association, "year": report.year}
+    pk = report.pk or AnnualReport.objects.filter(**unit).values_list("pk", flat=True).first()
     if pk is None:
         try:
             with transaction.atomic():
-                saved, _created = AnnualReport.objects.get_or_create(
-                    association=report.association, year=report.year
-                )
+                pk = record_save(AnnualReport(**unit), by=by).pk
         except IntegrityError:  # created concurrently: use the other one
-            saved = AnnualReport.objects.get(association=report.association, year=report.year)
-        pk = saved.pk
+            pk = AnnualReport.objects.get(**unit).pk
     return AnnualReport.objects.select_for_update().select_related("association").get(pk=pk)
 
 
@@ -121,9 +82,9 @@ def _move(
     )
     report.status = to
     report.full_clean()
-    report.save(update_fields=["status", "updated_at", *fields])
+    record_save(report, by=by, update_fields=["status", *fields])
     transition.full_clean()
-    transition.save()
+    record_save(transition, by=by)
     return transition
 
 
@@ -134,25 +95,17 @@ def _refresh(target: AnnualReport, source: AnnualReport) -> AnnualReport:
     return target
 
 
-def _check_year(year: int) -> None:
-    if not 1949 <= year <= timezone.localdate().year + 1:
-        raise ValidationError({"year": _("年度 %(year)s 不在可填报的范围内。") % {"year": year}})
-
-
 @transaction.atomic
-def report_submit(*, report: AnnualReport, by: User, comment: str = "") -> AnnualReport:
+def report_submit(*, by: User, report: AnnualReport, comment: str = "") -> AnnualReport:
     """Send the report up to the parent unit for review."""
-    _check_year(report.year)
-    _require(
-        may_submit(by, report),
-        _("只有本单位的录入员或秘书长可以上报；本单位没有工作人员账号时，可由上级秘书长代为上报。"),
-    )
-    locked = _locked(report)
+    check_year(report.year)
+    require(by, "reports.submit", report.association)
+    locked = _locked(report, by)
     if locked.status == ReportStatus.SUBMITTED:
         raise ValidationError(_("报表已上报，正在等待上级审核，不能重复上报。"))
     if locked.status == ReportStatus.APPROVED:
         raise ValidationError(_("报表已审核通过，不能再上报；如需修改，请上级协会先撤回审核。"))
-    on_behalf = not _is_own_unit(by, locked.association)
+    on_behalf = by.association_id != locked.association_id
     now = timezone.now()
     locked.submitted_at = now
     locked.first_submitted_at = locked.first_submitted_at or now
@@ -171,24 +124,17 @@ def report_submit(*, report: AnnualReport, by: User, comment: str = "") -> Annua
     return _refresh(report, locked)
 
 
-def _review_rights(by: User, report: AnnualReport) -> None:
-    _require(
-        may_review(by, report),
-        _("只有上级协会的秘书长可以审核或退回报表，本单位不能审核自己的报表。"),
-    )
-
-
 def _require_comment(comment: str, message: str) -> None:
     if not comment.strip():
         raise ValidationError({"comment": message})
 
 
 @transaction.atomic
-def report_return(*, report: AnnualReport, by: User, comment: str) -> AnnualReport:
+def report_return(*, by: User, report: AnnualReport, comment: str) -> AnnualReport:
     """Send a submitted report back to the unit with the reason."""
-    _review_rights(by, report)
+    require(by, "reports.review", report.association)
     _require_comment(comment, _("退回报表时必须填写退回意见。"))
-    locked = _locked(report)
+    locked = _locked(report, by)
     if locked.status == ReportStatus.APPROVED:
         raise ValidationError(_("报表已审核通过，不能直接退回；如需修改，请使用“撤回审核”。"))
     if locked.status != ReportStatus.SUBMITTED:
@@ -198,10 +144,10 @@ def report_return(*, report: AnnualReport, by: User, comment: str) -> AnnualRepo
 
 
 @transaction.atomic
-def report_approve(*, report: AnnualReport, by: User, comment: str = "") -> AnnualReport:
+def report_approve(*, by: User, report: AnnualReport, comment: str = "") -> AnnualReport:
     """Accept a submitted report and freeze every indicator value as it stands now."""
-    _review_rights(by, report)
-    locked = _locked(report)
+    require(by, "reports.review", report.association)
+    locked = _locked(report, by)
     if locked.status == ReportStatus.APPROVED:
         raise ValidationError(_("报表已审核通过，无需重复审核。"))
     if locked.status != ReportStatus.SUBMITTED:
@@ -227,11 +173,11 @@ def report_approve(*, report: AnnualReport, by: User, comment: str = "") -> Annu
 
 
 @transaction.atomic
-def report_reopen(*, report: AnnualReport, by: User, comment: str) -> AnnualReport:
+def report_reopen(*, by: User, report: AnnualReport, comment: str) -> AnnualReport:
     """Withdraw an approval so the unit can correct its figures; the snapshot is discarded."""
-    _review_rights(by, report)
+    require(by, "reports.review", report.association)
     _require_comment(comment, _("撤回审核时必须填写原因。"))
-    locked = _locked(report)
+    locked = _locked(report, by)
     if locked.status != ReportStatus.APPROVED:
         raise ValidationError(_("只有已审核通过的报表才能撤回审核。"))
     locked.snapshot = None
@@ -250,28 +196,32 @@ def report_reopen(*, report: AnnualReport, by: User, comment: str) -> AnnualRepo
 
 # ── Deadlines and entering on behalf ──────────────────────────────────────────
 @transaction.atomic
-def deadline_set(*, parent: Association, year: int, due_on: dt.date, by: User) -> ReportDeadline:
-    """Set (or move) the date by which the parent's direct children submit the year's report."""
-    _check_year(year)
-    _require(
-        may_set_deadline(by, parent),
-        _("只有本级或上级协会的秘书长可以设置下级的上报截止日期。"),
-    )
+def deadline_set(
+    *,
+    by: User,
+    parent: Association,
+    year: int,
+    due_on: dt.date,
+    version: int | None = None,
+) -> ReportDeadline:
+    """Set (or move) the date by which the parent's direct children submit the year's report;
+    `version` is the version of the deadline the user's form was read at."""
+    check_year(year)
+    require(by, "reports.review_children", parent)
     if due_on.year < year:
         raise ValidationError({"due_on": _("截止日期不能早于报表年度。")})
     deadline = ReportDeadline.objects.filter(association=parent, year=year).first()
     if deadline is None:
         deadline = ReportDeadline(association=parent, year=year, due_on=due_on, set_by=by)
         deadline.full_clean()
-        deadline.save()
-        return deadline
-    deadline.due_on, deadline.set_by = due_on, by
-    deadline.full_clean()
-    deadline.save(update_fields=["due_on", "set_by", "set_at"])
+        return record_save(deadline, by=by)
+    # Setting it again, even to the same day, says who confirmed it and when.
+    data = {"due_on": due_on, "set_by": by, "set_at": timezone.now()}
+    deadline, _changed = model_update(instance=deadline, data=data, by=by, version=version)
     return deadline
 
 
-def _clean_figure(code: str, value) -> int | Decimal:
+def _clean_figure(code: str, value: object) -> int | Decimal:
     spec = INDICATORS.get(code)
     if spec is None:
         raise ValidationError({"code": _("没有编码为“%(code)s”的指标。") % {"code": code}})
@@ -294,16 +244,13 @@ def _clean_figure(code: str, value) -> int | Decimal:
 
 @transaction.atomic
 def figure_override(
-    *, report: AnnualReport, code: str, value, by: User, note: str = ""
+    *, by: User, report: AnnualReport, code: str, value: object, note: str = ""
 ) -> FigureOverride:
     """Enter or correct one figure for a unit without staff; the report becomes "由上级代填"."""
-    _check_year(report.year)
-    _require(
-        may_enter_on_behalf(by, report),
-        _("只有上级协会的秘书长可以代填，且仅限没有工作人员账号的单位。"),
-    )
+    check_year(report.year)
+    require(by, "reports.enter_on_behalf", report.association)
     number = _clean_figure(code, value)
-    locked = _locked(report)
+    locked = _locked(report, by)
     # What was submitted stays as it was while under review: return it first to correct it.
     if locked.status == ReportStatus.APPROVED:
         raise ValidationError(_("报表已审核通过，数据已冻结；如需更正，请先撤回审核。"))
@@ -312,9 +259,9 @@ def figure_override(
     stored = int(number) if isinstance(number, int) else str(number)
     override = FigureOverride(report=locked, code=code, value=stored, by=by, note=note.strip())
     override.full_clean()
-    override.save()
+    record_save(override, by=by)
     if not locked.entered_by_parent:
         locked.entered_by_parent = True
-        locked.save(update_fields=["entered_by_parent", "updated_at"])
+        record_save(locked, by=by, update_fields=["entered_by_parent"])
     _refresh(report, locked)
     return override

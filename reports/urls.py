@@ -9,10 +9,12 @@ urlpatterns: list = [
     path("tables/export.xlsx", views.tables_xlsx, name="tables_xlsx"),
     path("tables/export.pdf", views.tables_pdf, name="tables_pdf"),
     path("definitions/", views.definitions, name="definitions"),
-    # Dashboards and the drafted work report
+    # Dashboards, the year at a glance and the drafted work report
     path("dashboard/", dashboard_views.dashboard, name="dashboard"),
     path("dashboard/<int:pk>/", dashboard_views.dashboard, name="dashboard"),
     path("dashboard/<int:pk>/pdf/", dashboard_views.dashboard_pdf, name="dashboard_pdf"),
+    path("glance/", dashboard_views.association_year, name="association_year"),
+    path("glance/<int:pk>/", dashboard_views.association_year, name="association_year"),
     path("narrative/", dashboard_views.narrative_draft, name="narrative"),
     path("narrative/<int:pk>/", dashboard_views.narrative_draft, name="narrative"),
     path("narrative/<int:pk>/pdf/", dashboard_views.narrative_pdf, name="narrative_pdf"),

@@ -12,40 +12,33 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from associations.models import Association
-from associations.scope import default_scope, get_visible_or_404
+from associations.scope import requested_scope
+from associations.years import requested_year
 
 from .catalog import INDICATORS, SECTIONS
 from .dashboard import scope_choices
 from .exports import render_pdf_report, write_xlsx
-from .table_forms import TableFilterForm, year_choices
+from .forms import TableFilterForm
 from .tables import TABLES, annual_tables
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def requested_scope(request: HttpRequest, pk: int | None = None) -> Association:
-    """The association in the path, else the picked one (`scope`), else the user's own.
-
-    Anything outside the user's subtree answers 404.
-    """
-    pk = pk if pk is not None else request.GET.get("scope") or None
-    if pk is None:
-        return default_scope(request.user)
-    return get_visible_or_404(Association, request.user, pk=pk)
+def _table_request(request: HttpRequest) -> tuple[Association, int, TableFilterForm]:
+    return requested_scope(request), requested_year(request.GET), TableFilterForm(request.GET)
 
 
 @login_required
 @require_safe
 def tables(request: HttpRequest) -> HttpResponse:
-    scope, form = requested_scope(request), TableFilterForm(request.GET)
+    scope, year, form = _table_request(request)
     valid = form.is_valid()
-    year = form.cleaned_data["year"] if valid else None
     context = {
         "scope": scope,
+        "year": year,
         "form": form,
         "tables": annual_tables(scope, year, by_children=form.by_children) if valid else [],
         "scope_choices": scope_choices(request.user, scope, grassroots=True),
-        "years": year_choices(year),
         "query": request.GET.urlencode(),
     }
     return render(request, "reports/tables/tables.html", context, status=200 if valid else 400)
@@ -54,22 +47,22 @@ def tables(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def tables_xlsx(request: HttpRequest) -> HttpResponse:
-    scope, form = requested_scope(request), TableFilterForm(request.GET)
+    scope, year, form = _table_request(request)
     if not form.is_valid():
         return _bad_request(form)
     buffer = io.BytesIO()
-    write_xlsx(scope, form.cleaned_data["year"], buffer, by_children=form.by_children)
-    return attachment(buffer.getvalue(), XLSX_TYPE, _file_name(scope, form, "xlsx"))
+    write_xlsx(scope, year, buffer, by_children=form.by_children)
+    return attachment(buffer.getvalue(), XLSX_TYPE, _file_name(scope, year, "xlsx"))
 
 
 @login_required
 @require_safe
 def tables_pdf(request: HttpRequest) -> HttpResponse:
-    scope, form = requested_scope(request), TableFilterForm(request.GET)
+    scope, year, form = _table_request(request)
     if not form.is_valid():
         return _bad_request(form)
-    pdf = render_pdf_report(scope, form.cleaned_data["year"], by_children=form.by_children)
-    return attachment(pdf, "application/pdf", _file_name(scope, form, "pdf"))
+    pdf = render_pdf_report(scope, year, by_children=form.by_children)
+    return attachment(pdf, "application/pdf", _file_name(scope, year, "pdf"))
 
 
 @login_required
@@ -91,10 +84,10 @@ def _bad_request(form: TableFilterForm) -> HttpResponse:
     return HttpResponseBadRequest(" ".join(messages), content_type="text/plain; charset=utf-8")
 
 
-def _file_name(scope: Association, form: TableFilterForm, extension: str) -> str:
+def _file_name(scope: Association, year: int, extension: str) -> str:
     return _("%(scope)s%(year)s年度年报表.%(ext)s") % {
         "scope": scope.name,
-        "year": form.cleaned_data["year"],
+        "year": year,
         "ext": extension,
     }
 

@@ -583,28 +583,6 @@ def test_edit_forms_render_for_every_kind(client_for, town_secretary, records):
     assert records["aid"].amount == Decimal("900")
 
 
-# ── The year at a glance ──────────────────────────────────────────────────────
-def test_association_year_page(client_for, county_officer, outsider, records, network):
-    page_url = reverse("activities:association_year", args=[network["town_a"].pk, 2024])
-    response = client_for(county_officer).get(page_url)
-    assert response.status_code == 200
-    glance = response.context["glance"]
-    assert glance.events["count"] == 1 and glance.aid["amount"] == Decimal("800")
-    assert "甲一村会员活动日" in response.content.decode()
-    assert client_for(outsider).get(page_url).status_code == 404
-    bad_year = reverse("activities:association_year", args=[network["town_a"].pk, 3000])
-    assert client_for(county_officer).get(bad_year).status_code == 404
-
-
-def test_association_detail_links_to_the_year_page(client_for, town_secretary, network):
-    response = client_for(town_secretary).get(
-        reverse("associations:detail", args=[network["town_a"].pk])
-    )
-    this_year = dt.date.today().year
-    target = reverse("activities:association_year", args=[network["town_a"].pk, this_year])
-    assert target in response.content.decode()
-
-
 def test_nav_links(client_for, town_secretary, network):
     body = client_for(town_secretary).get(reverse("activities:event_list")).content.decode()
     for label in ("活动", "项目", "帮扶", "表彰", "考核", "村民自治", "经费"):

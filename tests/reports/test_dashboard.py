@@ -193,12 +193,6 @@ def test_scope_picker_and_year(client_for, town_secretary, town_a_data):
     assert "乙镇" not in response.content.decode()
 
 
-def test_a_bad_year_falls_back_to_the_default(client_for, town_secretary, town_a_data):
-    response = client_for(town_secretary).get(reverse("reports:dashboard"), {"year": "abc"})
-    assert response.status_code == 200
-    assert response.context["year"] in (dt.date.today().year, dt.date.today().year - 1)
-
-
 @pytest.mark.parametrize("how", ["path", "picker", "pdf"])
 def test_outsider_gets_404(client_for, outsider, town_a_data, how):
     a1 = town_a_data["village_a1"]

@@ -75,6 +75,21 @@ def test_every_code_the_draft_cites_is_in_the_catalog():
     assert [c for c in codes if c not in INDICATORS] == []
 
 
+def test_the_codes_read_are_found_from_the_writers_for_every_kind_of_unit():
+    codes = narrative.codes_used()
+    assert len(codes) == len(set(codes))
+    # Read only by some units: the county's own level is listed by the units below it,
+    # the 八有 state only by a village, town vice-chairs only above the towns.
+    assert {
+        "org.associations.county",
+        "assessments.villages_ba_you",
+        "rate.towns_with_fulltime_vice_chair",
+        "funds.income.bureau",
+        "events.materials.leaflet",
+    } <= set(codes)
+    assert "officers.allowances_paid" not in codes  # no writer reads it
+
+
 def test_sections_in_report_order(network):
     draft = narrative.draft(network["town_a"], YEAR)
     assert [s.heading for s in draft.sections] == [

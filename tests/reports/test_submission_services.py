@@ -9,9 +9,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from associations.records import StaleEdit, history_of
 from reports import selectors, services
 from reports.catalog import INDICATORS, Kind, Rate, as_json
-from reports.models import AnnualReport, ReportStatus
+from reports.models import AnnualReport, ReportDeadline, ReportStatus
 
 YEAR = 2025
 
@@ -85,13 +86,6 @@ def test_lateness(first, today, late):
 
 def test_no_deadline_is_never_late():
     assert selectors.is_late(None, None, dt.date(2030, 1, 1)) is False
-
-
-@pytest.mark.parametrize(
-    ("today", "year"), [(dt.date(2026, 2, 10), 2025), (dt.date(2026, 4, 1), 2026)]
-)
-def test_default_report_year_follows_the_reporting_season(today, year):
-    assert selectors.default_report_year(today) == year
 
 
 def test_catalog_version_is_a_stable_fingerprint():
@@ -169,3 +163,70 @@ def test_deadline_rights(network, village_clerk, town_secretary, county_secretar
         parent=network["town_a"], year=YEAR, due_on=dt.date(2026, 2, 15), by=town_secretary
     )
     assert again.pk == deadline.pk and again.due_on == dt.date(2026, 2, 15)
+
+
+def _services(report, parent):
+    """Every submission service, called on a report (or the parent of its unit)."""
+    return {
+        "submit": lambda by: services.report_submit(by=by, report=report),
+        "return": lambda by: services.report_return(by=by, report=report, comment="退回"),
+        "approve": lambda by: services.report_approve(by=by, report=report),
+        "reopen": lambda by: services.report_reopen(by=by, report=report, comment="撤回"),
+        "override": lambda by: services.figure_override(
+            by=by, report=report, code="members.total", value=1
+        ),
+        "deadline": lambda by: services.deadline_set(
+            by=by, parent=parent, year=YEAR, due_on=dt.date(2026, 1, 31)
+        ),
+    }
+
+
+@pytest.mark.parametrize(
+    "action", ["submit", "return", "approve", "reopen", "override", "deadline"]
+)
+def test_every_service_refuses_an_actor_out_of_scope_and_a_read_only_officer(
+    network, outsider, county_officer, action
+):
+    report = selectors.report_for(network["village_a2"], YEAR)
+    call = _services(report, network["town_a"])[action]
+    with pytest.raises(PermissionDenied, match="不在您的管辖范围内"):
+        call(outsider)
+    with pytest.raises(PermissionDenied):
+        call(county_officer)
+    assert not AnnualReport.objects.exists() and not ReportDeadline.objects.exists()
+
+
+def test_history_names_the_actor(network, town_secretary):
+    report = selectors.report_for(network["village_a2"], YEAR)  # no staff: the town acts
+    services.figure_override(by=town_secretary, report=report, code="members.total", value=4)
+    services.report_submit(by=town_secretary, report=report)
+    services.report_approve(by=town_secretary, report=report)
+    versions = AnnualReport.history.filter(id=report.pk).order_by("history_date", "history_id")
+    assert [(v.status, v.history_user) for v in versions] == [
+        (ReportStatus.DRAFT, town_secretary),  # created by the first figure entered
+        (ReportStatus.DRAFT, town_secretary),  # 由上级代填
+        (ReportStatus.SUBMITTED, town_secretary),
+        (ReportStatus.APPROVED, town_secretary),
+    ]
+    deadline = services.deadline_set(
+        by=town_secretary, parent=network["town_a"], year=YEAR, due_on=dt.date(2026, 1, 31)
+    )
+    assert history_of(deadline)[0].who == "甲镇秘书长"
+
+
+def test_a_deadline_moved_by_someone_else_meanwhile_is_a_stale_edit(
+    network, town_secretary, county_secretary
+):
+    town = network["town_a"]
+    first = services.deadline_set(
+        by=town_secretary, parent=town, year=YEAR, due_on=dt.date(2026, 1, 31)
+    )
+    read_at = first.version
+    services.deadline_set(
+        by=county_secretary, parent=town, year=YEAR, due_on=dt.date(2026, 2, 28), version=read_at
+    )
+    with pytest.raises(StaleEdit, match="县秘书长"):
+        services.deadline_set(
+            by=town_secretary, parent=town, year=YEAR, due_on=dt.date(2026, 3, 1), version=read_at
+        )
+    assert ReportDeadline.objects.get().due_on == dt.date(2026, 2, 28)

@@ -9,9 +9,9 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from associations.years import default_report_year, year_error
 from reports import catalog
 from reports.catalog import INDICATORS
-from reports.selectors import default_report_year
 from tests.reports import tables_data
 from tests.reports.tables_data import YEAR
 
@@ -40,8 +40,7 @@ def test_page_defaults_to_own_association_reporting_year_by_children(
     assert response.context["scope"] == data["town_a"]
     tables = response.context["tables"]
     assert len(tables) == 7
-    assert tables[0].year == response.context["form"].cleaned_data["year"]
-    assert tables[0].year == default_report_year()
+    assert tables[0].year == response.context["year"] == default_report_year()
     assert tables[0].by_children
     html = response.content.decode()
     assert "表1 组织建设" in html and "合计" in html
@@ -101,14 +100,19 @@ def test_anonymous_is_sent_to_login(client, name):
     assert reverse("login") in response["Location"]
 
 
-def test_bad_year_is_explained_and_keeps_the_page(client_for, town_secretary, data):
-    client = client_for(town_secretary)
-    response = _get(client, "reports:tables", year="二〇二四")
+@pytest.mark.parametrize("year", ["二〇二四", "1900", "3000"])
+@pytest.mark.parametrize("name", URLS[:3])
+def test_bad_year_is_the_year_error(client_for, town_secretary, data, name, year):
+    response = _get(client_for(town_secretary), name, year=year)
     assert response.status_code == 400
-    assert "年度：请填写四位数字年份。" in response.content.decode()
-    assert response.context["tables"] == []
-    response = _get(client, "reports:tables", year="1900")
-    assert "年度：只能选择" in response.content.decode()
+    assert year_error() in response.content.decode()
+
+
+def test_bad_layout_is_explained(client_for, town_secretary, data):
+    client = client_for(town_secretary)
+    page = _get(client, "reports:tables", layout="sideways")
+    assert page.status_code == 400 and page.context["tables"] == []
+    assert "排列方式" in page.content.decode()
     bad_layout = _get(client, "reports:tables_xlsx", layout="sideways")
     assert bad_layout.status_code == 400
     assert "排列方式" in bad_layout.content.decode()

@@ -16,13 +16,14 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from associations.models import Association, User
+from associations.years import YearError, check_year
 from reports import catalog, exports
 
 FORMATS = ("json", "xlsx", "pdf")
 
 
 def _plain_change(value: int | Decimal | float | None) -> int | float | None:
-    return catalog._plain(value) if isinstance(value, Decimal) else value
+    return catalog.as_json(value) if isinstance(value, Decimal) else value
 
 
 def report_payload(scope: Association, year: int, *, yoy: bool = False) -> dict[str, Any]:
@@ -76,9 +77,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        year = options["year"]
-        if not 1980 <= year <= 2100:
-            raise CommandError(_("年度应在 1980–2100 之间（填写的是 %(year)s）。") % {"year": year})
+        try:
+            year = check_year(options["year"])
+        except YearError as exc:
+            raise CommandError(exc.messages[0]) from None
         scope = self._scope(options["scope"], options["as_user"])
         output = options["output"]
         fmt = options["format"]
