@@ -17,7 +17,7 @@ from decimal import Decimal
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from associations.models import WRITE_ROLES, Association, User
+from associations.models import WRITE_ROLES, Association, User, active_during
 
 from . import catalog
 from .catalog import INDICATORS, FigureValue, Kind, Rate
@@ -253,7 +253,7 @@ def units_to_enter_for(parent: Association, year: int) -> QuerySet[Association]:
     ).values("association_id")
     locked = AnnualReport.objects.filter(year=year).exclude(status__in=EDITABLE_STATUSES)
     return (
-        parent.children.filter(catalog.active_during(year))
+        parent.children.filter(active_during(year))
         .exclude(pk__in=staffed)
         .exclude(pk__in=locked.values("association_id"))
         .order_by("path")
@@ -331,7 +331,7 @@ class Compilation:
 
 def active_children(parent: Association, year: int) -> list[Association]:
     """The rows of a compilation: the same children as `catalog.evaluate_children` lists."""
-    return list(parent.children.filter(catalog.active_during(year)).order_by("path"))
+    return list(parent.children.filter(active_during(year)).order_by("path"))
 
 
 def sum_figures(figure_sets: Iterable[dict[str, FigureValue]], codes: list[str]):

@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from associations.models import Level
+from associations.models import Association, Level
 from associations.services import association_dissolve, system_actor
-from reports.catalog import INDICATORS, Kind, Rate, evaluate, evaluate_children
+from reports.catalog import INDICATORS, Kind, Rate, engine, evaluate, evaluate_children
 from reports.selectors import active_children
 from tests.associations.factories import AssociationFactory
 
@@ -35,6 +35,8 @@ COUNTY_OWN_2024 = {
     "events.sept_25": 1,
     "events.participants": 50,
     "events.cost": Decimal("1000.50"),
+    "events.participants.sept_25": 50,
+    "events.cost.sept_25": Decimal("1000.50"),
     "events.materials": 40,
     "events.materials.letter": 40,
     "funds.income": Decimal("100000"),
@@ -125,3 +127,27 @@ def test_a_child_dissolved_on_1_january_is_not_a_row_that_year(network):
     # The compilation lists the same children as the catalog.
     assert active_children(town_b, 2024) == rows(2024)
     assert active_children(town_b, 2023) == rows(2023)
+
+
+def _alone(association: Association, year: int) -> dict:
+    """The figures of one association's own rows (its path exactly, no subtree)."""
+    raw: dict = {}
+    for src, figures in engine._plan(set(INDICATORS), year):
+        rows = src.rows(year).filter(**{src.scope_lookup: association.path})
+        raw.update(engine._by_code(rows.aggregate(**engine._aggregates(figures)), figures))
+    return engine._finish(raw, INDICATORS)
+
+
+@pytest.mark.parametrize("year", [2023, 2024])
+def test_additive_indicators_are_the_sum_over_associations_taken_alone(world, year):
+    subtree = evaluate(world.county, year)
+    units = Association.objects.filter(path__startswith=world.county.path)
+    alone = [_alone(unit, year) for unit in units]
+    additive = [code for code, spec in INDICATORS.items() if spec.additive]
+    assert all(INDICATORS[code].kind != Kind.RATE for code in additive)
+    summed = {code: sum(figures[code] for figures in alone) for code in additive}
+    assert {c: (summed[c], subtree[c]) for c in additive if summed[c] != subtree[c]} == {}
+    if year == 2024:
+        # M2 holds posts in village A1 and in town A: one person, two associations.
+        assert sum(figures["officers.total"] for figures in alone) == 5
+        assert subtree["officers.total"] == 4

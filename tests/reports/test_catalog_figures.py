@@ -73,6 +73,10 @@ COUNTY_2024 = {
     "officers.rank.section": 1,  # M10
     "officers.rank.deputy_section": 1,  # M9
     "officers.monthly_allowance": D("100.00"),  # 60 + 20 + 20
+    # held during 2024: M10 FVC 60 × 12, M1 FVC 20 × 12 (to 12-30), M2 chair 20 × 12,
+    # M9 FVC 20 × 4 (Sep–Dec); the other posts pay nothing
+    "officers.allowances_paid": D("1280.00"),
+    "officers.allowance_recipients": 4,  # M10, M1, M2, M9
     "org.towns_with_fulltime_vice_chair": 1,  # town_a
     "org.villages_with_fulltime_vice_chair": 1,  # b1
     "rate.towns_with_fulltime_vice_chair": Rate(1, 2),
@@ -172,6 +176,13 @@ COUNTY_2024 = {
     "events.screened": 551,
     "events.cases_found": 216,
     "rate.cases_found": Rate(216, 551),
+    "events.participants.member_day": 120,  # E1
+    "events.cost.member_day": D("800.00"),
+    "events.participants.training": 300,  # E2
+    "events.cost.training": D("5000.00"),
+    "events.participants.screening": 551,  # E3 (no cost)
+    "events.participants.sept_25": 50,  # E4
+    "events.cost.sept_25": D("1000.50"),
     "events.materials": 642,
     "events.materials.leaflet": 500,
     "events.materials.banner": 2,
@@ -538,4 +549,32 @@ def test_village_runs_a_project_by_its_own_project_or_project_aid(network):
     assert evaluate(town_a, 2024, codes) == {
         "projects.villages": 2,
         "rate.villages_with_project": Rate(2, 3),
+    }
+
+
+def test_allowances_count_the_months_in_post_during_the_year(network):
+    """Monthly allowance × calendar months held on at least one day of the year."""
+    village, town = network["village_a1"], network["town_a"]
+
+    def post(association, started, allowance, ended=None):
+        who = MemberFactory(association=association)
+        OfficerPositionFactory(
+            member=who, started_on=started, ended_on=ended, monthly_allowance=allowance
+        )
+
+    post(village, dt.date(2020, 3, 1), D("20"))  # 12 × 20 = 240
+    post(village, dt.date(2024, 7, 15), D("60"))  # Jul–Dec: 6 × 60 = 360
+    post(town, dt.date(2022, 1, 1), D("60"), ended=dt.date(2024, 3, 10))  # Jan–Mar: 180
+    post(village, dt.date(2020, 1, 1), D("0"))  # unpaid
+    post(village, dt.date(2020, 1, 1), D("60"), ended=dt.date(2023, 12, 31))  # gone by 2024
+    post(network["village_b1"], dt.date(2020, 1, 1), D("60"))  # another town
+    codes = ["officers.allowances_paid", "officers.allowance_recipients"]
+    assert evaluate(town, 2024, codes) == {
+        "officers.allowances_paid": D("780.00"),
+        "officers.allowance_recipients": 3,
+    }
+    assert evaluate(village, 2024, codes)["officers.allowances_paid"] == D("600.00")
+    assert evaluate(town, 2019, codes) == {
+        "officers.allowances_paid": D("0.00"),
+        "officers.allowance_recipients": 0,
     }

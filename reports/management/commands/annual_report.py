@@ -22,7 +22,7 @@ FORMATS = ("json", "xlsx", "pdf")
 
 
 def _plain_change(value: int | Decimal | float | None) -> int | float | None:
-    return catalog._plain(value) if isinstance(value, Decimal) else value
+    return catalog.as_json(value) if isinstance(value, Decimal) else value
 
 
 def report_payload(scope: Association, year: int, *, yoy: bool = False) -> dict[str, Any]:

@@ -1,0 +1,114 @@
+"""村（居）民自治: the year's self-governance records of village associations."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from activities.models import SelfGovernance
+from associations.years import last_day
+
+from .engine import count, fmt, join, rate, source, total
+from .org import village_on
+
+records = source(
+    lambda year: SelfGovernance.objects.filter(year=year), "association__path", section="selfgov"
+)
+_SELFGOV_VILLAGES = _("12月31日在册的村（居）协会中，当年村民自治记录")
+
+
+def _villages(code: str, name, name_en: str, what, condition: Q) -> None:
+    """Village associations in the register on 31 December whose record meets `condition`."""
+    records.indicator(
+        code,
+        name,
+        name_en,
+        join(_SELFGOV_VILLAGES, what),
+        _("个"),
+        value=lambda year: count(
+            "association", village_on("association", last_day(year)) & condition, distinct=True
+        ),
+    )
+
+
+_CHARTER = Q(charter_adopted=True)
+_villages(
+    "selfgov.villages_with_charter",
+    _("已制定自治章程的村（居）数"),
+    "Villages with a self-governance charter",
+    _("为“已制定自治章程”的协会数。"),
+    _CHARTER,
+)
+CHARTER_PROVISIONS = {
+    "one_child": ("benefits_one_child", _("章程含独生子女户优惠的村（居）数")),
+    "second_birth_waiver": ("rewards_second_birth_waiver", _("章程含放弃二孩奖励的村（居）数")),
+    "checkups": ("subsidises_checkups", _("章程含孕检/健康检查补助的村（居）数")),
+}
+for _suffix, (_flag, _name) in CHARTER_PROVISIONS.items():
+    _villages(
+        f"selfgov.charters.{_suffix}",
+        _name,
+        f"Charters with provision: {_suffix}",
+        fmt(
+            _("为“已制定自治章程”且勾选“%(provision)s”的协会数。"),
+            provision=SelfGovernance._meta.get_field(_flag).verbose_name,
+        ),
+        _CHARTER & Q(**{_flag: True}),
+    )
+_villages(
+    "selfgov.agreement_villages",
+    _("签订自治协议的村（居）数"),
+    "Villages that signed self-governance agreements",
+    _("的“已签协议户数”大于0的协会数。"),
+    Q(households_signed__gt=0),
+)
+_villages(
+    "selfgov.pilot_villages",
+    _("村民自治试点村（居）数"),
+    "Self-governance pilot villages",
+    _("标记为“试点村”的协会数。"),
+    Q(is_pilot=True),
+)
+records.indicator(
+    "selfgov.households_due",
+    _("应签自治协议户数"),
+    "Households due to sign",
+    _("范围内各协会当年村民自治记录的“应签协议户数”之和。"),
+    _("户"),
+    value=lambda year: total("households_due"),
+)
+records.indicator(
+    "selfgov.households_signed",
+    _("已签自治协议户数"),
+    "Households signed",
+    _("范围内各协会当年村民自治记录的“已签协议户数”之和。"),
+    _("户"),
+    value=lambda year: total("households_signed"),
+)
+rate(
+    "rate.villages_with_charter",
+    _("自治章程制定率"),
+    "Share of villages with a charter",
+    _("已制定自治章程的村（居）数 ÷ 12月31日在册的村（居）协会数。"),
+    "selfgov",
+    "selfgov.villages_with_charter",
+    "org.villages",
+)
+rate(
+    "rate.agreement_villages",
+    _("自治协议签订村（居）比例"),
+    "Share of villages that signed agreements",
+    _("签订自治协议的村（居）数 ÷ 12月31日在册的村（居）协会数。"),
+    "selfgov",
+    "selfgov.agreement_villages",
+    "org.villages",
+)
+rate(
+    "rate.agreement_households",
+    _("自治协议签订率（户）"),
+    "Share of households that signed agreements",
+    _("已签自治协议户数 ÷ 应签自治协议户数。"),
+    "selfgov",
+    "selfgov.households_signed",
+    "selfgov.households_due",
+)
