@@ -13,3 +13,7 @@ class ReportsConfig(AppConfig):
 
         register(checks.check_cjk_font)
         register(checks.check_table_codes)
+
+        from .catalog.store import connect_signals
+
+        connect_signals()

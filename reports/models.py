@@ -199,3 +199,54 @@ class FigureOverride(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report} {self.code} = {self.value}"
+
+
+class StoredFigures(models.Model):
+    """指标存量: one association's figures for one year, kept so that a scope of any size is
+    read from a few rows instead of recomputed from millions (see reports.catalog.store).
+
+    `own` holds the additive figures of the rows the association owns itself; `subtree` every
+    count and amount of its whole subtree (itself included). Rates are rebuilt from their parts.
+    """
+
+    association = models.ForeignKey(
+        Association, verbose_name=_("协会"), on_delete=models.CASCADE, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    own = models.JSONField(_("本级数值"), default=dict)
+    subtree = models.JSONField(_("含下级数值"), default=dict)
+    catalog_version = models.CharField(_("指标目录版本"), max_length=40)
+    computed_at = models.DateTimeField(_("计算时间"))
+
+    class Meta:
+        verbose_name = _("指标存量")
+        verbose_name_plural = _("指标存量")
+        constraints = [
+            models.UniqueConstraint(fields=["association", "year"], name="stored_figures_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.association_id} {self.year}"
+
+
+class FigureRefresh(models.Model):
+    """An association whose stored figures of a year are out of date: a record it owns changed.
+    The refresh task works these off; a page reading figures under it refreshes them first
+    when there are only a few."""
+
+    association = models.ForeignKey(
+        Association, verbose_name=_("协会"), on_delete=models.CASCADE, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    marked_at = models.DateTimeField(_("标记时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("待更新指标")
+        verbose_name_plural = _("待更新指标")
+        constraints = [
+            models.UniqueConstraint(fields=["association", "year"], name="figure_refresh_unique")
+        ]
+        indexes = [models.Index(fields=["year", "marked_at"], name="figure_refresh_year")]
+
+    def __str__(self) -> str:
+        return f"{self.association_id} {self.year}"

@@ -25,6 +25,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
+from associations.signals import records_changed
+
 from .cells import simplified
 from .kinds import RecordResource, Row, RowError, get_kind, messages_of
 
@@ -503,6 +505,9 @@ def import_sheet(
                 progress(report.rows, total if total and total >= report.rows else None)
         if not report.ok or dry_run:
             transaction.set_rollback(True)
+        else:
+            # Bulk writes send no per-row signals: say what may have changed.
+            records_changed.send(sender=resource_class, scope=getattr(by, "association", None))
     if report.rows == 0 and report.ok:
         report.fail(2, "", _("文件中没有数据行。"))
     return report

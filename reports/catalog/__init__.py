@@ -28,9 +28,8 @@ from .engine import (
     as_json,
     by_section,
     change,
-    evaluate,
-    evaluate_children,
-    evaluate_with_yoy,
+    evaluate_children_live,
+    evaluate_live,
     figures_as_json,
     put_in_section_order,
 )
@@ -53,12 +52,16 @@ for _module in SECTION_MODULES:
     import_module(f"{__name__}.{_module}")
 put_in_section_order()
 
+# Figures are read from the store (computed there by the engine): see `store`.
+from .store import Figures, evaluate, evaluate_children, evaluate_with_yoy  # noqa: E402
+
 __all__ = [
     "INDICATORS",
     "ORG_LEVELS",
     "SECTIONS",
     "SOURCES",
     "FigureValue",
+    "Figures",
     "Indicator",
     "Kind",
     "Rate",
@@ -68,6 +71,8 @@ __all__ = [
     "change",
     "evaluate",
     "evaluate_children",
+    "evaluate_children_live",
+    "evaluate_live",
     "evaluate_with_yoy",
     "figures_as_json",
 ]

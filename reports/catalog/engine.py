@@ -277,7 +277,7 @@ def by_section() -> dict[str, list[Indicator]]:
 Plan = list[tuple[Source, dict[str, tuple[str, Expression]]]]
 
 
-def _plan(codes: set[str], year: int) -> Plan:
+def plan(codes: set[str], year: int) -> Plan:
     """The sources to query and, for each, only the aggregates the requested codes need."""
     wanted = set(codes)
     for code in codes:
@@ -294,15 +294,15 @@ def _plan(codes: set[str], year: int) -> Plan:
     return plan
 
 
-def _aggregates(figures: dict) -> dict:
+def aggregates(figures: dict) -> dict:
     return {alias: expr for alias, (_code, expr) in figures.items()}
 
 
-def _by_code(row: dict, figures: dict) -> dict:
+def by_code(row: dict, figures: dict) -> dict:
     return {code: row[alias] for alias, (code, _expr) in figures.items()}
 
 
-def _finish(raw: dict[str, int | Decimal | None], codes: Iterable[str]) -> dict[str, FigureValue]:
+def finish(raw: dict[str, int | Decimal | None], codes: Iterable[str]) -> dict[str, FigureValue]:
     values: dict[str, FigureValue] = {}
     for code in codes:
         spec = INDICATORS[code]
@@ -320,22 +320,24 @@ def _scoped(src: Source, year: int, scope: Association) -> QuerySet:
     return src.rows(year).filter(**{f"{src.scope_lookup}__startswith": scope.path})
 
 
-def evaluate(
+def evaluate_live(
     scope: Association, year: int, codes: Iterable[str] | None = None
 ) -> dict[str, FigureValue]:
-    """Every requested indicator (default: all) for the scope's subtree in `year`."""
+    """Every requested indicator (default: all) for the scope's subtree in `year`, computed
+    from the records now (`reports.catalog.store.evaluate` reads the same figures stored)."""
     codes = list(codes) if codes is not None else list(INDICATORS)
     raw: dict[str, int | Decimal | None] = {}
-    for src, figures in _plan(set(codes), year):
+    for src, figures in plan(set(codes), year):
         rows = _scoped(src, year, scope)
-        raw.update(_by_code(rows.aggregate(**_aggregates(figures)), figures))
-    return _finish(raw, codes)
+        raw.update(by_code(rows.aggregate(**aggregates(figures)), figures))
+    return finish(raw, codes)
 
 
-def evaluate_children(
+def evaluate_children_live(
     scope: Association, year: int, codes: Iterable[str] | None = None
 ) -> list[tuple[Association, dict[str, FigureValue]]]:
-    """The same figures broken down by the scope's direct children (those active that year).
+    """The same figures broken down by the scope's direct children (those active that year),
+    computed from the records now.
 
     Each source is still one query: rows are labelled with the child whose
     subtree holds them (CASE on path prefixes) and grouped by that label.
@@ -344,7 +346,7 @@ def evaluate_children(
     children = list(scope.children.filter(active_during(year)).order_by("path"))
     raw: dict[int, dict] = {child.pk: {} for child in children}
     if children:
-        for src, figures in _plan(set(codes), year):
+        for src, figures in plan(set(codes), year):
             unit = Case(
                 *[
                     When(
@@ -362,11 +364,11 @@ def evaluate_children(
                 .exclude(_unit=None)
                 .values("_unit")
                 .order_by()
-                .annotate(**_aggregates(figures))
+                .annotate(**aggregates(figures))
             )
             for row in rows:
-                raw[row["_unit"]].update(_by_code(row, figures))
-    return [(child, _finish(raw[child.pk], codes)) for child in children]
+                raw[row["_unit"]].update(by_code(row, figures))
+    return [(child, finish(raw[child.pk], codes)) for child in children]
 
 
 def change(current: FigureValue, previous: FigureValue) -> int | Decimal | float | None:
@@ -376,12 +378,3 @@ def change(current: FigureValue, previous: FigureValue) -> int | Decimal | float
             return None
         return round((current.value - previous.value) * 100, 1)
     return current - previous
-
-
-def evaluate_with_yoy(
-    scope: Association, year: int, codes: Iterable[str] | None = None
-) -> dict[str, tuple[FigureValue, FigureValue, int | Decimal | float | None]]:
-    """Each figure with last year's and the change (`yoy`)."""
-    codes = list(codes) if codes is not None else list(INDICATORS)
-    now, before = evaluate(scope, year, codes), evaluate(scope, year - 1, codes)
-    return {code: (now[code], before[code], change(now[code], before[code])) for code in codes}
