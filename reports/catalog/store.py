@@ -235,8 +235,10 @@ def refresh(year: int, dirty: Iterable[int]) -> int:
         subtree: Raw = {}
         _sum_into(subtree, own)
         for child in children.get(node.pk, []):
-            part = subtrees.get(child) or (stored[child].subtree if child in stored else {})
-            _sum_into(subtree, part)
+            if child in subtrees:  # recomputed this round (possibly all zero: empty)
+                _sum_into(subtree, subtrees[child])
+            elif child in stored:
+                _sum_into(subtree, stored[child].subtree)
         subtree.update(others.get(node.pk, {}))
         subtrees[node.pk] = subtree
         rows[node.pk] = (own, subtree)

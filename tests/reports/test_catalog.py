@@ -168,7 +168,7 @@ def test_rates_are_made_of_indicators():
 def test_a_subset_queries_only_what_it_needs(network, django_assert_num_queries):
     """One source, one query; a rate brings its numerator and denominator along."""
     with django_assert_num_queries(1):
-        figures = catalog.evaluate(network["county"], 2024, ["org.associations.village"])
+        figures = catalog.evaluate_live(network["county"], 2024, ["org.associations.village"])
     assert figures == {"org.associations.village": 3}
     rate = catalog.evaluate(network["county"], 2024, ["rate.villages_with_charter"])
     assert rate["rate.villages_with_charter"].denominator == 4  # 3 villages + 1 community

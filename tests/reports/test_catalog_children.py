@@ -132,10 +132,10 @@ def test_a_child_dissolved_on_1_january_is_not_a_row_that_year(network):
 def _alone(association: Association, year: int) -> dict:
     """The figures of one association's own rows (its path exactly, no subtree)."""
     raw: dict = {}
-    for src, figures in engine._plan(set(INDICATORS), year):
+    for src, figures in engine.plan(set(INDICATORS), year):
         rows = src.rows(year).filter(**{src.scope_lookup: association.path})
-        raw.update(engine._by_code(rows.aggregate(**engine._aggregates(figures)), figures))
-    return engine._finish(raw, INDICATORS)
+        raw.update(engine.by_code(rows.aggregate(**engine.aggregates(figures)), figures))
+    return engine.finish(raw, INDICATORS)
 
 
 def test_additive_indicators_are_the_sum_over_associations_taken_alone(world):
