@@ -48,8 +48,10 @@ from .engine import INDICATORS, FigureValue, Kind, Source
 
 logger = logging.getLogger(__name__)
 
-# A page refreshes inline when at most this many associations under it are out of date.
+# A page refreshes inline when at most this many associations under it are out of date and
+# its subtree is no bigger than this (a town); otherwise it reads the figures "as of".
 INLINE_REFRESH_LIMIT = 60
+INLINE_SUBTREE_LIMIT = 200
 Raw = dict[str, Any]
 
 
@@ -124,16 +126,19 @@ def units_figures(units: list[Association], year: int, codes: list[str]) -> dict
     if not units:
         return result
     for src, figures in engine.plan(set(codes), year):
+        prefix = f"{src.scope_lookup}__startswith"
         label = Case(
-            *[
-                When(**{f"{src.scope_lookup}__startswith": unit.path}, then=Value(unit.pk))
-                for unit in units
-            ],
+            *[When(**{prefix: unit.path}, then=Value(unit.pk)) for unit in units],
             default=None,
             output_field=IntegerField(),
         )
+        # The same prefixes as a filter, so a small subtree is found through the indexes.
+        within = models.Q()
+        for unit in units:
+            within |= models.Q(**{prefix: unit.path})
         rows = (
             src.rows(year)
+            .filter(within)
             .annotate(_unit=label)
             .exclude(_unit=None)
             .values("_unit")
@@ -220,7 +225,12 @@ def refresh(year: int, dirty: Iterable[int]) -> int:
                 )
             }
         )
-    others = units_figures_by_depth(affected, year)
+    # The distinct-person figures of each affected subtree, one subtree at a time: a
+    # village's is quick, the root's reads every row of its sources once.
+    others: dict[int, Raw] = {}
+    if OTHER_CODES:
+        for node in affected:
+            others.update(units_figures([node], year, OTHER_CODES))
     rows: dict[int, tuple[Raw, Raw]] = {}
     subtrees: dict[int, Raw] = {}
     for node in sorted(affected, key=lambda a: -a.depth):
@@ -314,11 +324,14 @@ def _pending(scope: Association, year: int) -> list[int]:
 
 
 def _catch_up(scope: Association, year: int) -> bool:
-    """Refresh the few out-of-date associations under `scope` now; True if many remain."""
+    """Refresh the few out-of-date associations under a small `scope` now (a town and
+    below: it takes milliseconds); above that, or with many pending, the figures are shown
+    as of their last computation while the task worker catches up. True if stale."""
     pending = _pending(scope, year)
     if not pending:
         return False
-    if len(pending) > INLINE_REFRESH_LIMIT:
+    small = Association.objects.within(scope)[: INLINE_SUBTREE_LIMIT + 1].count()
+    if len(pending) > INLINE_REFRESH_LIMIT or small > INLINE_SUBTREE_LIMIT:
         return True
     with transaction.atomic():
         refresh(year, pending)
