@@ -6,6 +6,7 @@ pairs and dues. Deterministic, bulk-inserted (demo data aside, writes go through
 from __future__ import annotations
 
 import datetime as dt
+import os
 import random
 import time
 from collections import defaultdict
@@ -39,9 +40,10 @@ SEED = 20261130
 TODAY = dt.date(2026, 10, 31)
 YEARS = (2024, 2025, 2026)
 CONGRESS = dt.date(2021, 5, 29)
-MEMBERS = 500_000
-HOUSEHOLDS = 100_000
-PAIRS = 200_000
+# CITY_MEMBERS makes a smaller city of the same shape (the benchmark's growth table).
+MEMBERS = int(os.environ.get("CITY_MEMBERS", 500_000))
+HOUSEHOLDS = MEMBERS // 5
+PAIRS = MEMBERS * 2 // 5
 BATCH = 5000
 
 _SURNAMES = "王李张刘陈杨黄赵吴周徐孙朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾田董潘袁蒋蔡余杜叶程"
