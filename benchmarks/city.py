@@ -403,6 +403,7 @@ def main() -> None:
     url = os.environ.get("CITY_DATABASE_URL", DEFAULT_URL)
     if not args.only_report:
         ensure_city(url)
+        _manage(url, "collectstatic", "--noinput", "-v0")  # pages render with DEBUG off
     os.environ.update(_env(url))
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
     import django
