@@ -8,6 +8,7 @@ and restored rather than deleted. Nothing else saves a domain model.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -213,6 +214,10 @@ def _shown(record: models.Model, name: str, hidden: frozenset[str]) -> str:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, bool):
         return _("是") if value else _("否")
+    if isinstance(value, dt.datetime):
+        return date_format(timezone.localtime(value), "Y-m-d H:i")
+    if isinstance(value, dt.date):
+        return value.isoformat()
     return str(value)
 
 
