@@ -33,7 +33,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import models, transaction
+from django.db import OperationalError, models, transaction
 from django.db.models import Case, IntegerField, Value, When
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.utils import timezone
@@ -169,7 +169,9 @@ def _save(rows: dict[int, tuple[Raw, Raw]], year: int) -> None:
                 catalog_version=version,
                 computed_at=now,
             )
-            for pk, (own, subtree) in rows.items()
+            # Always in the same order, so two refreshes of overlapping trees (the worker and a
+            # page catching up) lock the rows in one order and never deadlock.
+            for pk, (own, subtree) in sorted(rows.items())
         ],
         batch_size=500,
         update_conflicts=True,
@@ -333,9 +335,13 @@ def _catch_up(scope: Association, year: int) -> bool:
     small = Association.objects.within(scope)[: INLINE_SUBTREE_LIMIT + 1].count()
     if len(pending) > INLINE_REFRESH_LIMIT or small > INLINE_SUBTREE_LIMIT:
         return True
-    with transaction.atomic():
-        refresh(year, pending)
-        FigureRefresh.objects.filter(year=year, association_id__in=pending).delete()
+    try:
+        with transaction.atomic():
+            refresh(year, pending)
+            FigureRefresh.objects.filter(year=year, association_id__in=pending).delete()
+    except OperationalError:  # another refresh holds these rows: read them as they are
+        logger.warning("Inline refresh of %s/%s gave way to a concurrent one", scope.pk, year)
+        return True
     return False
 
 
@@ -450,12 +456,17 @@ def work_off(limit: int = 5000) -> int:
         for _pk, association_id, year in marks:
             by_year[year].add(association_id)
         for year, ids in by_year.items():
-            with transaction.atomic():
-                refresh(year, ids)
-                # Marks made while this ran stay for the next round.
-                FigureRefresh.objects.filter(
-                    year=year, association_id__in=ids, marked_at__lte=started
-                ).delete()
+            try:
+                with transaction.atomic():
+                    refresh(year, ids)
+                    # Marks made while this ran stay for the next round.
+                    FigureRefresh.objects.filter(
+                        year=year, association_id__in=ids, marked_at__lte=started
+                    ).delete()
+            except OperationalError:  # a page refreshing the same rows: try again later
+                logger.warning("Refresh of %s associations for %s deferred", len(ids), year)
+                _enqueue_refresh()
+                return done
         done += len(marks)
 
 
