@@ -65,6 +65,7 @@ def main() -> int:
             ["migrate", "-v0"],
             ["collectstatic", "--noinput", "-v0"],
             ["seed_demo", "--scale", scale],
+            ["refresh_figures"],  # a running system's worker has caught up with its data
         ):
             subprocess.run(
                 [sys.executable, "manage.py", *command],
