@@ -106,6 +106,14 @@ class MemberQuerySet(ScopedQuerySet):
         return self.filter(pk__in=MembershipPeriod.objects.in_roll_during(year).values("member_id"))
 
 
+MEMBER_NUMBER_DIGITS = 8
+
+
+def member_number(pk: int) -> str:
+    """会员编号: a member's key zero-padded, the stable number exports and messages use."""
+    return f"{pk:0{MEMBER_NUMBER_DIGITS}d}"
+
+
 class Member(Versioned, Withdrawable):
     """会员. Current membership state is kept here; its history is in MembershipPeriod."""
 
@@ -170,6 +178,10 @@ class Member(Versioned, Withdrawable):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def number(self) -> str:
+        return member_number(self.pk) if self.pk else ""
 
 
 class MembershipPeriodQuerySet(ScopedQuerySet):
@@ -375,6 +387,11 @@ class Household(Versioned, Withdrawable):
 
     def __str__(self) -> str:
         return f"{self.head_name}（{self.code}）"
+
+    @property
+    def categories(self) -> list[str]:
+        """The category flags set, by field name (the form's and the import's one value)."""
+        return [flag for flag in HOUSEHOLD_CATEGORIES if getattr(self, flag)]
 
 
 # The category flags in import/export order, with their contract names.
