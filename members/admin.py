@@ -138,27 +138,38 @@ class PeriodInline(admin.TabularInline):
 class MemberAdminForm(forms.ModelForm):
     # Typed with spaces or +86 as often as not; the service normalises it.
     phone = forms.CharField(label=_("手机号码"), max_length=20, required=False)
+    # Write-only: required when registering; on a change, a correction (never pre-filled).
+    id_number = forms.CharField(
+        label=_("新身份证号（更正时填写）"),
+        max_length=22,
+        required=False,
+        help_text=_("留空则不变。"),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
 
     class Meta:
         model = Member
         fields = list(services.MEMBER_FIELDS)
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            self.fields["id_number"].label, self.fields["id_number"].help_text = _("身份证号"), ""
+            self.fields["id_number"].required = True
+
     def clean_phone(self) -> str:
         return phone.validate_mobile(self.cleaned_data["phone"])
 
-
-def _masked_id(request: HttpRequest) -> Callable[[Member], str]:
-    """A list column showing the ID as the user may see it (the request is bound here)."""
-
-    def id_number(obj: Member) -> str:
-        return idcard.shown_to(obj.id_number, request.user)
-
-    id_number.short_description = _("身份证号")
-    return id_number
+    def clean_id_number(self) -> str:
+        number = self.cleaned_data["id_number"]
+        return idcard.validate_id_number(number) if number else ""
 
 
 @admin.register(Member)
 class MemberAdmin(ReadOnlyInlines, RecordsAdminMixin, WithdrawableAdmin):
+    """ID numbers are masked here for everyone (the full number is revealed, and logged, on
+    the member page only), with the birth year beside them, never the birth date."""
+
     record_kind = "members"  # import/export buttons: the same spreadsheets as the staff pages
     withdrawal = (services.member_withdraw, services.member_restore, "member")
     form = MemberAdminForm
@@ -172,6 +183,16 @@ class MemberAdmin(ReadOnlyInlines, RecordsAdminMixin, WithdrawableAdmin):
         "is_industry_leader",
         "is_newlywed_recruit",
     ]
+    list_display = [
+        "name",
+        "gender",
+        "masked_id_number",
+        "birth_year",
+        "association",
+        "group",
+        "status",
+        "joined_on",
+    ]
     search_fields = ["name"]
     search_help_text = _("姓名、身份证号后 4–6 位或手机号")
     autocomplete_fields = ["association", "group"]
@@ -179,20 +200,21 @@ class MemberAdmin(ReadOnlyInlines, RecordsAdminMixin, WithdrawableAdmin):
     list_per_page = 50
     show_full_result_count = False
 
-    def get_list_display(self, request: HttpRequest):
-        masked = _masked_id(request)
-        return ["name", "gender", masked, "association", "group", "status", "joined_on"]
-
     def get_fields(self, request: HttpRequest, obj=None):
-        fields = list(services.MEMBER_FIELDS)
-        if obj is not None and not idcard.may_view_full(request.user):
-            fields[fields.index("id_number")] = "masked_id_number"
+        if obj is None:
+            return list(services.MEMBER_FIELDS)
+        fields = [name for name in services.MEMBER_FIELDS if name != "birth_date"]
+        fields[fields.index("id_number") : fields.index("id_number")] = [
+            "masked_id_number",
+            "birth_year",
+        ]
         return [*fields, "status", "left_on", "leave_reason"]
 
     def get_readonly_fields(self, request: HttpRequest, obj=None):
         return [
             *super().get_readonly_fields(request, obj),
             "masked_id_number",
+            "birth_year",
             "status",
             "left_on",
             "leave_reason",
@@ -201,6 +223,10 @@ class MemberAdmin(ReadOnlyInlines, RecordsAdminMixin, WithdrawableAdmin):
     @admin.display(description=_("身份证号"))
     def masked_id_number(self, obj: Member) -> str:
         return idcard.mask(obj.id_number)
+
+    @admin.display(description=_("出生年份"))
+    def birth_year(self, obj: Member) -> int | None:
+        return obj.birth_year
 
     def get_search_results(self, request: HttpRequest, queryset, search_term: str):
         if request.GET.get("field_name"):  # an autocomplete: live members only
@@ -211,10 +237,12 @@ class MemberAdmin(ReadOnlyInlines, RecordsAdminMixin, WithdrawableAdmin):
         if LONG_ID_LIKE.match(term):
             messages.warning(request, gettext("为保护个人信息，请只输入身份证号的后 4–6 位。"))
             return queryset.none(), False
-        return queryset.filter(selectors.member_search(term)), False
+        return selectors.member_search(queryset, term), False
 
     def service_save(self, request: HttpRequest, obj: Member | None, data: dict) -> Member:
         fields = _given(data, services.MEMBER_FIELDS)
+        if not fields.get("id_number"):
+            fields.pop("id_number", None)  # no correction typed
         if obj is None:
             return services.member_register(by=request.user, **fields)
         return services.member_update(by=request.user, member=obj, **fields)

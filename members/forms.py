@@ -128,11 +128,31 @@ class IdLookupForm(forms.Form):
         return idcard.validate_id_number(self.cleaned_data["id_number"])
 
 
+class RevealForm(forms.Form):
+    """Seeing a member's full ID number is logged with its purpose."""
+
+    purpose = forms.CharField(
+        label=_("查看用途"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"placeholder": _("如：办理优待证、核对身份")}),
+    )
+
+
 class MemberForm(RecordForm):
-    """Registration and editing (会员申请登记表); the service compares old and new values."""
+    """Registration and editing (会员申请登记表); the service compares old and new values.
+
+    The ID number is write-only: typed when registering, and on the edit form a correction
+    field that is never pre-filled (left empty, the number stays). The birth date is only
+    asked when registering (it may be left to the number); afterwards it follows the number.
+    """
 
     model = Member
     record_fields = MEMBER_FIELDS
+    id_number = forms.CharField(
+        label=_("身份证号"),
+        max_length=22,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
 
     def __init__(
         self,
@@ -144,7 +164,7 @@ class MemberForm(RecordForm):
     ) -> None:
         initial = {"association": association.pk} if association and not instance else {}
         super().__init__(data, instance=instance, initial=initial)
-        self.fields["id_number"].widget.attrs["autocomplete"] = "off"
+        self.order_fields(MEMBER_FIELDS)
         self.fields["birth_date"].required = False
         self.fields["birth_date"].help_text = _("留空则按身份证号自动填写。")
         # Typed with spaces or +86 as often as not: normalised below.
@@ -155,10 +175,14 @@ class MemberForm(RecordForm):
         self.fields["association"].label_from_instance = _association_label
         self.fields["group"].queryset = self._group_choices(user, instance, association)
         self.fields["group"].label_from_instance = _group_label
-        if instance is not None and not user.has_perm("personal_data.view", instance):
-            # Without the permission the number is neither shown nor changed here.
-            del self.fields["id_number"]
         if instance is not None:
+            del self.fields["birth_date"]
+            correction = self.fields["id_number"]
+            correction.label, correction.required = _("新身份证号（更正时填写）"), False
+            correction.help_text = _(
+                "留空则不变。填写后按新登记一样核对（校验位、出生日期、是否重复），"
+                "出生日期随新号码更正。"
+            )
             self.fields["joined_on"].help_text = _(
                 "修改的是本次入会的日期；离会、重新入会请用详情页的操作。"
             )
@@ -177,10 +201,17 @@ class MemberForm(RecordForm):
         return groups.select_related("association").order_by("association__path", "name")
 
     def clean_id_number(self) -> str:
-        return idcard.validate_id_number(self.cleaned_data["id_number"])
+        number = self.cleaned_data["id_number"]
+        return idcard.validate_id_number(number) if number else ""
 
     def clean_phone(self) -> str:
         return phone.validate_mobile(self.cleaned_data["phone"])
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if not cleaned.get("id_number") and "id_number" not in self.errors:
+            cleaned.pop("id_number", None)  # no correction typed: the number stays
+        return cleaned
 
 
 class LeaveForm(forms.Form):

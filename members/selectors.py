@@ -33,7 +33,7 @@ ID_TAIL = re.compile(r"^\d{3,5}[\dXx]$")  # the last 4–6 characters of an ID n
 DIGITS = re.compile(r"^\d+$")
 
 
-def member_search(q: str) -> Q:
+def member_search(members: QuerySet[Member], q: str) -> QuerySet[Member]:
     """Name, the tail of an ID number (4–6 characters) or a phone number (whole or start).
 
     The caller (the search form) has already refused anything longer that looks
@@ -41,10 +41,11 @@ def member_search(q: str) -> Q:
     """
     q = q.strip()
     if ID_TAIL.match(q):
-        return Q(id_number__endswith=q.upper()) | Q(phone__endswith=q)
+        by_tail = members.with_id_tail(q).values("pk")
+        return members.filter(Q(pk__in=by_tail) | Q(phone__endswith=q))
     if DIGITS.match(q) and len(q) >= 7:
-        return Q(phone__startswith=q)
-    return Q(name__icontains=q)
+        return members.filter(phone__startswith=q)
+    return members.filter(name__icontains=q)
 
 
 def member_list(
@@ -66,7 +67,7 @@ def member_list(
         if flag in MEMBER_FLAGS:
             queryset = queryset.filter(**{flag: True})
     if q.strip():
-        queryset = queryset.filter(member_search(q))
+        queryset = member_search(queryset, q)
     return queryset.order_by("association__path", "name", "id")
 
 

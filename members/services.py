@@ -11,6 +11,7 @@ are withdrawn (作废) and can be restored.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypedDict, TypeVar, Unpack
@@ -20,9 +21,17 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
-from associations.models import VILLAGE_LEVELS, Association, Level, User, Withdrawable
+from associations.models import (
+    VILLAGE_LEVELS,
+    AccessKind,
+    Association,
+    Level,
+    User,
+    Withdrawable,
+)
 from associations.permissions import require
 from associations.records import (
     field_names,
@@ -31,9 +40,10 @@ from associations.records import (
     record_save,
     record_withdraw,
 )
+from associations.services import personal_data_access_record
 from associations.years import YearError, check_year, first_day, last_day
 
-from . import idcard, phone
+from . import idcard, personal_data, phone
 from .models import (
     HOUSEHOLD_CATEGORIES,
     DuesPayment,
@@ -53,6 +63,7 @@ from .models import (
 )
 
 Errors = dict[str, list[str]]
+logger = logging.getLogger(__name__)
 W = TypeVar("W", bound=Withdrawable)
 
 # Posts only one person holds at a time in an association.
@@ -269,21 +280,54 @@ def _normalised(fields: MemberFields) -> MemberFields:
 
 
 def id_taken_message(by: User, holder: Member) -> str:
-    """Why a number is refused: a withdrawn member in the actor's scope is named by its
-    会员编号 so that it is restored rather than registered again."""
-    if holder.is_withdrawn and by.has_perm("scope.view", holder):
+    """Why a number is refused. Outside the actor's scope it names nobody and nowhere; inside
+    it names the member (by 会员编号), pointing to restoring one that was withdrawn."""
+    if not by.has_perm("scope.view", holder):
+        return _("该身份证号已登记为会员，不能重复登记。")
+    if holder.is_withdrawn:
         return _(
             "该身份证号属于已作废的会员（会员编号 %(number)s），请由秘书长在“已作废”名单中"
             "恢复该会员，不要重复登记。"
         ) % {"number": holder.number}
-    return _("该身份证号已登记为会员，不能重复登记。")
+    return _("该身份证号已登记为会员“%(name)s”（会员编号 %(number)s），不能重复登记。") % {
+        "name": holder.name,
+        "number": holder.number,
+    }
 
 
-def _check_id_free(by: User, member: Member, errors: Errors) -> None:
-    others = Member.all_objects.exclude(pk=member.pk).select_related("association")
-    holder = others.filter(id_number=member.id_number).first()
+TOO_MANY_REFUSALS = gettext_lazy("操作过于频繁，请稍后再试。")
+
+
+def _refuse_taken_id(by: User, number: str, holder: Member) -> str:
+    """A refusal says the number exists: each is counted (rate limit), logged to the
+    application log and recorded in the personal-data log (that row is written with the
+    caller's transaction, so the staff pages check before theirs begins)."""
+    masked = idcard.mask(number)
+    personal_data.count_duplicate_refusal(by)
+    logger.info("Refused a registered ID number %s to user %s", masked, by.pk)
+    personal_data_access_record(
+        by=by, kind=AccessKind.DUPLICATE, subject=masked, association=holder.association
+    )
+    return id_taken_message(by, holder)
+
+
+def _check_id_free(by: User, pk: int | None, number: str, errors: Errors) -> None:
+    """Refuse a number another member (withdrawn ones too) holds; past the rate limit no
+    number is checked at all, so the refusals cannot be used to probe numbers."""
+    if not personal_data.duplicate_refusal_allowed(by):
+        _add(errors, "id_number", str(TOO_MANY_REFUSALS))
+        return
+    others = Member.all_objects.exclude(pk=pk).select_related("association")
+    holder = others.with_id_number(number).first()
     if holder is not None:
-        _add(errors, "id_number", id_taken_message(by, holder))
+        _add(errors, "id_number", _refuse_taken_id(by, number, holder))
+
+
+def _valid_id(number: str) -> str:
+    try:
+        return idcard.validate_id_number(number)
+    except ValidationError:
+        return ""
 
 
 def _check_member(
@@ -292,13 +336,11 @@ def _check_member(
     """Checks shared by registering, editing and importing; fills birth date and gender
     from the ID number when they were left empty.
 
-    `check_taken` False: the caller checks a whole batch of ID numbers in one query.
+    `check_taken` False: the caller checks the number itself (a whole batch in one query,
+    or before its transaction begins).
     """
     changed = set(changed)
-    try:
-        number = idcard.validate_id_number(member.id_number)
-    except ValidationError:
-        number = ""
+    number = _valid_id(member.id_number)
     if number and member.birth_date is None:
         member.birth_date = idcard.birth_date(number)  # the card decides when no date was typed
     if number and not member.gender:
@@ -310,7 +352,7 @@ def _check_member(
             _add(errors, "id_number", message)
     else:
         if check_taken and "id_number" in changed:
-            _check_id_free(by, member, errors)
+            _check_id_free(by, member.pk, member.id_number, errors)
     try:
         member.phone = phone.validate_mobile(member.phone)
     except ValidationError as exc:
@@ -329,7 +371,6 @@ def _check_member(
     _not_future(errors, "joined_on", member.joined_on)
 
 
-@transaction.atomic
 def member_register(*, by: User, **fields: Unpack[MemberFields]) -> Member:
     """Register a member (会员登记) and open their first membership period.
 
@@ -341,21 +382,23 @@ def member_register(*, by: User, **fields: Unpack[MemberFields]) -> Member:
     require(by, "records.change", fields.get("association"), field="association")
     member = Member(**_normalised(fields), status=MemberStatus.ACTIVE)
     errors: Errors = {}
-    _check_member(by, member, MEMBER_FIELDS, errors)
+    _check_member(by, member, MEMBER_FIELDS, errors)  # before the transaction: see above
     _full_clean(member, errors, validate_unique=False)
-    record_save(member, by=by)
-    record_save(MembershipPeriod(member=member, joined_on=member.joined_on), by=by)
+    with transaction.atomic():
+        record_save(member, by=by)
+        record_save(MembershipPeriod(member=member, joined_on=member.joined_on), by=by)
     return member
 
 
-@transaction.atomic
 def member_update(
     *, by: User, member: Member, version: int | None = None, **fields: Unpack[MemberFields]
 ) -> Member:
     """Edit a member's data. Status changes go through member_leave / member_rejoin.
 
     A changed `joined_on` corrects the start of the current membership period.
-    Moving to another association drops a group that does not belong to it.
+    Moving to another association drops a group that does not belong to it. A new
+    `id_number` corrects a mistyped one: checked like a new registration, and the birth
+    date follows it unless one is given.
     """
     _only(fields, MEMBER_FIELDS)
     require(by, "records.change", member)
@@ -363,11 +406,21 @@ def member_update(
     if new_association is not None and new_association != member.association:
         require(by, "records.change", new_association, field="association")
         fields.setdefault("group", None)
+    data: dict[str, Any] = dict(_normalised(fields))
+    id_errors: Errors = {}
+    number = data.pop("id_number", None)
+    if number is not None and number != member.id_number:
+        data.update(personal_data.id_columns(number))  # the stored columns change
+        if valid := _valid_id(number):
+            data.setdefault("birth_date", idcard.birth_date(valid))
+            _check_id_free(by, member.pk, valid, id_errors)  # before the transaction
     period = member.periods.order_by("-joined_on").first()
 
     def validate(member: Member, changed: list[str]) -> None:
-        errors: Errors = {}
-        _check_member(by, member, changed, errors)
+        errors: Errors = {field: list(messages) for field, messages in id_errors.items()}
+        if "id_number_hash" in changed:
+            changed = [*changed, "id_number"]
+        _check_member(by, member, changed, errors, check_taken=False)
         if "joined_on" in changed and period is not None:
             if period.left_on and member.joined_on > period.left_on:
                 _add(errors, "joined_on", _("入会日期不能晚于离会日期。"))
@@ -376,12 +429,13 @@ def member_update(
                 _add(errors, "joined_on", _("入会日期须晚于上一次离会日期。"))
         _full_clean(member, errors, validate_unique=False)
 
-    member, changed = model_update(
-        instance=member, data=_normalised(fields), by=by, version=version, validate=validate
-    )
-    if "joined_on" in changed and period is not None:
-        period.joined_on = member.joined_on
-        record_save(period, by=by, update_fields=["joined_on"])
+    with transaction.atomic():
+        member, changed = model_update(
+            instance=member, data=data, by=by, version=version, validate=validate
+        )
+        if "joined_on" in changed and period is not None:
+            period.joined_on = member.joined_on
+            record_save(period, by=by, update_fields=["joined_on"])
     return member
 
 
@@ -1023,8 +1077,8 @@ def _registered(numbers: list[str], batch: int = 1000) -> dict[str, Member]:
     wanted = sorted({number for number in numbers if number})
     holders: dict[str, Member] = {}
     for start in range(0, len(wanted), batch):
-        chunk = wanted[start : start + batch]
-        for holder in Member.all_objects.filter(id_number__in=chunk).select_related("association"):
+        found = Member.all_objects.with_id_numbers(wanted[start : start + batch])
+        for holder in found.select_related("association"):
             holders[holder.id_number] = holder
     return holders
 
@@ -1078,8 +1132,13 @@ def members_import_rows(*, by: User, rows: list[dict[str, Any]]) -> list[Errors]
         members.append(member)
     holders = _registered([member.id_number for member in members])
     for member, errors in zip(members, results, strict=True):
-        if member.id_number in holders:
-            _add(errors, "id_number", id_taken_message(by, holders[member.id_number]))
+        holder = holders.get(member.id_number)
+        if holder is None:
+            continue
+        if personal_data.duplicate_refusal_allowed(by):
+            _add(errors, "id_number", _refuse_taken_id(by, member.id_number, holder))
+        else:
+            _add(errors, "id_number", str(TOO_MANY_REFUSALS))
     if any(results):
         return results
     bulk_create_with_history(members, Member, batch_size=500, default_user=by)

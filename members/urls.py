@@ -11,6 +11,7 @@ urlpatterns = [
     path("withdrawn/", views.withdrawn, name="withdrawn"),
     path("<int:pk>/", views.member_detail, name="detail"),
     path("<int:pk>/edit/", views.member_edit, name="edit"),
+    path("<int:pk>/reveal/", views.member_reveal, name="reveal"),
     path("<int:pk>/leave/", views.member_leave, name="leave"),
     path("<int:pk>/rejoin/", views.member_rejoin, name="rejoin"),
     path("<int:pk>/positions/add/", views.position_assign, name="position_assign"),

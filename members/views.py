@@ -21,12 +21,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from associations.forms import WithdrawForm, run_service
-from associations.models import VILLAGE_LEVELS, Association
+from associations.models import VILLAGE_LEVELS, AccessKind, Association
 from associations.permissions import require
 from associations.scope import (
     SCOPE_PARAMETER,
@@ -36,8 +37,9 @@ from associations.scope import (
     visible,
     write_required,
 )
+from associations.services import personal_data_access_record
 
-from . import selectors, services
+from . import idcard, selectors, services
 from .forms import (
     CertificateForm,
     DuesCorrectionForm,
@@ -57,6 +59,7 @@ from .forms import (
     PositionDetailsForm,
     PositionForm,
     RejoinForm,
+    RevealForm,
     VillageForm,
 )
 from .models import (
@@ -72,6 +75,8 @@ from .models import (
 MEMBERS_PER_PAGE = 50
 ROWS_PER_PAGE = 100
 WITHDRAWN_SHOWN = 200
+# Set after an ID number was corrected: the member page shows it once to whoever typed it.
+CORRECTED_ID_SESSION_KEY = "members:corrected-id"
 
 
 def _scoped_url(name: str, association: Association) -> str:
@@ -154,7 +159,14 @@ def member_lookup(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, form.errors["id_number"][0])
         return redirect("members:list")
-    member = visible(Member, request.user).filter(id_number=form.cleaned_data["id_number"]).first()
+    number = form.cleaned_data["id_number"]
+    member = visible(Member, request.user).with_id_number(number).first()
+    personal_data_access_record(
+        by=request.user,
+        kind=AccessKind.LOOKUP,
+        subject=idcard.mask(number),
+        association=member.association if member else None,
+    )
     if member is None:
         messages.warning(request, _("在您的管辖范围内没有找到该身份证号的会员。"))
         return redirect("members:list")
@@ -186,12 +198,19 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form, services.member_update, by=request.user, member=member
     ):
         messages.success(request, _("已保存。"))
+        if form.cleaned_data.get("id_number"):
+            # The person who typed the correction sees it once on the next page; only the
+            # member's key travels in the session, never the number.
+            request.session[CORRECTED_ID_SESSION_KEY] = member.pk
         return redirect("members:detail", pk=member.pk)
     return render(request, "members/member_form.html", {"form": form, "member": member})
 
 
-def _detail_page(request: HttpRequest, member: Member, **action_forms: forms.Form) -> HttpResponse:
-    """The member page; an action that failed passes its bound form to show the errors."""
+def _detail_page(
+    request: HttpRequest, member: Member, *, revealed: bool = False, **action_forms: forms.Form
+) -> HttpResponse:
+    """The member page, the ID number masked and the birth year only, unless `revealed`
+    (a logged reveal); an action that failed passes its bound form to show the errors."""
     user = request.user
     with_withdrawn = user.has_perm("records.withdraw", member)
     can_change = not member.is_withdrawn and user.has_perm("records.change", member)
@@ -199,7 +218,11 @@ def _detail_page(request: HttpRequest, member: Member, **action_forms: forms.For
         "detail": selectors.member_detail(member, with_withdrawn=with_withdrawn),
         "member": member,
         "can_change": can_change,
+        "revealed": revealed,
+        "corrected_id": request.session.pop(CORRECTED_ID_SESSION_KEY, None) == member.pk,
     }
+    if not revealed and user.has_perm("personal_data.view", member):
+        context["reveal_form"] = action_forms.pop("reveal_form", None) or RevealForm()
     if can_change:
         today = timezone.localdate()
         context.update(
@@ -210,13 +233,36 @@ def _detail_page(request: HttpRequest, member: Member, **action_forms: forms.For
             end_form=EndForm(auto_id=False, initial={"ended_on": today}),
         )
         context.update(action_forms)
-    return render(request, "members/member_detail.html", context)
+    response = render(request, "members/member_detail.html", context)
+    if revealed or context["corrected_id"]:
+        add_never_cache_headers(response)  # the full number stays out of caches and history
+    return response
 
 
 @login_required
 def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
     member = get_visible_or_404(selectors.member_in_scope(request.user), request.user, pk=pk)
     return _detail_page(request, member)
+
+
+@require_POST
+@perm_required("personal_data.view")
+def member_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show the full ID number and birth date, once, with the purpose logged."""
+    member = get_visible_or_404(selectors.member_in_scope(request.user), request.user, pk=pk)
+    require(request.user, "personal_data.view", member)
+    form = RevealForm(request.POST)
+    if not form.is_valid():
+        return _detail_page(request, member, reveal_form=form)
+    personal_data_access_record(
+        by=request.user,
+        kind=AccessKind.VIEW,
+        subject=_("%(name)s（会员编号 %(number)s）")
+        % {"name": member.name, "number": member.number},
+        association=member.association,
+        purpose=form.cleaned_data["purpose"],
+    )
+    return _detail_page(request, member, revealed=True)
 
 
 def _changeable_member(request: HttpRequest, pk: int) -> Member:

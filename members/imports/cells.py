@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from associations.models import Association
@@ -14,7 +17,7 @@ from associations.spreadsheets.cells import BoolCell, Cell, DateCell, plain_text
 from associations.spreadsheets.kinds import Column, Lookup, Row
 
 from .. import idcard, phone
-from ..models import Member
+from ..models import Household, Member
 
 
 def given(values: Mapping[str, Any], names: Iterable[str]) -> dict[str, Any]:
@@ -28,8 +31,21 @@ def given(values: Mapping[str, Any], names: Iterable[str]) -> dict[str, Any]:
     return found
 
 
+class MaskedId(str):
+    """A masked number read from a file (330***********1234): it can only confirm a member
+    already matched some other way, never name one."""
+
+
+_MASKED = re.compile(r"^[\dX]{3}\*+[\dX]{4}$")
+
+
 class IdNumberCell(Cell):
-    """A resident ID number; masked copies (330***********1234) are refused, not imported."""
+    """A resident ID number. Masked copies (330***********1234) are refused, unless the kind
+    accepts them (`accept_masked`) as a `MaskedId` to check against the matched member."""
+
+    def __init__(self, *, accept_masked: bool = False) -> None:
+        super().__init__()
+        self.accept_masked = accept_masked
 
     def clean(self, value: Any, row: Mapping | None = None, **kwargs: Any) -> str | None:
         if value is None or value == "":
@@ -45,6 +61,8 @@ class IdNumberCell(Cell):
         if not number:
             return None
         if "*" in number:
+            if self.accept_masked and _MASKED.match(number):
+                return MaskedId(number)
             raise ValidationError(
                 _(
                     "身份证号已打码（含 *），不能用于导入；"
@@ -107,17 +125,46 @@ def member_id_column(example: str) -> Column:
     )
 
 
+class MemberLookup(Lookup):
+    """Members by full ID number, found through its keyed hash (the number is no column)."""
+
+    def __init__(self, queryset: models.QuerySet, within: Association | None) -> None:
+        super().__init__(queryset, "id_number", within, display=idcard.mask)
+
+    def prefetch(self, values: Iterable[Any]) -> None:
+        missing = {v for v in values if v is not None and v not in self.cache}
+        if not missing:
+            return
+        for member in self.queryset.with_id_numbers(missing):
+            self.cache[member.id_number] = member
+        for value in missing:
+            self.cache.setdefault(value, None)
+
+
 class People:
     """Members (by ID number), households (by code) and associations (by code) that rows
     refer to, within the importing user's scope."""
 
     def __init__(self, within: Association | None) -> None:
-        from ..models import Household
-
-        members = Member.objects.select_related("association")
-        self.members = Lookup(members, "id_number", within, display=idcard.mask)
+        self.members = MemberLookup(Member.objects.select_related("association"), within)
         self.households = Lookup(Household.objects.select_related("association"), "code", within)
         self.associations = Lookup(Association.objects.all(), "code", within)
 
     def member(self, row: Row) -> Member:
         return self.members.get(row.values["member"], "member", _("会员"))
+
+
+class KeyedByMemberId:
+    """For a kind whose first key is its member's ID number (liaison pairs, posts): stored
+    rows are found through the number's hash."""
+
+    def existing(self, rows: list[Row]) -> dict[tuple, models.Model]:
+        numbers = {row.values.get("member") for row in rows} - {None}
+        if not numbers:
+            return {}
+        queryset = self._meta.model._default_manager.all()
+        queryset = queryset.annotate(_scope_path=F(queryset.scope_path_lookup))
+        queryset = queryset.select_related("member", *self.export_queryset_related())
+        found = queryset.filter(member__in=Member.objects.with_id_numbers(numbers))
+        names = self.key_names()
+        return {tuple(self.fields[n].get_value(obj) for n in names): obj for obj in found}

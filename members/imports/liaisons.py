@@ -15,11 +15,11 @@ from associations.spreadsheets.kinds import Column, RecordResource, Row, RowErro
 
 from .. import idcard, services
 from ..models import LiaisonKind, LiaisonPair
-from .cells import ContractCell, People, given, member_id_column
+from .cells import ContractCell, KeyedByMemberId, People, given, member_id_column
 
 
 @register
-class LiaisonRecords(RecordResource):
+class LiaisonRecords(KeyedByMemberId, RecordResource):
     kind = "liaisons"
     label = gettext_lazy("会员联系户")
     notes = (gettext_lazy("已有的联系关系可以通过导入修改联系类型、签订合同和填写结束日期。"),)

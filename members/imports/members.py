@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import F, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from associations.models import Association
 from associations.spreadsheets.cells import (
     BoolCell,
+    Cell,
     ChoiceCell,
     CodeCell,
     DateCell,
+    IntegerCell,
     TextCell,
     plain_text,
     simplified,
@@ -32,8 +36,9 @@ from ..models import (
     MemberStatus,
     PoliticalStatus,
     Registration,
+    member_number,
 )
-from .cells import IdNumberCell, PhoneCell, given
+from .cells import IdNumberCell, MaskedId, PhoneCell, given
 
 GENDER_ALIASES = {"男性": Gender.MALE, "女性": Gender.FEMALE}
 STATUS_ALIASES = {
@@ -77,6 +82,36 @@ LEAVE_ALIASES = {"去世": LeaveReason.DIED, "迁移": LeaveReason.MOVED}
 OWN_FIELDS = tuple(f for f in services.MEMBER_FIELDS if f not in ("association", "group"))
 
 
+def _full(value: Any) -> bool:
+    """A full number (not empty, not masked)."""
+    return isinstance(value, str) and not isinstance(value, MaskedId)
+
+
+def _by_ids(numbers: set[str]) -> models.QuerySet:
+    return Member.objects.with_id_numbers(numbers).values("pk")
+
+
+class MemberNumberCell(Cell):
+    """会员编号: the member's key, written with 8 digits."""
+
+    def clean(self, value: Any, row: Mapping | None = None, **kwargs: Any) -> int | None:
+        text = plain_text(value)
+        if not text:
+            return None
+        if not text.isdigit():
+            raise ValidationError(_("会员编号应为导出文件中的数字编号。"))
+        return int(text)
+
+    def describe(self) -> str:
+        return _("8 位数字（导出文件中的编号）；新会员留空")
+
+
+class BirthDateCell(DateCell):
+    def mask(self, value: Any) -> Any:
+        """Beside a masked number only the year may show."""
+        return value.year if value else value
+
+
 @register
 class MemberRecords(RecordResource):
     kind = "members"
@@ -84,6 +119,10 @@ class MemberRecords(RecordResource):
     creates_in_bulk = True
     error_fields = {"reason": "leave_reason"}
     notes = (
+        gettext_lazy(
+            "按会员编号识别已有会员，没有会员编号时按完整身份证号识别；"
+            "导出的文件（身份证号已打码的也一样）改好后可直接导入。"
+        ),
         gettext_lazy(
             "状态填“在册”或“已离会”；也可直接填离会原因“劝退”“迁出”“死亡”。已离会的须填写离会日期。"
         ),
@@ -93,18 +132,36 @@ class MemberRecords(RecordResource):
         ),
     )
 
+    number = Column(
+        "会员编号",
+        "number",
+        MemberNumberCell(),
+        help=gettext_lazy("导出文件中的会员编号，用于识别已有会员；新会员留空。"),
+        example="00000012",
+    )
     name = Column("姓名", "name", TextCell(max_length=40), required=True, example="王小梅")
     gender = Column("性别", "gender", ChoiceCell(Gender.choices, GENDER_ALIASES), example="女")
     id_number = Column(
         "身份证号",
         "id_number",
-        IdNumberCell(),
-        key=True,
+        IdNumberCell(accept_masked=True),
+        required=True,
         personal=True,
         aliases=("身份证号码", "公民身份号码"),
+        help=gettext_lazy("新会员须填完整号码；已有会员（填了会员编号）可保留导出的打码号码。"),
         example=idcard.make("330703", dt.date(1985, 3, 8), 22),
     )
-    birth_date = Column("出生日期", "birth_date", DateCell(), example="1985-03-08")
+    birth_date = Column(
+        "出生日期", "birth_date", BirthDateCell(), personal=True, example="1985-03-08"
+    )
+    # In place of the birth date for those who may not see personal data: beside a masked
+    # number a full birth date would give the number away.
+    birth_year = Column(
+        "出生年份",
+        "birth_year",
+        IntegerCell(min_value=1900),
+        help=gettext_lazy("只用于核对，须与身份证号一致；出生日期随身份证号。"),
+    )
     association = Column(
         "所属协会编码",
         "association__code",
@@ -175,6 +232,54 @@ class MemberRecords(RecordResource):
             .order_by("association__path", "id")
         )
 
+    def columns(self) -> list[tuple[str, Column]]:
+        """出生日期 for those who may see personal data (and blank templates), 出生年份
+        for everyone else."""
+        hidden = "birth_year" if self.by is None or self.may_see_personal else "birth_date"
+        return [(name, column) for name, column in super().columns() if name != hidden]
+
+    def key_names(self) -> list[str]:
+        return ["id_number", "number"]
+
+    def existing(self, rows: list[Row]) -> dict[tuple, models.Model]:
+        """Live members of the importer's scope, by 会员编号, else by full number (its hash).
+        Members elsewhere are never matched: a new row with such a number is refused like
+        any duplicate (logged, rate-limited), without telling where the member is."""
+        numbers = {row.values.get("number") for row in rows} - {None}
+        ids = {v for row in rows if _full(v := row.values.get("id_number"))}
+        if not numbers and not ids:
+            return {}
+        found = Member.objects.filter(Q(pk__in=numbers) | Q(pk__in=_by_ids(ids)))
+        if self.within is not None:
+            found = found.within(self.within)
+        found = found.select_related("association", "group").annotate(
+            _scope_path=F("association__path")
+        )
+        by_number = {member.pk: member for member in found}
+        by_id = {member.id_number: member for member in by_number.values()}
+        matched = {}
+        for row in rows:
+            number, id_number = row.values.get("number"), row.values.get("id_number")
+            if number is not None:
+                member = by_number.get(number)
+                if member is None:
+                    row.error(
+                        "number",
+                        _("会员编号“%(n)s”不存在，或不在您的管辖范围内。")
+                        % {"n": member_number(number)},
+                    )
+                    continue
+            else:
+                member = by_id.get(id_number) if _full(id_number) else None
+            if member is not None:
+                matched[(id_number, number)] = member
+        return matched
+
+    def current(self, obj: Member, name: str) -> Any:
+        if name == "birth_year":
+            return obj.birth_year
+        return super().current(obj, name)
+
     def prepare(self, rows: list[Row]) -> None:
         self.associations.prefetch(row.values.get("association") for row in rows)
         wanted = set()
@@ -191,7 +296,27 @@ class MemberRecords(RecordResource):
             for group in found:
                 self.groups[(group.association_id, group.name)] = group
 
+    def _check_number(self, row: Row, obj: Member | None) -> None:
+        """A masked number confirms a matched member; a full one must be that member's."""
+        id_number, year = row.values.get("id_number"), row.values.get("birth_year")
+        if obj is None and isinstance(id_number, MaskedId):
+            row.error("id_number", _("新会员须填写完整的身份证号（打码的号码只能核对已有会员）。"))
+        elif obj is not None and id_number is not None:
+            shown = idcard.mask(obj.id_number) if isinstance(id_number, MaskedId) else obj.id_number
+            if id_number != shown:
+                row.error(
+                    "id_number",
+                    _("身份证号与会员编号 %(n)s 登记的不一致；更正身份证号请在会员页面操作。")
+                    % {"n": obj.number},
+                )
+        born = obj.birth_year if obj else (_full(id_number) and idcard.birth_date(id_number).year)
+        if year is not None and born and year != born:
+            row.error("birth_year", _("出生年份与身份证号不一致；出生日期随身份证号。"))
+
     def check(self, row: Row, obj: Member | None) -> None:
+        if row.errors:  # an unknown 会员编号: nothing to check the rest against
+            return
+        self._check_number(row, obj)
         values = row.values
         status, left_on = values.get("status"), values.get("left_on")
         was_active = obj is None or obj.status == MemberStatus.ACTIVE

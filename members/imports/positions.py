@@ -23,7 +23,7 @@ from associations.spreadsheets.kinds import Column, RecordResource, Row, registe
 
 from .. import idcard, services
 from ..models import CadreRank, OfficerBackground, OfficerPosition, OfficerTitle
-from .cells import People, given, member_id_column
+from .cells import KeyedByMemberId, People, given, member_id_column
 
 BACKGROUND_ALIASES = {
     "退休干部": OfficerBackground.RETIRED_CADRE,
@@ -42,7 +42,7 @@ TITLE_ALIASES = {"常务理事会员": OfficerTitle.STANDING_COUNCIL}
 
 
 @register
-class PositionRecords(RecordResource):
+class PositionRecords(KeyedByMemberId, RecordResource):
     kind = "positions"
     label = gettext_lazy("理事职务")
     notes = (gettext_lazy("已有的任职可以通过导入修改届次、专职、背景、职级、月津贴和结束日期。"),)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 
 from associations.models import Role
 from tests.conftest import make_person
@@ -58,3 +59,12 @@ def data(network):
         "outsider_member": outsider_member,
         "outsider_household": outsider_household,
     }
+
+
+@pytest.fixture(autouse=True)
+def _fresh_refusal_counts():
+    """Refused duplicate ID numbers are counted per account in the cache, and account keys
+    repeat from one test to the next: every test starts with none."""
+    cache.clear()
+    yield
+    cache.clear()

@@ -26,13 +26,17 @@ from members.models import (
 )
 from members.services import members_import_rows
 from tests.associations.sheets import read, xlsx
+from tests.conftest import make_person
 
 from .factories import HouseholdFactory, MemberFactory
 
 A1, A2, B1 = "33079901201", "33079901202", "33079902201"
 
 
-def ident(seq: int, birth: dt.date = dt.date(1985, 3, 8)) -> str:
+BORN = dt.date(1985, 3, 8)
+
+
+def ident(seq: int, birth: dt.date = BORN) -> str:
     return idcard.make("330703", birth, seq)
 
 
@@ -95,18 +99,23 @@ def test_members_good_file_then_the_same_file_again(network, village_clerk, town
     report = import_file("members", xlsx(MEMBER_HEADER, *member_rows()), by=town_secretary)
     assert report.ok, report.errors
     assert counts(report) == (4, 0, 0)
-    wang = Member.objects.get(id_number=ident(2))
+    wang = Member.objects.with_id_number(ident(2)).get()
     assert wang.association.code == A1 and wang.group.name == "第一组" and wang.is_volunteer
     assert MemberGroup.objects.filter(association__code=A1, name="第一组").count() == 1
-    li = Member.objects.get(id_number=ident(3))
+    li = Member.objects.with_id_number(ident(3)).get()
     assert li.gender == "M" and li.birth_date == dt.date(1985, 3, 8)  # from the ID number
-    zhang = Member.objects.get(id_number=ident(4))
+    zhang = Member.objects.with_id_number(ident(4)).get()
     assert zhang.status == MemberStatus.LEFT and zhang.leave_reason == LeaveReason.PERSUADED
     period = MembershipPeriod.objects.get(member=zhang)
     assert (period.joined_on, period.left_on) == (dt.date(2018, 5, 29), dt.date(2023, 1, 1))
-    assert Member.objects.get(id_number=ident(6)).phone == "13800000000"
+    assert Member.objects.with_id_number(ident(6)).get().phone == "13800000000"
     again = import_file("members", xlsx(MEMBER_HEADER, *member_rows()), by=town_secretary)
     assert again.ok and counts(again) == (0, 0, 4)
+
+
+def columns(rows) -> list[dict]:
+    """The data rows of a sheet as {header: value}."""
+    return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
 
 
 def test_members_export_round_trip(network, town_secretary, tmp_path):
@@ -114,10 +123,13 @@ def test_members_export_round_trip(network, town_secretary, tmp_path):
     assert town_secretary.has_perm("members.view_personal_data")
     report, rows = round_trip("members", network["town_a"], town_secretary, tmp_path)
     assert report.ok and counts(report) == (0, 0, 4)
-    assert rows[0][:9] == tuple(MEMBER_HEADER[:9])
-    assert {r[2] for r in rows[1:]} == {ident(2), ident(3), ident(4), ident(6)}
-    statuses = {r[2]: (r[6], r[19]) for r in rows[1:]}
-    assert statuses[ident(4)] == ("已离会", "劝退")
+    assert rows[0][:5] == ("会员编号", "姓名", "性别", "身份证号", "出生日期")
+    assert "出生年份" not in rows[0]
+    exported = {r["身份证号"]: r for r in columns(rows)}
+    assert set(exported) == {ident(2), ident(3), ident(4), ident(6)}
+    zhang = Member.objects.with_id_number(ident(4)).get()
+    assert exported[ident(4)]["会员编号"] == f"{zhang.pk:08d}"
+    assert (exported[ident(4)]["状态"], exported[ident(4)]["离会原因"]) == ("已离会", "劝退")
 
 
 def test_members_command_line_export_is_complete_and_imports_back(network, tmp_path, capsys):
@@ -131,13 +143,67 @@ def test_members_command_line_export_is_complete_and_imports_back(network, tmp_p
     assert "未变 2 条" in capsys.readouterr().out
 
 
-def test_masked_export_cannot_be_imported(network, masked_clerk, tmp_path, capsys):
-    MemberFactory(association=network["village_a1"])
-    report, rows = round_trip("members", network["town_a"], masked_clerk, tmp_path)
-    assert rows[1][2].startswith("330") and "*" in rows[1][2]
-    assert not report.ok and where(report) == [(2, "身份证号")]
-    assert "已打码" in report.errors[0].message
+@pytest.fixture
+def town_writer_without_personal_data(network):
+    """甲镇秘书长 (a second one) without the personal-data grant."""
+    return make_person("town_secretary_2", network["town_a"], Role.SECRETARY, full_name="甲镇秘书")
+
+
+def test_a_masked_export_imports_back_unchanged_and_takes_real_edits(
+    network, town_writer_without_personal_data, tmp_path
+):
+    user = town_writer_without_personal_data
+    for seq, village in (
+        (2, "village_a1"),
+        (3, "village_a1"),
+        (4, "village_a2"),
+        (5, "village_b1"),
+    ):
+        MemberFactory(
+            association=network[village], id_number=ident(seq), birth_date=BORN, phone="13800000000"
+        )  # the last one, in town B, is not exported
+    path = tmp_path / "members.xlsx"
+    assert write_export("members", path, scope=network["town_a"], by=user) == 3
+    rows = read(path)
+    assert "出生年份" in rows[0] and "出生日期" not in rows[0]
+    exported = columns(rows)
+    assert all("*" in r["身份证号"] and r["出生年份"] == 1985 for r in exported)
+    assert not any(dt.date(1985, 3, 8).isoformat() in str(value) for row in rows for value in row)
+    report = import_file("members", path, by=user)
+    assert report.ok and counts(report) == (0, 0, 3), report.errors
+
+    # One phone number edited in the file: that row, and only it, is updated.
+    header = list(rows[0])
+    edited = [list(row) for row in rows[1:]]
+    edited[1][header.index("手机号码")] = "139 0000 1111"
+    report = import_file("members", xlsx(header, *edited), by=user)
+    assert report.ok and counts(report) == (0, 1, 2), report.errors
+    number = int(edited[1][header.index("会员编号")])
+    changed = Member.objects.get(pk=number)
+    assert changed.phone == "13900001111" and changed.history.first().history_user == user
+    assert Member.objects.filter(phone="13800000000").count() == 3  # B1's and the other two
+
+
+def test_a_masked_number_must_agree_and_cannot_register(network, town_writer_without_personal_data):
+    user = town_writer_without_personal_data
+    member = MemberFactory(association=network["village_a1"], id_number=ident(2), birth_date=BORN)
+    other = idcard.mask(ident(3))
+    header = ["会员编号", "姓名", "身份证号", "出生年份", "所属协会编码", "入会日期"]
+    rows = [
+        [member.number, member.name, other, 1985, A1, "2020-01-01"],  # another's mask
+        [member.number, member.name, idcard.mask(ident(2)), 1990, A1, "2020-01-01"],  # year
+        [None, "新人", idcard.mask(ident(7)), None, A1, "2020-01-01"],  # masked, new
+        ["99999999", "无人", idcard.mask(ident(8)), None, A1, "2020-01-01"],  # no such number
+    ]
+    report = import_file("members", xlsx(header, *rows), by=user)
+    assert where(report) == [(2, "身份证号"), (3, "出生年份"), (4, "身份证号"), (5, "会员编号")]
+    assert "完整的身份证号" in report.errors[2].message
     assert Member.objects.count() == 1
+
+
+def test_masked_files_are_still_refused_where_a_member_is_named_by_number(
+    network, masked_clerk, tmp_path, capsys
+):
     target = tmp_path / "masked.xlsx"
     call_command(
         "export_records", "members", "--scope", "33079901", "-o", str(target),
@@ -191,7 +257,9 @@ def test_members_outside_the_scope(network, village_clerk):
     ]
     report = import_file("members", xlsx(MEMBER_HEADER, *rows), by=village_clerk)
     assert where(report) == [(2, "所属协会编码"), (3, "身份证号")]
-    assert "管辖范围" in report.errors[0].message and "管辖范围" in report.errors[1].message
+    assert "管辖范围" in report.errors[0].message
+    # The other town's member is refused like any duplicate: nothing says who or where.
+    assert report.errors[1].message == "该身份证号已登记为会员，不能重复登记。"
     assert Member.objects.count() == 1
 
 
@@ -203,7 +271,7 @@ def test_members_traditional_headers_and_values(network, town_secretary):
     ]
     report = import_file("members", xlsx(header, *rows), by=town_secretary)
     assert report.ok and counts(report) == (2, 0, 0)
-    moved = Member.objects.get(id_number=ident(31))
+    moved = Member.objects.with_id_number(ident(31)).get()
     assert moved.name == "黃大明" and moved.leave_reason == LeaveReason.MOVED
 
 
@@ -240,11 +308,11 @@ def test_members_updates_leaving_and_rejoining(network, town_secretary):
     report = import_file("members", xlsx(header, *rows[:3]), by=town_secretary)
     assert report.ok, report.errors
     assert counts(report) == (0, 3, 0)
-    wang = Member.objects.get(id_number=ident(2))
+    wang = Member.objects.with_id_number(ident(2)).get()
     assert (wang.status, wang.leave_reason) == (MemberStatus.LEFT, LeaveReason.DIED)
-    li = Member.objects.get(id_number=ident(3))
+    li = Member.objects.with_id_number(ident(3)).get()
     assert li.association.code == A2 and li.group.name == "第二组"
-    zhang = Member.objects.get(id_number=ident(4))
+    zhang = Member.objects.with_id_number(ident(4)).get()
     assert zhang.status == MemberStatus.ACTIVE and zhang.periods.count() == 2
     report = import_file("members", xlsx(header, rows[3]), by=town_secretary)
     assert where(report) == [(2, "离会日期")]
@@ -270,7 +338,7 @@ def test_bulk_registration_service_writes_all_or_nothing(network, town_secretary
         by=town_secretary, rows=[rows[0], {**rows[2], "left_on": dt.date(2021, 1, 1)}]
     )
     assert results == [{}, {}] and Member.objects.count() == 2
-    left = Member.objects.get(id_number=ident(81))
+    left = Member.objects.with_id_number(ident(81)).get()
     assert left.status == MemberStatus.LEFT and left.periods.get().left_on == dt.date(2021, 1, 1)
 
 
@@ -529,13 +597,14 @@ def test_member_export_page_is_scoped_and_masked(client_for, network, masked_cle
     MemberFactory(association=network["village_b1"], id_number=ident(61))
     response = client_for(masked_clerk).get(reverse("associations:export", args=["members"]))
     rows = read(b"".join(response.streaming_content))
-    assert len(rows) == 2 and rows[1][2] == idcard.mask(ident(60))
+    assert len(rows) == 2 and columns(rows)[0]["身份证号"] == idcard.mask(ident(60))
 
 
 def test_member_export_page_full_ids_with_the_permission(client_for, network, town_secretary):
     MemberFactory(association=network["village_a1"], id_number=ident(60))
     response = client_for(town_secretary).get(reverse("associations:export", args=["members"]))
-    assert read(b"".join(response.streaming_content))[1][2] == ident(60)
+    rows = read(b"".join(response.streaming_content))
+    assert columns(rows)[0]["身份证号"] == ident(60)
 
 
 def test_member_export_keeps_queries_flat(
@@ -562,7 +631,9 @@ def test_admin_member_import_and_masked_export(client_for, town_admin, network):
     assert not town_admin.has_perm("members.view_personal_data")
     response = client.post(reverse("admin:members_member_export"), {"format": "0", "resource": "0"})
     rows = read(response.content)
-    assert len(rows) == 5 and all("*" in r[2] for r in rows[1:])
+    assert len(rows) == 5 and all("*" in r["身份证号"] for r in columns(rows))
+    # The admin's export lists every column: the birth date shows only its year there.
+    assert {r["出生日期"] for r in columns(rows)} == {1985}
 
 
 def test_import_command_for_members_reports_rows(network, tmp_path, capsys):

@@ -102,7 +102,10 @@ def test_register_rejects_duplicate_id_with_chinese_message(network):
     _register(network["village_a1"])
     with pytest.raises(ValidationError) as exc:
         _register(network["village_a2"], name="李四")
-    assert _errors(exc)["id_number"] == ["该身份证号已登记为会员，不能重复登记。"]
+    first = Member.objects.get()
+    assert _errors(exc)["id_number"] == [
+        f"该身份证号已登记为会员“王秀英”（会员编号 {first.pk:08d}），不能重复登记。"
+    ]
     assert Member.objects.count() == 1
 
 

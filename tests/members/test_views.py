@@ -104,31 +104,6 @@ def test_member_lookup_by_full_id_uses_post(client_for, town_secretary, outsider
     assert client.get(reverse("members:lookup")).status_code == 405
 
 
-# ── masking ───────────────────────────────────────────────────────────────────
-
-
-def test_id_shown_in_full_with_the_permission(client_for, town_secretary, data):
-    client = client_for(town_secretary)
-    full = data["member"].id_number
-    assert town_secretary.has_perm("members.view_personal_data")
-    assert full in client.get(reverse("members:list")).content.decode()
-    assert full in client.get(reverse("members:detail", args=[data["member"].pk])).content.decode()
-
-
-def test_id_masked_without_the_permission(client_for, town_secretary, data, no_personal_data):
-    no_personal_data()
-    client = client_for(town_secretary)
-    full = data["member"].id_number
-    for url in (reverse("members:list"), reverse("members:detail", args=[data["member"].pk])):
-        content = client.get(url).content.decode()
-        assert full not in content
-        assert idcard.mask(full) in content
-    # The edit form neither shows nor changes the number.
-    response = client.get(reverse("members:edit", args=[data["member"].pk]))
-    assert full not in response.content.decode()
-    assert "id_number" not in response.context["form"].fields
-
-
 # ── member create / edit ──────────────────────────────────────────────────────
 
 
