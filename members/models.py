@@ -110,11 +110,13 @@ class MemberQuerySet(ScopedQuerySet):
         return self.filter(id_number_hash__in=hashes - {""})
 
     def with_id_tail(self, tail: str):
-        """Members whose number ends with `tail` (4–6 characters): the last four are a
-        column; longer tails are checked on the few candidates after decryption."""
+        """Members whose number ends with `tail` (usually 4–6 characters): the last four
+        are a column; longer tails are checked on the few candidates after decryption."""
         tail = idcard.normalise(tail)
+        if len(tail) < personal_data.TAIL_LENGTH:
+            return self.filter(id_number_tail__endswith=tail)
         candidates = self.filter(id_number_tail=personal_data.id_tail(tail))
-        if len(tail) <= personal_data.TAIL_LENGTH:
+        if len(tail) == personal_data.TAIL_LENGTH:
             return candidates
         tokens = candidates.values_list("pk", "id_number_encrypted")
         return self.filter(pk__in=[pk for pk, token in tokens if decrypt(token).endswith(tail)])
