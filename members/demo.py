@@ -18,6 +18,7 @@ from decimal import Decimal
 
 from associations.demo import DISTRICT_CODE
 from associations.models import Association, Level
+from associations.services import system_actor
 
 from . import idcard
 from .models import (
@@ -27,7 +28,6 @@ from .models import (
     Gender,
     Household,
     HouseholdCertificate,
-    IntegrityGroup,
     LeaveReason,
     LiaisonKind,
     LiaisonPair,
@@ -41,6 +41,7 @@ from .models import (
     PoliticalStatus,
     Registration,
 )
+from .services import integrity_group_create
 
 SEED = 20240529
 DEMO_TODAY = dt.date(2026, 10, 31)  # fixed, so every run gives the same records
@@ -493,22 +494,27 @@ def _member_groups(
 
 
 def _integrity_groups(rng: random.Random, households: list[Household], people: _People) -> int:
+    """A few villages' floating households form integrity groups, through the service."""
+    actor = system_actor()
     by_village: dict[int, list[Household]] = defaultdict(list)
     for household in households:
         if household.is_floating:
             by_village[household.association_id].append(household)
     made = 0
-    for village_pk, floating in sorted(by_village.items()):
+    for _village, floating in sorted(by_village.items()):
         if len(floating) < 5 or rng.random() > 0.4:
             continue
-        group = IntegrityGroup.objects.create(
-            association_id=village_pk,
-            name="外来人口诚信计生小组",
-            leader_name=people.name(Gender.MALE),
-            agreement_signed_on=_date_between(rng, dt.date(2024, 3, 1), dt.date(2025, 6, 30)),
-        )
+        leader_name = people.name(Gender.MALE)
+        signed_on = _date_between(rng, dt.date(2024, 3, 1), dt.date(2025, 6, 30))
         chosen = floating[: min(len(floating), rng.randint(5, 10))]
-        Household.objects.filter(pk__in=[h.pk for h in chosen]).update(integrity_group=group)
+        integrity_group_create(
+            by=actor,
+            association=chosen[0].association,
+            name="外来人口诚信计生小组",
+            leader_name=leader_name,
+            agreement_signed_on=signed_on,
+            households=chosen,
+        )
         made += 1
     return made
 

@@ -1,4 +1,7 @@
-"""Forms for the members pages: they validate and normalise; services do the rest."""
+"""Forms for the members pages: they validate and normalise; services do the rest.
+
+Each record kind's form takes its fields from the kind's tuple in `services.py`.
+"""
 
 from __future__ import annotations
 
@@ -8,32 +11,46 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.forms.models import model_to_dict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from associations.forms import DateInput
+from associations.forms import RecordForm, model_field
 from associations.models import Association
 from associations.selectors import association_choices
+from associations.years import YearField
 
 from . import idcard, phone, selectors
 from .models import (
     HOUSEHOLD_CATEGORIES,
-    CertificateKind,
+    DuesPayment,
     Household,
+    HouseholdCertificate,
     IntegrityGroup,
     LeaveReason,
-    LiaisonKind,
+    LiaisonPair,
     Member,
     MemberGroup,
     MemberStatus,
     OfficerPosition,
     OfficerTitle,
 )
+from .services import (
+    CERTIFICATE_FIELDS,
+    DUES_FIELDS,
+    HOUSEHOLD_FIELDS,
+    INTEGRITY_GROUP_FIELDS,
+    LIAISON_DETAILS,
+    LIAISON_FIELDS,
+    MEMBER_FIELDS,
+    MEMBER_GROUP_FIELDS,
+    MEMBER_GROUP_LEVELS,
+    POSITION_DETAILS,
+    POSITION_FIELDS,
+)
 
 # More of an ID number than its tail: 12+ digits (longer than any phone number typed),
 # or 7+ characters ending in X. 7–11 digits are searched as a phone number.
-_LONG_ID_LIKE = re.compile(r"^(\d{12,}[\dXx]?|\d{6,}[Xx])$")
+LONG_ID_LIKE = re.compile(r"^(\d{12,}[\dXx]?|\d{6,}[Xx])$")
 
 
 def _association_label(association: Association) -> str:
@@ -44,11 +61,17 @@ def _group_label(group: MemberGroup) -> str:
     return f"{group.association.name} · {group.name}"
 
 
-def _model_field(model, name: str, **kwargs: Any) -> forms.Field:
-    """The model field's own form field, with dates as date pickers."""
-    field = model._meta.get_field(name).formfield(**kwargs)
-    if isinstance(field, forms.DateField):
-        field.widget = DateInput()
+SCOPE_LABEL = _("协会（含下级）")
+
+
+def scope_field(user, *, label=SCOPE_LABEL, queryset=None) -> forms.ModelChoiceField:
+    """The `?scope=` picker of a list page (the view reads it with `requested_scope`)."""
+    field = forms.ModelChoiceField(
+        label=label,
+        queryset=queryset if queryset is not None else association_choices(user).order_by("path"),
+        required=False,
+    )
+    field.label_from_instance = _association_label
     return field
 
 
@@ -63,9 +86,6 @@ class MemberFilterForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"maxlength": 11, "autocomplete": "off"}),
     )
-    association = forms.ModelChoiceField(
-        label=_("协会（含下级）"), queryset=Association.objects.none(), required=False
-    )
     group = forms.ModelChoiceField(
         label=_("会员小组"), queryset=MemberGroup.objects.none(), required=False
     )
@@ -79,22 +99,20 @@ class MemberFilterForm(forms.Form):
         choices=[(f, Member._meta.get_field(f).verbose_name) for f in selectors.MEMBER_FLAGS],
     )
 
-    def __init__(self, *args: Any, user, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user, scope: Association, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["association"]
-        field.queryset = association_choices(user).order_by("path")
-        field.label_from_instance = _association_label
-        # Groups are offered for a chosen association only: a county has thousands.
-        chosen = self.data.get("association") if self.is_bound else None
-        self.offers_groups = bool(chosen and str(chosen).isdigit())
+        self.fields["scope"] = scope_field(user)
+        self.fields["scope"].initial = scope.pk
+        self.order_fields(["q", "scope"])
+        # Groups are offered for an association that has them only: a county has thousands.
+        self.offers_groups = scope.level in MEMBER_GROUP_LEVELS
         if self.offers_groups:
-            groups = MemberGroup.objects.visible_to(user).filter(association_id=chosen)
-            self.fields["group"].queryset = groups.select_related("association")
+            self.fields["group"].queryset = MemberGroup.objects.filter(association=scope)
             self.fields["group"].label_from_instance = lambda g: g.name
 
     def clean_q(self) -> str:
         q = re.sub(r"\s+", "", self.cleaned_data["q"])
-        if _LONG_ID_LIKE.match(q):
+        if LONG_ID_LIKE.match(q):
             raise ValidationError(
                 _("为保护个人信息，请只输入身份证号的后 4–6 位；完整号码请用“按身份证号查找”。")
             )
@@ -110,64 +128,66 @@ class IdLookupForm(forms.Form):
         return idcard.validate_id_number(self.cleaned_data["id_number"])
 
 
-MEMBER_FORM_FIELDS = (
-    "association",
-    "group",
-    "name",
-    "gender",
-    "id_number",
-    "birth_date",
-    "ethnicity",
-    "phone",
-    "education",
-    "political_status",
-    "occupation",
-    "registration",
-    "joined_on",
-    "is_volunteer",
-    "is_publicity_worker",
-    "is_industry_leader",
-    "is_newlywed_recruit",
-    "notes",
-)
+class RevealForm(forms.Form):
+    """Seeing a member's full ID number is logged with its purpose."""
+
+    purpose = forms.CharField(
+        label=_("查看用途"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"placeholder": _("如：办理优待证、核对身份")}),
+    )
 
 
-class MemberForm(forms.Form):
-    """Registration and editing. A plain form: the service compares old and new values."""
+class MemberForm(RecordForm):
+    """Registration and editing (会员申请登记表); the service compares old and new values.
+
+    The ID number is write-only: typed when registering, and on the edit form a correction
+    field that is never pre-filled (left empty, the number stays). The birth date is only
+    asked when registering (it may be left to the number); afterwards it follows the number.
+    """
+
+    model = Member
+    record_fields = MEMBER_FIELDS
+    id_number = forms.CharField(
+        label=_("身份证号"),
+        max_length=22,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
 
     def __init__(
         self,
-        *args: Any,
+        data=None,
+        *,
         user,
-        member: Member | None = None,
+        instance: Member | None = None,
         association: Association | None = None,
-        **kwargs: Any,
     ) -> None:
-        if member is not None:
-            kwargs["initial"] = model_to_dict(member, fields=MEMBER_FORM_FIELDS)
-        elif association is not None:
-            kwargs["initial"] = {"association": association.pk}
-        super().__init__(*args, **kwargs)
-        for name in MEMBER_FORM_FIELDS:
-            self.fields[name] = _model_field(Member, name)
-        self.fields["id_number"].widget.attrs["autocomplete"] = "off"
+        initial = {"association": association.pk} if association and not instance else {}
+        super().__init__(data, instance=instance, initial=initial)
+        self.order_fields(MEMBER_FIELDS)
         self.fields["birth_date"].required = False
         self.fields["birth_date"].help_text = _("留空则按身份证号自动填写。")
-        self.fields["phone"].max_length = None  # normalised below (spaces, +86 …)
+        # Typed with spaces or +86 as often as not: normalised below.
+        self.fields["phone"].max_length = None
         self.fields["phone"].validators = []
+        self.fields["phone"].widget.attrs.pop("maxlength", None)
         self.fields["association"].queryset = association_choices(user).order_by("path")
         self.fields["association"].label_from_instance = _association_label
-        self.fields["group"].queryset = self._group_choices(user, member, association)
+        self.fields["group"].queryset = self._group_choices(user, instance, association)
         self.fields["group"].label_from_instance = _group_label
-        if member is not None and not idcard.may_view_full(user):
-            # Without the permission the number is neither shown nor changed here.
-            del self.fields["id_number"]
-        if member is not None:
+        if instance is not None:
+            del self.fields["birth_date"]
+            correction = self.fields["id_number"]
+            correction.label, correction.required = _("新身份证号（更正时填写）"), False
+            correction.help_text = _(
+                "留空则不变。填写后按新登记一样核对（校验位、出生日期、是否重复），"
+                "出生日期随新号码更正。"
+            )
             self.fields["joined_on"].help_text = _(
                 "修改的是本次入会的日期；离会、重新入会请用详情页的操作。"
             )
 
-    def _group_choices(self, user, member, association):
+    def _group_choices(self, user, member: Member | None, association: Association | None):
         """Groups of the association being edited when known, else all the user sees."""
         chosen = self.data.get("association") if self.is_bound else None
         if not (chosen and str(chosen).isdigit()):
@@ -181,79 +201,82 @@ class MemberForm(forms.Form):
         return groups.select_related("association").order_by("association__path", "name")
 
     def clean_id_number(self) -> str:
-        return idcard.validate_id_number(self.cleaned_data["id_number"])
+        number = self.cleaned_data["id_number"]
+        return idcard.validate_id_number(number) if number else ""
 
     def clean_phone(self) -> str:
         return phone.validate_mobile(self.cleaned_data["phone"])
 
-    def clean_name(self) -> str:
-        return self.cleaned_data["name"].strip()
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if not cleaned.get("id_number") and "id_number" not in self.errors:
+            cleaned.pop("id_number", None)  # no correction typed: the number stays
+        return cleaned
 
 
 class LeaveForm(forms.Form):
-    left_on = forms.DateField(label=_("离会日期"), widget=DateInput())
+    left_on = model_field(Member, "left_on", required=True)
     reason = forms.ChoiceField(label=_("离会原因"), choices=LeaveReason.choices)
     note = forms.CharField(label=_("说明"), max_length=200, required=False)
 
 
 class RejoinForm(forms.Form):
-    joined_on = forms.DateField(label=_("重新入会日期"), widget=DateInput())
+    joined_on = model_field(Member, "joined_on", label=_("重新入会日期"))
     note = forms.CharField(label=_("说明"), max_length=200, required=False)
-
-
-class PositionForm(forms.Form):
-    association = forms.ModelChoiceField(label=_("任职协会"), queryset=Association.objects.none())
-
-    def __init__(self, *args: Any, user, member: Member, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        names = (
-            "title",
-            "term",
-            "started_on",
-            "ended_on",
-            "is_fulltime",
-            "background",
-            "cadre_rank",
-            "monthly_allowance",
-        )
-        for name in names:
-            self.fields[name] = _model_field(OfficerPosition, name)
-        self.fields["association"].queryset = selectors.position_association_choices(user, member)
-        self.fields["association"].label_from_instance = _association_label
-        self.fields["association"].initial = member.association_id
 
 
 class EndForm(forms.Form):
     """The end date of a post or a liaison pair."""
 
-    ended_on = forms.DateField(label=_("结束日期"), widget=DateInput())
+    ended_on = model_field(LiaisonPair, "ended_on", required=True)
 
 
-class DuesForm(forms.Form):
-    year = forms.IntegerField(label=_("年度"), min_value=1950, max_value=2100)
-    amount = forms.DecimalField(label=_("金额（元）"), min_value=0, max_digits=8, decimal_places=2)
-    paid_on = forms.DateField(label=_("缴费日期"), required=False, widget=DateInput())
+class PositionForm(RecordForm):
+    """Assigning a post: where, what and from when, with its details."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    model = OfficerPosition
+    record_fields = POSITION_FIELDS
+    association = forms.ModelChoiceField(label=_("任职协会"), queryset=Association.objects.none())
+
+    def __init__(self, data=None, *, user, member: Member) -> None:
+        super().__init__(data, initial={"association": member.association_id})
+        field = self.fields["association"]
+        field.queryset = selectors.position_association_choices(user, member)
+        field.label_from_instance = _association_label
+
+
+class PositionDetailsForm(RecordForm):
+    """Correcting a post's term, full-time, background, cadre rank and allowance."""
+
+    model = OfficerPosition
+    record_fields = POSITION_DETAILS
+
+
+class DuesCorrectionForm(RecordForm):
+    model = DuesPayment
+    record_fields = DUES_FIELDS
+
+
+class DuesForm(DuesCorrectionForm):
+    year = YearField()
+
+    def __init__(self, data=None, **kwargs: Any) -> None:
+        super().__init__(data, **kwargs)
         self.fields["year"].initial = timezone.localdate().year
 
 
 class OfficersFilterForm(forms.Form):
-    day = forms.DateField(label=_("日期"), required=False, widget=DateInput())
-    association = forms.ModelChoiceField(
-        label=_("协会（含下级）"), queryset=Association.objects.none(), required=False
-    )
+    day = model_field(OfficerPosition, "started_on", label=_("日期"), required=False)
     title = forms.ChoiceField(
         label=_("职务"), choices=[("", _("全部")), *OfficerTitle.choices], required=False
     )
 
-    def __init__(self, *args: Any, user, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user, scope: Association, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["association"]
         # Officers sit in towns and above, and in villages: offer every level.
-        field.queryset = association_choices(user).order_by("path")
-        field.label_from_instance = _association_label
+        self.fields["scope"] = scope_field(user)
+        self.fields["scope"].initial = scope.pk
+        self.order_fields(["day", "scope", "title"])
 
 
 # ── households ────────────────────────────────────────────────────────────────
@@ -263,25 +286,22 @@ CATEGORY_CHOICES = [(k, Household._meta.get_field(k).verbose_name) for k in HOUS
 
 class HouseholdFilterForm(forms.Form):
     q = forms.CharField(label=_("户编码 / 户主姓名"), required=False)
-    association = forms.ModelChoiceField(
-        label=_("协会（含下级）"), queryset=Association.objects.none(), required=False
-    )
     category = forms.ChoiceField(
         label=_("户类别"),
         required=False,
         choices=[("", _("全部")), *CATEGORY_CHOICES],
     )
 
-    def __init__(self, *args: Any, user, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user, scope: Association, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["association"].queryset = association_choices(user).order_by("path")
-        self.fields["association"].label_from_instance = _association_label
+        self.fields["scope"] = scope_field(user)
+        self.fields["scope"].initial = scope.pk
+        self.order_fields(["q", "scope", "category"])
 
 
-HOUSEHOLD_FORM_FIELDS = ("association", "code", "head_name", "size", "address", "notes")
-
-
-class HouseholdForm(forms.Form):
+class HouseholdForm(RecordForm):
+    model = Household
+    record_fields = HOUSEHOLD_FIELDS
     categories = forms.MultipleChoiceField(
         label=_("户类别"),
         required=False,
@@ -291,43 +311,39 @@ class HouseholdForm(forms.Form):
 
     def __init__(
         self,
-        *args: Any,
+        data=None,
+        *,
         user,
-        household: Household | None = None,
+        instance: Household | None = None,
         association: Association | None = None,
-        **kwargs: Any,
     ) -> None:
-        if household is not None:
-            initial = model_to_dict(household, fields=HOUSEHOLD_FORM_FIELDS)
-            initial["categories"] = [k for k in HOUSEHOLD_CATEGORIES if getattr(household, k)]
-            kwargs["initial"] = initial
-        elif association is not None:
-            kwargs["initial"] = {"association": association.pk}
-        super().__init__(*args, **kwargs)
-        categories = self.fields.pop("categories")
-        for name in HOUSEHOLD_FORM_FIELDS:
-            self.fields[name] = _model_field(Household, name)
-        self.fields["categories"] = categories
+        if instance is not None:
+            initial = {"categories": instance.categories}
+        else:
+            initial = {"association": association.pk} if association else {}
+        super().__init__(data, instance=instance, initial=initial)
+        self.order_fields(HOUSEHOLD_FIELDS)
         self.fields["association"].queryset = association_choices(user).order_by("path")
         self.fields["association"].label_from_instance = _association_label
 
 
-class CertificateForm(forms.Form):
-    kind = forms.ChoiceField(label=_("证件类别"), choices=CertificateKind.choices)
-    number = forms.CharField(label=_("证件编号"), max_length=40, required=False)
-    issued_on = forms.DateField(label=_("发证日期"), required=False, widget=DateInput())
+class CertificateForm(RecordForm):
+    model = HouseholdCertificate
+    record_fields = CERTIFICATE_FIELDS
 
 
 # ── liaison ───────────────────────────────────────────────────────────────────
 
 
 class VillageForm(forms.Form):
-    village = forms.ModelChoiceField(label=_("村（居）"), queryset=Association.objects.none())
+    """The village (村、居) a page works on, sent as `?scope=`."""
 
-    def __init__(self, *args: Any, user, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user, village: Association | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["village"].queryset = selectors.village_choices(user)
-        self.fields["village"].label_from_instance = _association_label
+        self.fields["scope"] = scope_field(
+            user, label=_("村（居）"), queryset=selectors.village_choices(user)
+        )
+        self.fields["scope"].initial = village.pk if village else None
 
 
 class LiaisonForm(forms.Form):
@@ -339,15 +355,13 @@ class LiaisonForm(forms.Form):
     households = forms.ModelMultipleChoiceField(
         label=_("联系户"), queryset=Household.objects.none(), widget=forms.CheckboxSelectMultiple
     )
-    kind = forms.ChoiceField(label=_("联系类型"), choices=LiaisonKind.choices)
-    started_on = forms.DateField(label=_("开始日期"), widget=DateInput())
-    contract_signed_on = forms.DateField(
-        label=_("合同签订日期"), required=False, widget=DateInput()
-    )
 
     def __init__(self, *args: Any, village: Association, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"started_on": timezone.localdate()})
         super().__init__(*args, **kwargs)
+        for name in LIAISON_FIELDS:
+            if name != "ended_on":  # a new pair is open
+                self.fields[name] = model_field(LiaisonPair, name)
         # Officers from above may liaise too, but they are paired from their own village;
         # the page offers the village's active members.
         self.fields["member"].queryset = Member.objects.filter(
@@ -356,60 +370,53 @@ class LiaisonForm(forms.Form):
         self.fields["households"].queryset = Household.objects.filter(association=village)
 
 
+class LiaisonDetailsForm(RecordForm):
+    """Correcting a pair's kind and the date its contract was signed."""
+
+    model = LiaisonPair
+    record_fields = LIAISON_DETAILS
+
+
 # ── groups ────────────────────────────────────────────────────────────────────
 
 
-class MemberGroupForm(forms.Form):
-    name = forms.CharField(label=_("小组名称"), max_length=60)
-    leader = forms.ModelChoiceField(label=_("组长"), queryset=Member.objects.none(), required=False)
-    founded_on = forms.DateField(label=_("成立日期"), required=False, widget=DateInput())
-    dissolved_on = forms.DateField(label=_("撤销日期"), required=False, widget=DateInput())
+class MemberGroupForm(RecordForm):
+    model = MemberGroup
+    record_fields = MEMBER_GROUP_FIELDS
 
     def __init__(
-        self, *args: Any, association: Association, group: MemberGroup | None = None, **kwargs
+        self, data=None, *, association: Association, instance: MemberGroup | None = None
     ) -> None:
-        if group is not None:
-            kwargs["initial"] = model_to_dict(
-                group, fields=["name", "leader", "founded_on", "dissolved_on"]
-            )
-        super().__init__(*args, **kwargs)
+        super().__init__(data, instance=instance)
         self.fields["leader"].queryset = Member.objects.filter(
             association=association, status=MemberStatus.ACTIVE
         ).order_by("name")
-        if group is None:
-            del self.fields["dissolved_on"]
+        if instance is None:
+            del self.fields["dissolved_on"]  # a new group is not dissolved
+        else:
+            self.fields["dissolved_on"].help_text = _("填写撤销日期即撤销该小组，会员资料保留。")
 
 
-class IntegrityGroupForm(forms.Form):
-    name = forms.CharField(label=_("小组名称"), max_length=60)
-    leader_name = forms.CharField(label=_("组长"), max_length=40)
-    agreement_signed_on = forms.DateField(
-        label=_("联保协议签订日期"), required=False, widget=DateInput()
-    )
+class IntegrityGroupForm(RecordForm):
+    model = IntegrityGroup
+    record_fields = INTEGRITY_GROUP_FIELDS
     households = forms.ModelMultipleChoiceField(
         label=_("成员户（5–10 户流动人口户）"),
         queryset=Household.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    dissolved_on = forms.DateField(label=_("撤销日期"), required=False, widget=DateInput())
 
     def __init__(
-        self,
-        *args: Any,
-        association: Association,
-        group: IntegrityGroup | None = None,
-        **kwargs: Any,
+        self, data=None, *, association: Association, instance: IntegrityGroup | None = None
     ) -> None:
-        if group is not None:
-            initial = model_to_dict(
-                group, fields=["name", "leader_name", "agreement_signed_on", "dissolved_on"]
-            )
-            initial["households"] = list(group.households.values_list("pk", flat=True))
-            kwargs["initial"] = initial
-        super().__init__(*args, **kwargs)
+        initial = {}
+        if instance is not None:
+            initial["households"] = list(instance.households.values_list("pk", flat=True))
+        super().__init__(data, instance=instance, initial=initial)
+        self.order_fields(INTEGRITY_GROUP_FIELDS)
         self.fields["households"].queryset = selectors.integrity_group_candidates(
-            association, group
+            association, instance
         )
-        if group is None:
+        if instance is None:
             del self.fields["dissolved_on"]

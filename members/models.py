@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -12,6 +13,9 @@ from simple_history.models import HistoricalRecords
 
 from associations.models import Association, LiveManager, ScopedQuerySet, Versioned, Withdrawable
 from associations.years import in_force_on, overlaps
+
+from . import idcard, personal_data
+from .personal_data import decrypt
 
 
 class Gender(models.TextChoices):
@@ -97,6 +101,26 @@ class MemberGroup(Versioned):
 
 
 class MemberQuerySet(ScopedQuerySet):
+    def with_id_number(self, number: str):
+        """The member holding this full number (by its keyed hash), if any."""
+        return self.filter(id_number_hash=personal_data.id_hash(idcard.normalise(number)))
+
+    def with_id_numbers(self, numbers: Iterable[str]):
+        hashes = {personal_data.id_hash(idcard.normalise(number)) for number in numbers}
+        return self.filter(id_number_hash__in=hashes - {""})
+
+    def with_id_tail(self, tail: str):
+        """Members whose number ends with `tail` (usually 4–6 characters): the last four
+        are a column; longer tails are checked on the few candidates after decryption."""
+        tail = idcard.normalise(tail)
+        if len(tail) < personal_data.TAIL_LENGTH:
+            return self.filter(id_number_tail__endswith=tail)
+        candidates = self.filter(id_number_tail=personal_data.id_tail(tail))
+        if len(tail) == personal_data.TAIL_LENGTH:
+            return candidates
+        tokens = candidates.values_list("pk", "id_number_encrypted")
+        return self.filter(pk__in=[pk for pk, token in tokens if decrypt(token).endswith(tail)])
+
     def active_on(self, day: dt.date):
         """Members in the roll on `day`, from the membership history (exact for past years)."""
         return self.filter(pk__in=MembershipPeriod.objects.active_on(day).values("member_id"))
@@ -104,6 +128,14 @@ class MemberQuerySet(ScopedQuerySet):
     def in_roll_during(self, year: int):
         """Members in the roll on at least one day of `year`."""
         return self.filter(pk__in=MembershipPeriod.objects.in_roll_during(year).values("member_id"))
+
+
+MEMBER_NUMBER_DIGITS = 8
+
+
+def member_number(pk: int) -> str:
+    """会员编号: a member's key zero-padded, the stable number exports and messages use."""
+    return f"{pk:0{MEMBER_NUMBER_DIGITS}d}"
 
 
 class Member(Versioned, Withdrawable):
@@ -124,8 +156,16 @@ class Member(Versioned, Withdrawable):
     gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices)
     birth_date = models.DateField(_("出生日期"))
     ethnicity = models.CharField(_("民族"), max_length=20, default="汉族", blank=True)
-    # Validated (GB 11643) and unique; shown masked unless the user may view personal data.
-    id_number = models.CharField(_("身份证号"), max_length=18, unique=True)
+    # The resident ID number (GB 11643), never stored plain (members.personal_data): read
+    # and set it as `member.id_number`; find members with `with_id_number` / `with_id_tail`.
+    # Editable only so that the change log lists it (hidden): no form shows this column.
+    id_number_encrypted = models.TextField(_("身份证号"), blank=True)
+    id_number_hash = models.CharField(
+        _("身份证号索引"), max_length=64, unique=True, blank=True, editable=False
+    )
+    id_number_tail = models.CharField(
+        _("身份证号后 4 位"), max_length=4, blank=True, editable=False, db_index=True
+    )
     phone = models.CharField(_("手机号码"), max_length=11, blank=True)
     education = models.CharField(
         _("文化程度"), max_length=20, choices=Education.choices, blank=True
@@ -155,7 +195,10 @@ class Member(Versioned, Withdrawable):
 
     objects = LiveManager.from_queryset(MemberQuerySet)()
     all_objects = MemberQuerySet.as_manager()
-    history = HistoricalRecords()
+    # History rows keep the ciphertext only; the change log says that the number or the
+    # birth date changed, never what they were.
+    history = HistoricalRecords(excluded_fields=["id_number_hash", "id_number_tail"])
+    HIDDEN_IN_HISTORY = ("id_number_encrypted", "birth_date")
 
     class Meta:
         verbose_name = _("会员")
@@ -170,6 +213,36 @@ class Member(Versioned, Withdrawable):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def number(self) -> str:
+        return member_number(self.pk) if self.pk else ""
+
+    @property
+    def id_number(self) -> str:
+        """The full number, decrypted (once per stored value)."""
+        cached = self.__dict__.get("_id_number")
+        if cached is not None and cached[0] == self.id_number_encrypted:
+            return cached[1]
+        number = personal_data.decrypt(self.id_number_encrypted)
+        self.__dict__["_id_number"] = (self.id_number_encrypted, number)
+        return number
+
+    @id_number.setter
+    def id_number(self, number: str) -> None:
+        """Encrypt, hash and keep the tail; the same number again leaves the columns alone
+        (a new ciphertext would read as a change in the history)."""
+        number = number or ""
+        if number == self.id_number:
+            return
+        for column, value in personal_data.id_columns(number).items():
+            setattr(self, column, value)
+        self.__dict__["_id_number"] = (self.id_number_encrypted, number)
+
+    @property
+    def birth_year(self) -> int | None:
+        """What pages and exports show beside a masked number (never the full birth date)."""
+        return self.birth_date.year if self.birth_date else None
 
 
 class MembershipPeriodQuerySet(ScopedQuerySet):
@@ -375,6 +448,11 @@ class Household(Versioned, Withdrawable):
 
     def __str__(self) -> str:
         return f"{self.head_name}（{self.code}）"
+
+    @property
+    def categories(self) -> list[str]:
+        """The category flags set, by field name (the form's and the import's one value)."""
+        return [flag for flag in HOUSEHOLD_CATEGORIES if getattr(self, flag)]
 
 
 # The category flags in import/export order, with their contract names.

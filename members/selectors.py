@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 
-from associations.models import VILLAGE_LEVELS, Association
+from associations.models import VILLAGE_LEVELS, Association, live
 from associations.selectors import association_choices
 
 from .models import (
@@ -33,7 +33,7 @@ ID_TAIL = re.compile(r"^\d{3,5}[\dXx]$")  # the last 4–6 characters of an ID n
 DIGITS = re.compile(r"^\d+$")
 
 
-def member_search(q: str) -> Q:
+def member_search(members: QuerySet[Member], q: str) -> QuerySet[Member]:
     """Name, the tail of an ID number (4–6 characters) or a phone number (whole or start).
 
     The caller (the search form) has already refused anything longer that looks
@@ -41,25 +41,24 @@ def member_search(q: str) -> Q:
     """
     q = q.strip()
     if ID_TAIL.match(q):
-        return Q(id_number__endswith=q.upper()) | Q(phone__endswith=q)
+        by_tail = members.with_id_tail(q).values("pk")
+        return members.filter(Q(pk__in=by_tail) | Q(phone__endswith=q))
     if DIGITS.match(q) and len(q) >= 7:
-        return Q(phone__startswith=q)
-    return Q(name__icontains=q)
+        return members.filter(phone__startswith=q)
+    return members.filter(name__icontains=q)
 
 
 def member_list(
     user,
     *,
+    scope: Association,
     q: str = "",
-    association: Association | None = None,
     group: MemberGroup | None = None,
     status: str | None = None,
     flags: Iterable[str] = (),
 ) -> QuerySet[Member]:
-    """Members the user may see, filtered; `association` includes its subtree."""
-    queryset = Member.objects.visible_to(user).select_related("association", "group")
-    if association is not None:
-        queryset = queryset.within(association)
+    """Members of the scope's subtree the user may see, filtered."""
+    queryset = Member.objects.visible_to(user).within(scope).select_related("association", "group")
     if group is not None:
         queryset = queryset.filter(group=group)
     if status:
@@ -68,8 +67,15 @@ def member_list(
         if flag in MEMBER_FLAGS:
             queryset = queryset.filter(**{flag: True})
     if q.strip():
-        queryset = queryset.filter(member_search(q))
+        queryset = member_search(queryset, q)
     return queryset.order_by("association__path", "name", "id")
+
+
+@dataclass(frozen=True)
+class WithdrawnRecord:
+    kind: str  # the withdraw/restore pages' kind ("position", "liaison", "dues")
+    label: str
+    record: OfficerPosition | LiaisonPair | DuesPayment
 
 
 @dataclass
@@ -80,29 +86,48 @@ class MemberDetail:
     liaisons: list[LiaisonPair]
     dues: list[DuesPayment]
     groups_led: list[MemberGroup]
+    # Posts, pairs and dues withdrawn (作废), for those who may restore them.
+    withdrawn: list[WithdrawnRecord]
 
 
-def member_detail(member: Member) -> MemberDetail:
+def member_detail(member: Member, *, with_withdrawn: bool = False) -> MemberDetail:
     """A member with status history, posts, liaison households and dues (a handful of queries)."""
+    positions = OfficerPosition.all_objects.filter(member=member).select_related("association")
+    liaisons = LiaisonPair.all_objects.filter(member=member, household__withdrawn_at__isnull=True)
+    liaisons = liaisons.select_related("household", "household__association")
+    dues = DuesPayment.all_objects.filter(member=member)
+    withdrawn = []
+    if with_withdrawn:
+        for kind, queryset in (("position", positions), ("liaison", liaisons), ("dues", dues)):
+            label = str(queryset.model._meta.verbose_name)
+            for record in queryset.filter(withdrawn_at__isnull=False).order_by("-withdrawn_at"):
+                withdrawn.append(WithdrawnRecord(kind, label, record))
     return MemberDetail(
         member=member,
         periods=list(member.periods.order_by("joined_on")),
-        positions=list(
-            member.positions.select_related("association").order_by("-started_on", "title")
-        ),
-        liaisons=list(
-            member.liaisons.select_related("household", "household__association").order_by(
-                "ended_on", "-started_on"
-            )
-        ),
-        dues=list(member.dues.order_by("-year")),
+        positions=list(positions.filter(live()).order_by("-started_on", "title")),
+        liaisons=list(liaisons.filter(live()).order_by("ended_on", "-started_on")),
+        dues=list(dues.filter(live()).order_by("-year")),
         groups_led=list(member.groups_led.all()),
+        withdrawn=withdrawn,
     )
+
+
+def _with_withdrawn(model, user) -> QuerySet:
+    """Detail pages: withdrawn rows are shown (to be restored) to those who may withdraw."""
+    manager = model.all_objects if user.has_perm("records.withdraw") else model.objects
+    return manager.visible_to(user)
 
 
 def member_in_scope(user) -> QuerySet[Member]:
     """The member queryset detail pages fetch from (association and group joined)."""
-    return Member.objects.visible_to(user).select_related("association", "group")
+    return _with_withdrawn(Member, user).select_related("association", "group", "withdrawn_by")
+
+
+def withdrawn_members(user, scope: Association) -> QuerySet[Member]:
+    """Withdrawn (作废) members of the scope's subtree, latest first."""
+    queryset = Member.all_objects.visible_to(user).within(scope).filter(withdrawn_at__isnull=False)
+    return queryset.select_related("association", "withdrawn_by").order_by("-withdrawn_at")
 
 
 # ── membership history ────────────────────────────────────────────────────────
@@ -135,7 +160,7 @@ def positions_held_on(
     scope: Association, day: dt.date, *, title: str | None = None
 ) -> QuerySet[OfficerPosition]:
     """Who held what on `day` in the scope's subtree, by association then rank of post."""
-    queryset = OfficerPosition.objects.within(scope).held_on(day)
+    queryset = OfficerPosition.objects.within(scope).held_on(day).filter(live("member"))
     if title:
         queryset = queryset.filter(title=title)
     return queryset.select_related("member", "association").order_by(
@@ -159,14 +184,13 @@ def position_association_choices(user, member: Member) -> QuerySet[Association]:
 def household_list(
     user,
     *,
+    scope: Association,
     q: str = "",
-    association: Association | None = None,
     category: str | None = None,
 ) -> QuerySet[Household]:
-    """Households the user may see; search by code (start) or head's name (part)."""
-    queryset = Household.objects.visible_to(user).select_related("association")
-    if association is not None:
-        queryset = queryset.within(association)
+    """Households of the scope's subtree the user may see; search by code (start) or
+    head's name (part)."""
+    queryset = Household.objects.visible_to(user).within(scope).select_related("association")
     if category in HOUSEHOLD_CATEGORIES:
         queryset = queryset.filter(**{category: True})
     q = q.strip()
@@ -187,15 +211,23 @@ def household_detail(household: Household) -> HouseholdDetail:
         household=household,
         certificates=list(household.certificates.order_by("kind")),
         liaisons=list(
-            household.liaisons.select_related("member", "member__association").order_by(
-                "ended_on", "-started_on"
-            )
+            household.liaisons.filter(live("member"))
+            .select_related("member", "member__association")
+            .order_by("ended_on", "-started_on")
         ),
     )
 
 
 def household_in_scope(user) -> QuerySet[Household]:
-    return Household.objects.visible_to(user).select_related("association", "integrity_group")
+    return _with_withdrawn(Household, user).select_related(
+        "association", "integrity_group", "withdrawn_by"
+    )
+
+
+def withdrawn_households(user, scope: Association) -> QuerySet[Household]:
+    queryset = Household.all_objects.visible_to(user).within(scope)
+    queryset = queryset.filter(withdrawn_at__isnull=False)
+    return queryset.select_related("association", "withdrawn_by").order_by("-withdrawn_at")
 
 
 # ── liaison ───────────────────────────────────────────────────────────────────
@@ -219,15 +251,18 @@ def liaison_candidates(village: Association) -> LiaisonCandidates:
     Each member carries `open_pairs` and each household `open_pairs`, the number
     of open pairs, so the page can show who already liaises with whom.
     """
-    open_pairs = Count("liaisons", filter=Q(liaisons__ended_on__isnull=True))
+    open_pair = Q(liaisons__ended_on__isnull=True) & live("liaisons")
     members = (
         Member.objects.filter(association=village, status=MemberStatus.ACTIVE)
-        .annotate(open_pairs=open_pairs)
+        .annotate(open_pairs=Count("liaisons", filter=open_pair & live("liaisons__household")))
         .order_by("name", "id")
     )
-    households = Household.objects.filter(association=village).annotate(open_pairs=open_pairs)
+    households = Household.objects.filter(association=village).annotate(
+        open_pairs=Count("liaisons", filter=open_pair & live("liaisons__member"))
+    )
     pairs = (
         LiaisonPair.objects.filter(household__association=village, ended_on__isnull=True)
+        .filter(live("member"), live("household"))
         .select_related("member", "household")
         .order_by("member__name", "household__code")
     )
@@ -244,7 +279,11 @@ def member_groups(association: Association) -> QuerySet[MemberGroup]:
     return (
         MemberGroup.objects.filter(association=association)
         .select_related("leader")
-        .annotate(member_count=Count("members", filter=Q(members__status=MemberStatus.ACTIVE)))
+        .annotate(
+            member_count=Count(
+                "members", filter=Q(members__status=MemberStatus.ACTIVE) & live("members")
+            )
+        )
         .order_by("dissolved_on", "name")
     )
 

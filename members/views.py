@@ -1,28 +1,48 @@
-"""Staff pages for members, officers, households, liaison pairs and groups."""
+"""Staff pages for members, officers, households, liaison pairs and groups.
+
+Each page: scoped fetch (outsiders get 404) → form → `run_service(form, service,
+by=request.user, …)` → redirect or render. The association a page is about comes as
+`?scope=<pk>` (read by `requested_scope`), or as the pk in the path.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.forms import Form
-from django.http import HttpRequest, HttpResponse
+from django.db import models
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from associations.forms import add_service_errors
-from associations.models import VILLAGE_LEVELS, Association
-from associations.scope import default_scope, get_visible_or_404, visible, write_required
+from associations.forms import WithdrawForm, run_service
+from associations.models import VILLAGE_LEVELS, AccessKind, Association
+from associations.permissions import require
+from associations.scope import (
+    SCOPE_PARAMETER,
+    get_visible_or_404,
+    perm_required,
+    requested_scope,
+    visible,
+    write_required,
+)
+from associations.services import personal_data_access_record
 
-from . import selectors, services
+from . import idcard, selectors, services
 from .forms import (
     CertificateForm,
+    DuesCorrectionForm,
     DuesForm,
     EndForm,
     HouseholdFilterForm,
@@ -30,16 +50,20 @@ from .forms import (
     IdLookupForm,
     IntegrityGroupForm,
     LeaveForm,
+    LiaisonDetailsForm,
     LiaisonForm,
     MemberFilterForm,
     MemberForm,
     MemberGroupForm,
     OfficersFilterForm,
+    PositionDetailsForm,
     PositionForm,
     RejoinForm,
+    RevealForm,
     VillageForm,
 )
 from .models import (
+    DuesPayment,
     Household,
     IntegrityGroup,
     LiaisonPair,
@@ -50,28 +74,52 @@ from .models import (
 
 MEMBERS_PER_PAGE = 50
 ROWS_PER_PAGE = 100
+WITHDRAWN_SHOWN = 200
+# Set after an ID number was corrected: the member page shows it once to whoever typed it.
+CORRECTED_ID_SESSION_KEY = "members:corrected-id"
 
 
-def _within(request: HttpRequest) -> Association | None:
-    return request.user.association
+def _scoped_url(name: str, association: Association) -> str:
+    return f"{reverse(name)}?{SCOPE_PARAMETER}={association.pk}"
 
 
-def _chosen(request: HttpRequest, param: str = "association", levels=None) -> Association | None:
-    """An association picked by ?association=<pk>, or None; outsiders' picks are 404."""
-    pk = request.GET.get(param)
-    if not pk:
-        return None
-    queryset = Association.objects.filter(level__in=levels) if levels else Association
-    return get_visible_or_404(queryset, request.user, pk=pk)
+def _chosen_scope(request: HttpRequest) -> Association | None:
+    """The association picked with `?scope=` (a new record's initial one), else None."""
+    return requested_scope(request) if request.GET.get(SCOPE_PARAMETER) else None
 
 
 def _village(request: HttpRequest) -> Association | None:
-    """The village a page works on: the one picked, else the user's own if it is one."""
-    village = _chosen(request, "village", VILLAGE_LEVELS)
-    own = request.user.association
-    if village is None and own is not None and own.level in VILLAGE_LEVELS:
-        village = own
-    return village
+    """The village a page works on: `?scope=`, else the user's own; None if it is not one."""
+    scope = requested_scope(request)
+    return scope if scope.level in VILLAGE_LEVELS else None
+
+
+def _post_action(request: HttpRequest, form: forms.Form, service, done: str, **kwargs) -> None:
+    """A one-button action: its outcome (or what was wrong) as a message on the next page."""
+    if run_service(form, service, by=request.user, **kwargs) is not None:
+        messages.success(request, done)
+    else:
+        messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
+
+
+def _edit_record(
+    request: HttpRequest,
+    record: models.Model,
+    form_class: type[forms.Form],
+    service: Callable[..., Any],
+    arg: str,
+    *,
+    title: str,
+    back: str,
+) -> HttpResponse:
+    """A small correction page (a post's details, a pair's kind, a payment) for one record."""
+    require(request.user, "records.change", record)
+    form = form_class(request.POST or None, instance=record)
+    if request.method == "POST" and run_service(form, service, by=request.user, **{arg: record}):
+        messages.success(request, _("已保存。"))
+        return redirect(back)
+    context = {"form": form, "title": title, "cancel_url": back}
+    return render(request, "members/record_form.html", context)
 
 
 # ── members ───────────────────────────────────────────────────────────────────
@@ -79,27 +127,27 @@ def _village(request: HttpRequest) -> Association | None:
 
 @login_required
 def member_list(request: HttpRequest) -> HttpResponse:
-    form = MemberFilterForm(request.GET or None, user=request.user)
+    scope = requested_scope(request)
+    form = MemberFilterForm(request.GET or None, user=request.user, scope=scope)
     if form.is_bound and not form.is_valid() and "q" in form.errors:
         # A full ID number typed in the search box: say why, and drop it from the address.
         messages.error(request, form.errors["q"][0])
         query = request.GET.copy()
         query.pop("q")
         return redirect(f"{reverse('members:list')}?{query.urlencode()}")
-    if form.is_bound and not form.is_valid():
-        members = Member.objects.none()
-    else:
+    members = Member.objects.none()
+    if not form.is_bound or form.is_valid():
         filters = form.cleaned_data if form.is_bound else {}
         members = selectors.member_list(
             request.user,
+            scope=scope,
             q=filters.get("q", ""),
-            association=filters.get("association"),
             group=filters.get("group"),
             status=filters.get("status"),
             flags=filters.get("flags", ()),
         )
     page = Paginator(members, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
-    context = {"form": form, "page_obj": page, "lookup_form": IdLookupForm()}
+    context = {"form": form, "page_obj": page, "lookup_form": IdLookupForm(), "scope": scope}
     return render(request, "members/member_list.html", context)
 
 
@@ -111,62 +159,84 @@ def member_lookup(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, form.errors["id_number"][0])
         return redirect("members:list")
-    member = visible(Member, request.user).filter(id_number=form.cleaned_data["id_number"]).first()
+    number = form.cleaned_data["id_number"]
+    member = visible(Member, request.user).with_id_number(number).first()
+    personal_data_access_record(
+        by=request.user,
+        kind=AccessKind.LOOKUP,
+        subject=idcard.mask(number),
+        association=member.association if member else None,
+    )
     if member is None:
         messages.warning(request, _("在您的管辖范围内没有找到该身份证号的会员。"))
         return redirect("members:list")
     return redirect("members:detail", pk=member.pk)
 
 
+def _live_member(request: HttpRequest, pk: int) -> Member:
+    """A member the user may see and that is not withdrawn (actions and edits)."""
+    queryset = Member.objects.select_related("association", "group")
+    return get_visible_or_404(queryset, request.user, pk=pk)
+
+
 @write_required
 def member_create(request: HttpRequest) -> HttpResponse:
-    association = _chosen(request)
-    form = MemberForm(request.POST or None, user=request.user, association=association)
-    if request.method == "POST" and form.is_valid():
-        try:
-            member = services.member_register(within=_within(request), **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("已登记会员“%(name)s”。") % {"name": member.name})
-            return redirect("members:detail", pk=member.pk)
+    form = MemberForm(request.POST or None, user=request.user, association=_chosen_scope(request))
+    register = services.member_register
+    if request.method == "POST" and (member := run_service(form, register, by=request.user)):
+        messages.success(request, _("已登记会员“%(name)s”。") % {"name": member.name})
+        return redirect("members:detail", pk=member.pk)
     return render(request, "members/member_form.html", {"form": form})
 
 
 @write_required
 def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    member = get_visible_or_404(selectors.member_in_scope(request.user), request.user, pk=pk)
-    form = MemberForm(request.POST or None, user=request.user, member=member)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.member_update(member=member, within=_within(request), **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("已保存。"))
-            return redirect("members:detail", pk=member.pk)
+    member = _live_member(request, pk)
+    require(request.user, "records.change", member)
+    form = MemberForm(request.POST or None, user=request.user, instance=member)
+    if request.method == "POST" and run_service(
+        form, services.member_update, by=request.user, member=member
+    ):
+        messages.success(request, _("已保存。"))
+        if form.cleaned_data.get("id_number"):
+            # The person who typed the correction sees it once on the next page; only the
+            # member's key travels in the session, never the number.
+            request.session[CORRECTED_ID_SESSION_KEY] = member.pk
+        return redirect("members:detail", pk=member.pk)
     return render(request, "members/member_form.html", {"form": form, "member": member})
 
 
-def _detail_page(request: HttpRequest, member: Member, **forms: Form) -> HttpResponse:
-    """The member page; an action that failed passes its bound form to show the errors."""
-    context: dict[str, Any] = {"detail": selectors.member_detail(member), "member": member}
-    if request.user.can_write:
+def _detail_page(
+    request: HttpRequest, member: Member, *, revealed: bool = False, **action_forms: forms.Form
+) -> HttpResponse:
+    """The member page, the ID number masked and the birth year only, unless `revealed`
+    (a logged reveal); an action that failed passes its bound form to show the errors."""
+    user = request.user
+    with_withdrawn = user.has_perm("records.withdraw", member)
+    can_change = not member.is_withdrawn and user.has_perm("records.change", member)
+    context: dict[str, Any] = {
+        "detail": selectors.member_detail(member, with_withdrawn=with_withdrawn),
+        "member": member,
+        "can_change": can_change,
+        "revealed": revealed,
+        "corrected_id": request.session.pop(CORRECTED_ID_SESSION_KEY, None) == member.pk,
+    }
+    if not revealed and user.has_perm("personal_data.view", member):
+        context["reveal_form"] = action_forms.pop("reveal_form", None) or RevealForm()
+    if can_change:
+        today = timezone.localdate()
         context.update(
-            leave_form=LeaveForm(initial={"left_on": timezone.localdate()}),
-            rejoin_form=RejoinForm(initial={"joined_on": timezone.localdate()}),
-            position_form=PositionForm(user=request.user, member=member),
+            leave_form=LeaveForm(initial={"left_on": today}),
+            rejoin_form=RejoinForm(initial={"joined_on": today}),
+            position_form=PositionForm(user=user, member=member),
             dues_form=DuesForm(),
-            end_form=EndForm(auto_id=False, initial={"ended_on": timezone.localdate()}),
-            # Posts in an association above the user's scope are shown but not ended here.
-            endable_positions=set(
-                member.positions.visible_to(request.user)
-                .filter(ended_on__isnull=True)
-                .values_list("pk", flat=True)
-            ),
+            end_form=EndForm(auto_id=False, initial={"ended_on": today}),
         )
-        context.update(forms)
-    return render(request, "members/member_detail.html", context)
+        context.update(action_forms)
+    response = render(request, "members/member_detail.html", context)
+    if revealed or context["corrected_id"]:
+        add_never_cache_headers(response)  # the full number stays out of caches and history
+    return response
 
 
 @login_required
@@ -175,52 +245,65 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail_page(request, member)
 
 
-def _member_action(request: HttpRequest, pk: int, form_class, form_name: str, action, **extra):
-    """Shared shape of the detail page's actions: form → service → back to the member."""
+@require_POST
+@perm_required("personal_data.view")
+def member_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show the full ID number and birth date, once, with the purpose logged."""
     member = get_visible_or_404(selectors.member_in_scope(request.user), request.user, pk=pk)
-    form = form_class(request.POST or None, **{k: v(member) for k, v in extra.items()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            action(member, form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("已保存。"))
-            return redirect("members:detail", pk=member.pk)
+    require(request.user, "personal_data.view", member)
+    form = RevealForm(request.POST)
+    if not form.is_valid():
+        return _detail_page(request, member, reveal_form=form)
+    personal_data_access_record(
+        by=request.user,
+        kind=AccessKind.VIEW,
+        subject=_("%(name)s（会员编号 %(number)s）")
+        % {"name": member.name, "number": member.number},
+        association=member.association,
+        purpose=form.cleaned_data["purpose"],
+    )
+    return _detail_page(request, member, revealed=True)
+
+
+def _changeable_member(request: HttpRequest, pk: int) -> Member:
+    member = _live_member(request, pk)
+    require(request.user, "records.change", member)
+    return member
+
+
+def _member_action(
+    request: HttpRequest, member: Member, form_name: str, form: forms.Form, service: Callable
+) -> HttpResponse:
+    """The detail page's actions: form → service → back to the member."""
+    if request.method == "POST" and run_service(form, service, by=request.user, member=member):
+        messages.success(request, _("已保存。"))
+        return redirect("members:detail", pk=member.pk)
     return _detail_page(request, member, **{form_name: form})
 
 
 @write_required
 def member_leave(request: HttpRequest, pk: int) -> HttpResponse:
-    def leave(member: Member, data: dict) -> None:
-        services.member_leave(member=member, **data)
-
-    return _member_action(request, pk, LeaveForm, "leave_form", leave)
+    member, form = _changeable_member(request, pk), LeaveForm(request.POST or None)
+    return _member_action(request, member, "leave_form", form, services.member_leave)
 
 
 @write_required
 def member_rejoin(request: HttpRequest, pk: int) -> HttpResponse:
-    def rejoin(member: Member, data: dict) -> None:
-        services.member_rejoin(member=member, **data)
-
-    return _member_action(request, pk, RejoinForm, "rejoin_form", rejoin)
+    member, form = _changeable_member(request, pk), RejoinForm(request.POST or None)
+    return _member_action(request, member, "rejoin_form", form, services.member_rejoin)
 
 
 @write_required
 def position_assign(request: HttpRequest, pk: int) -> HttpResponse:
-    def assign(member: Member, data: dict) -> None:
-        services.position_assign(member=member, within=_within(request), **data)
-
-    extra = {"user": lambda _m: request.user, "member": lambda m: m}
-    return _member_action(request, pk, PositionForm, "position_form", assign, **extra)
+    member = _changeable_member(request, pk)
+    form = PositionForm(request.POST or None, user=request.user, member=member)
+    return _member_action(request, member, "position_form", form, services.position_assign)
 
 
 @write_required
 def dues_record(request: HttpRequest, pk: int) -> HttpResponse:
-    def record(member: Member, data: dict) -> None:
-        services.dues_record(member=member, **data)
-
-    return _member_action(request, pk, DuesForm, "dues_form", record)
+    member, form = _changeable_member(request, pk), DuesForm(request.POST or None)
+    return _member_action(request, member, "dues_form", form, services.dues_record)
 
 
 @require_POST
@@ -228,23 +311,35 @@ def dues_record(request: HttpRequest, pk: int) -> HttpResponse:
 def position_end(request: HttpRequest, pk: int) -> HttpResponse:
     position = get_visible_or_404(OfficerPosition, request.user, pk=pk)
     form = EndForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError(form.errors["ended_on"])
-        services.position_end(position=position, **form.cleaned_data)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("已结束任职。"))
+    _post_action(request, form, services.position_end, _("已结束任职。"), position=position)
     return redirect("members:detail", pk=position.member_id)
+
+
+@write_required
+def position_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    queryset = OfficerPosition.objects.select_related("member", "association")
+    position = get_visible_or_404(queryset, request.user, pk=pk)
+    title = _("更正任职信息：%(post)s") % {"post": position}
+    back = reverse("members:detail", args=[position.member_id])
+    form, update = PositionDetailsForm, services.position_update
+    return _edit_record(request, position, form, update, "position", title=title, back=back)
+
+
+@write_required
+def dues_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    payment = get_visible_or_404(DuesPayment.objects.select_related("member"), request.user, pk=pk)
+    title = _("更正会费：%(payment)s") % {"payment": payment}
+    back = reverse("members:detail", args=[payment.member_id])
+    form, update = DuesCorrectionForm, services.dues_update
+    return _edit_record(request, payment, form, update, "payment", title=title, back=back)
 
 
 @login_required
 def officers(request: HttpRequest) -> HttpResponse:
-    """Who held which post on a date (default today) in the user's scope."""
-    form = OfficersFilterForm(request.GET or None, user=request.user)
+    """Who held which post on a date (default today) in the chosen scope."""
+    scope = requested_scope(request)
+    form = OfficersFilterForm(request.GET or None, user=request.user, scope=scope)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    scope = data.get("association") or default_scope(request.user)
     day = data.get("day") or timezone.localdate()
     positions = selectors.positions_held_on(scope, day, title=data.get("title"))
     page = Paginator(positions, ROWS_PER_PAGE).get_page(request.GET.get("page"))
@@ -257,26 +352,34 @@ def officers(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def household_list(request: HttpRequest) -> HttpResponse:
-    form = HouseholdFilterForm(request.GET or None, user=request.user)
+    scope = requested_scope(request)
+    form = HouseholdFilterForm(request.GET or None, user=request.user, scope=scope)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     households = selectors.household_list(
-        request.user,
-        q=data.get("q", ""),
-        association=data.get("association"),
-        category=data.get("category"),
+        request.user, scope=scope, q=data.get("q", ""), category=data.get("category")
     )
     page = Paginator(households, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "members/household_list.html", {"form": form, "page_obj": page})
+    context = {"form": form, "page_obj": page, "scope": scope}
+    return render(request, "members/household_list.html", context)
 
 
-def _household_page(request: HttpRequest, household: Household, **forms: Form) -> HttpResponse:
+def _household_page(
+    request: HttpRequest, household: Household, certificate_form: forms.Form | None = None
+) -> HttpResponse:
+    can_change = not household.is_withdrawn and request.user.has_perm("records.change", household)
     context: dict[str, Any] = {
         "detail": selectors.household_detail(household),
         "household": household,
+        "can_change": can_change,
     }
-    if request.user.can_write:
-        context["certificate_form"] = forms.get("certificate_form") or CertificateForm()
+    if can_change:
+        context["certificate_form"] = certificate_form or CertificateForm()
     return render(request, "members/household_detail.html", context)
+
+
+def _live_household(request: HttpRequest, pk: int) -> Household:
+    queryset = Household.objects.select_related("association", "integrity_group")
+    return get_visible_or_404(queryset, request.user, pk=pk)
 
 
 @login_required
@@ -287,49 +390,39 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @write_required
 def household_create(request: HttpRequest) -> HttpResponse:
-    association = _chosen(request)
+    association = _chosen_scope(request)
     form = HouseholdForm(request.POST or None, user=request.user, association=association)
-    if request.method == "POST" and form.is_valid():
-        try:
-            household = services.household_create(within=_within(request), **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("已登记户“%(h)s”。") % {"h": household})
-            return redirect("members:household_detail", pk=household.pk)
+    create = services.household_create
+    if request.method == "POST" and (household := run_service(form, create, by=request.user)):
+        messages.success(request, _("已登记户“%(h)s”。") % {"h": household})
+        return redirect("members:household_detail", pk=household.pk)
     return render(request, "members/household_form.html", {"form": form})
 
 
 @write_required
 def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    household = get_visible_or_404(selectors.household_in_scope(request.user), request.user, pk=pk)
-    form = HouseholdForm(request.POST or None, user=request.user, household=household)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.household_update(
-                household=household, within=_within(request), **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("已保存。"))
-            return redirect("members:household_detail", pk=household.pk)
+    household = _live_household(request, pk)
+    require(request.user, "records.change", household)
+    form = HouseholdForm(request.POST or None, user=request.user, instance=household)
+    if request.method == "POST" and run_service(
+        form, services.household_update, by=request.user, household=household
+    ):
+        messages.success(request, _("已保存。"))
+        return redirect("members:household_detail", pk=household.pk)
     context = {"form": form, "household": household}
     return render(request, "members/household_form.html", context)
 
 
 @write_required
 def certificate_record(request: HttpRequest, pk: int) -> HttpResponse:
-    household = get_visible_or_404(selectors.household_in_scope(request.user), request.user, pk=pk)
+    household = _live_household(request, pk)
+    require(request.user, "records.change", household)
     form = CertificateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.certificate_record(household=household, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("已保存。"))
-            return redirect("members:household_detail", pk=household.pk)
+    if request.method == "POST" and run_service(
+        form, services.certificate_record, by=request.user, household=household
+    ):
+        messages.success(request, _("已保存。"))
+        return redirect("members:household_detail", pk=household.pk)
     return _household_page(request, household, certificate_form=form)
 
 
@@ -338,13 +431,14 @@ def certificate_record(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _liaison_page(request: HttpRequest, village: Association | None, form=None) -> HttpResponse:
     context: dict[str, Any] = {
-        "village_form": VillageForm(initial={"village": village}, user=request.user),
+        "village_form": VillageForm(user=request.user, village=village),
         "village": village,
     }
     if village is not None:
         context["candidates"] = selectors.liaison_candidates(village)
-        context["form"] = form or LiaisonForm(village=village)
-        context["end_form"] = EndForm(auto_id=False, initial={"ended_on": timezone.localdate()})
+        if request.user.has_perm("records.change", village):
+            context["form"] = form or LiaisonForm(village=village)
+            context["end_form"] = EndForm(auto_id=False, initial={"ended_on": timezone.localdate()})
     return render(request, "members/liaison.html", context)
 
 
@@ -354,20 +448,22 @@ def liaison(request: HttpRequest) -> HttpResponse:
     return _liaison_page(request, _village(request))
 
 
+def _village_in_path(request: HttpRequest, pk: int) -> Association:
+    villages = Association.objects.filter(level__in=VILLAGE_LEVELS)
+    village = get_visible_or_404(villages, request.user, pk=pk)
+    require(request.user, "records.change", village)
+    return village
+
+
 @write_required
 def liaison_create(request: HttpRequest, village_pk: int) -> HttpResponse:
     """One member ticked against several households, paired in one submit (all or none)."""
-    villages = Association.objects.filter(level__in=VILLAGE_LEVELS)
-    village = get_visible_or_404(villages, request.user, pk=village_pk)
+    village = _village_in_path(request, village_pk)
     form = LiaisonForm(request.POST or None, village=village)
-    if request.method == "POST" and form.is_valid():
-        try:
-            pairs = services.liaison_pair_many(within=_within(request), **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("已结对 %(n)s 户。") % {"n": len(pairs)})
-            return redirect(f"{reverse('members:liaison')}?village={village.pk}")
+    pair = services.liaison_pair_many
+    if request.method == "POST" and (pairs := run_service(form, pair, by=request.user)):
+        messages.success(request, _("已结对 %(n)s 户。") % {"n": len(pairs)})
+        return redirect(_scoped_url("members:liaison", village))
     return _liaison_page(request, village, form)
 
 
@@ -375,107 +471,211 @@ def liaison_create(request: HttpRequest, village_pk: int) -> HttpResponse:
 @write_required
 def liaison_end(request: HttpRequest, pk: int) -> HttpResponse:
     pair = get_visible_or_404(LiaisonPair.objects.select_related("household"), request.user, pk=pk)
-    form = EndForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError(form.errors["ended_on"])
-        services.liaison_end(pair=pair, **form.cleaned_data)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("已结束联系。"))
-    return redirect(f"{reverse('members:liaison')}?village={pair.household.association_id}")
+    _post_action(request, EndForm(request.POST), services.liaison_end, _("已结束联系。"), pair=pair)
+    return redirect(_scoped_url("members:liaison", pair.household.association))
+
+
+@write_required
+def liaison_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    queryset = LiaisonPair.objects.select_related("member", "household__association")
+    pair = get_visible_or_404(queryset, request.user, pk=pk)
+    title = _("更正联系关系：%(pair)s") % {"pair": pair}
+    back = _scoped_url("members:liaison", pair.household.association)
+    form, update = LiaisonDetailsForm, services.liaison_update
+    return _edit_record(request, pair, form, update, "pair", title=title, back=back)
 
 
 # ── member groups and integrity groups ────────────────────────────────────────
 
 
-@login_required
-def member_groups(request: HttpRequest) -> HttpResponse:
+def _groups_page(request: HttpRequest, template: str, groups) -> HttpResponse:
     village = _village(request)
     context = {
-        "village_form": VillageForm(initial={"village": village}, user=request.user),
+        "village_form": VillageForm(user=request.user, village=village),
         "village": village,
-        "groups": selectors.member_groups(village) if village else [],
+        "groups": groups(village) if village else [],
     }
-    return render(request, "members/member_groups.html", context)
+    return render(request, template, context)
+
+
+# The list page and the form template of each kind of group.
+_MEMBER_GROUPS = ("members:groups", "members/group_form.html")
+_INTEGRITY_GROUPS = ("members:integrity_groups", "members/integrity_group_form.html")
+
+
+def _group_form(
+    request: HttpRequest,
+    form: forms.Form,
+    service: Callable,
+    village: Association,
+    pages: tuple[str, str],
+    **kwargs: Any,
+) -> HttpResponse:
+    """Create or edit a group of a village: back to the village's groups when saved."""
+    list_name, template = pages
+    if request.method == "POST" and run_service(form, service, by=request.user, **kwargs):
+        messages.success(request, _("已保存。"))
+        return redirect(_scoped_url(list_name, village))
+    context = {"form": form, "village": village, "group": kwargs.get("group")}
+    return render(request, template, context)
+
+
+@login_required
+def member_groups(request: HttpRequest) -> HttpResponse:
+    return _groups_page(request, "members/member_groups.html", selectors.member_groups)
 
 
 @write_required
 def member_group_create(request: HttpRequest, village_pk: int) -> HttpResponse:
     village = get_visible_or_404(Association, request.user, pk=village_pk)
+    require(request.user, "records.change", village)
     form = MemberGroupForm(request.POST or None, association=village)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.member_group_create(
-                association=village, within=_within(request), **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("已创建会员小组。"))
-            return redirect(f"{reverse('members:groups')}?village={village.pk}")
-    return render(request, "members/group_form.html", {"form": form, "village": village})
+    create = services.member_group_create
+    return _group_form(request, form, create, village, _MEMBER_GROUPS, association=village)
 
 
 @write_required
 def member_group_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    group = get_visible_or_404(
-        MemberGroup.objects.select_related("association"), request.user, pk=pk
-    )
-    form = MemberGroupForm(request.POST or None, association=group.association, group=group)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.member_group_update(group=group, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("已保存。"))
-            return redirect(f"{reverse('members:groups')}?village={group.association_id}")
-    context = {"form": form, "village": group.association, "group": group}
-    return render(request, "members/group_form.html", context)
+    queryset = MemberGroup.objects.select_related("association")
+    group = get_visible_or_404(queryset, request.user, pk=pk)
+    require(request.user, "records.change", group)
+    form = MemberGroupForm(request.POST or None, association=group.association, instance=group)
+    update = services.member_group_update
+    return _group_form(request, form, update, group.association, _MEMBER_GROUPS, group=group)
 
 
 @login_required
 def integrity_groups(request: HttpRequest) -> HttpResponse:
-    village = _village(request)
-    context = {
-        "village_form": VillageForm(initial={"village": village}, user=request.user),
-        "village": village,
-        "groups": selectors.integrity_groups(village) if village else [],
-    }
-    return render(request, "members/integrity_groups.html", context)
+    return _groups_page(request, "members/integrity_groups.html", selectors.integrity_groups)
 
 
 @write_required
 def integrity_group_create(request: HttpRequest, village_pk: int) -> HttpResponse:
-    village = get_visible_or_404(Association, request.user, pk=village_pk)
+    village = _village_in_path(request, village_pk)
     form = IntegrityGroupForm(request.POST or None, association=village)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.integrity_group_create(
-                association=village, within=_within(request), **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("已创建诚信小组。"))
-            return redirect(f"{reverse('members:integrity_groups')}?village={village.pk}")
-    return render(request, "members/integrity_group_form.html", {"form": form, "village": village})
+    create = services.integrity_group_create
+    return _group_form(request, form, create, village, _INTEGRITY_GROUPS, association=village)
 
 
 @write_required
 def integrity_group_edit(request: HttpRequest, pk: int) -> HttpResponse:
     queryset = IntegrityGroup.objects.select_related("association")
     group = get_visible_or_404(queryset, request.user, pk=pk)
-    form = IntegrityGroupForm(request.POST or None, association=group.association, group=group)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.integrity_group_update(group=group, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("已保存。"))
-            return redirect(f"{reverse('members:integrity_groups')}?village={group.association_id}")
-    context = {"form": form, "village": group.association, "group": group}
-    return render(request, "members/integrity_group_form.html", context)
+    require(request.user, "records.change", group)
+    form = IntegrityGroupForm(request.POST or None, association=group.association, instance=group)
+    update = services.integrity_group_update
+    return _group_form(request, form, update, group.association, _INTEGRITY_GROUPS, group=group)
+
+
+# ── withdrawing (作废) and restoring ───────────────────────────────────────────
+
+
+@dataclass(frozen=True)
+class _Kind:
+    """A kind of record staff may withdraw: how to find it, its services, where to go back."""
+
+    label: str
+    model: type[models.Model]
+    arg: str  # the services' keyword for the record
+    withdraw: Callable[..., Any]
+    restore: Callable[..., Any]
+    back: Callable[[Any], str]
+
+
+def _to_member(record) -> str:
+    return reverse("members:detail", args=[record.member_id])
+
+
+WITHDRAWABLE = {
+    "member": _Kind(
+        gettext_lazy("会员"),
+        Member,
+        "member",
+        services.member_withdraw,
+        services.member_restore,
+        lambda member: reverse("members:detail", args=[member.pk]),
+    ),
+    "household": _Kind(
+        gettext_lazy("户"),
+        Household,
+        "household",
+        services.household_withdraw,
+        services.household_restore,
+        lambda household: reverse("members:household_detail", args=[household.pk]),
+    ),
+    "position": _Kind(
+        gettext_lazy("理事职务"),
+        OfficerPosition,
+        "position",
+        services.position_withdraw,
+        services.position_restore,
+        _to_member,
+    ),
+    "liaison": _Kind(
+        gettext_lazy("会员联系户"),
+        LiaisonPair,
+        "pair",
+        services.liaison_withdraw,
+        services.liaison_restore,
+        _to_member,
+    ),
+    "dues": _Kind(
+        gettext_lazy("会费"),
+        DuesPayment,
+        "payment",
+        services.dues_withdraw,
+        services.dues_restore,
+        _to_member,
+    ),
+}
+
+
+def _withdrawable(kind: str) -> _Kind:
+    if kind not in WITHDRAWABLE:
+        raise Http404(_("没有这种记录。"))
+    return WITHDRAWABLE[kind]
+
+
+@perm_required("records.withdraw")
+def withdraw(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    """Confirm with a reason (GET), then withdraw (POST)."""
+    spec = _withdrawable(kind)
+    record = get_visible_or_404(spec.model.objects, request.user, pk=pk)
+    require(request.user, "records.withdraw", record)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and run_service(
+        form, spec.withdraw, by=request.user, **{spec.arg: record}
+    ):
+        messages.success(request, _("已作废，可在需要时恢复。"))
+        return redirect(spec.back(record))
+    context = {"object": record, "model_name": spec.label, "form": form}
+    context["cancel_url"] = spec.back(record)
+    return render(request, "includes/withdraw.html", context)
+
+
+@require_POST
+@perm_required("records.withdraw")
+def restore(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    spec = _withdrawable(kind)
+    withdrawn = spec.model.all_objects.filter(withdrawn_at__isnull=False)
+    record = get_visible_or_404(withdrawn, request.user, pk=pk)
+    try:
+        spec.restore(by=request.user, **{spec.arg: record})
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("已恢复。"))
+    return redirect(spec.back(record))
+
+
+@perm_required("records.withdraw")
+def withdrawn(request: HttpRequest) -> HttpResponse:
+    """已作废: withdrawn members and households of the scope, to check or restore."""
+    scope = requested_scope(request)
+    context = {
+        "scope": scope,
+        "members": selectors.withdrawn_members(request.user, scope)[:WITHDRAWN_SHOWN],
+        "households": selectors.withdrawn_households(request.user, scope)[:WITHDRAWN_SHOWN],
+        "shown": WITHDRAWN_SHOWN,
+    }
+    return render(request, "members/withdrawn.html", context)

@@ -26,9 +26,10 @@ def test_demo_members_follow_the_rules_and_seed_once(db):
     assert first >= 3 * Association.objects.filter(level=Level.VILLAGE).count()
 
     # Every ID valid and matching the birth date; the sex digit matches the gender.
-    for number, birth, gender in Member.objects.values_list("id_number", "birth_date", "gender"):
-        assert idcard.validate_id_number(number, birth=birth) == number
-        assert (int(number[16]) % 2 == 1) == (gender == "M")
+    for member in Member.objects.all():
+        number = member.id_number
+        assert idcard.validate_id_number(number, birth=member.birth_date) == number
+        assert (int(number[16]) % 2 == 1) == (member.gender == "M")
 
     # Each village of 500 people or more has a full-time vice-chair in office today.
     today = demo.DEMO_TODAY

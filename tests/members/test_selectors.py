@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
+from associations.services import system_actor
 from members import idcard, selectors, services
 from members.models import OfficerTitle
 
@@ -24,6 +25,7 @@ def history(network):
     def register(name, joined, association=network["village_a1"]):
         birth = D(1970, 1, 1)
         return services.member_register(
+            by=system_actor(),
             association=association,
             name=name,
             gender="F",
@@ -40,10 +42,16 @@ def history(network):
         "E": register("E", D(2021, 1, 1)),
         "F": register("F", D(2020, 1, 1), network["village_b1"]),
     }
-    services.member_leave(member=people["B"], left_on=D(2024, 4, 30), reason="moved")
-    services.member_leave(member=people["D"], left_on=D(2023, 12, 31), reason="died")
-    services.member_leave(member=people["E"], left_on=D(2022, 5, 1), reason="persuaded")
-    services.member_rejoin(member=people["E"], joined_on=D(2024, 9, 1))
+    services.member_leave(
+        by=system_actor(), member=people["B"], left_on=D(2024, 4, 30), reason="moved"
+    )
+    services.member_leave(
+        by=system_actor(), member=people["D"], left_on=D(2023, 12, 31), reason="died"
+    )
+    services.member_leave(
+        by=system_actor(), member=people["E"], left_on=D(2022, 5, 1), reason="persuaded"
+    )
+    services.member_rejoin(by=system_actor(), member=people["E"], joined_on=D(2024, 9, 1))
     return people
 
 
@@ -73,6 +81,7 @@ def test_joined_and_left_during_a_year(history, network):
 def test_positions_held_on_a_date(history, network):
     village = network["village_a1"]
     old_chair = services.position_assign(
+        by=system_actor(),
         member=history["A"],
         association=village,
         title=OfficerTitle.CHAIR,
@@ -81,9 +90,12 @@ def test_positions_held_on_a_date(history, network):
     )
     council = {"member": history["D"], "association": village, "title": OfficerTitle.COUNCIL}
     with pytest.raises(ValidationError):  # D died on 2023-12-31: the seat cannot stay open
-        services.position_assign(started_on=D(2022, 1, 1), **council)
-    services.position_assign(started_on=D(2022, 1, 1), ended_on=D(2023, 12, 31), **council)
+        services.position_assign(by=system_actor(), started_on=D(2022, 1, 1), **council)
+    services.position_assign(
+        by=system_actor(), started_on=D(2022, 1, 1), ended_on=D(2023, 12, 31), **council
+    )
     new_chair = services.position_assign(
+        by=system_actor(),
         member=history["A"],
         association=network["town_a"],
         title=OfficerTitle.CHAIR,
@@ -106,16 +118,19 @@ def test_positions_held_on_a_date(history, network):
 
 
 def test_member_list_selector(history, network, town_secretary):
-    everyone = selectors.member_list(town_secretary)
+    town = network["town_a"]
+    everyone = selectors.member_list(town_secretary, scope=town)
     assert _names(everyone) == ["A", "B", "C", "D", "E"]
-    assert _names(selectors.member_list(town_secretary, status="left")) == ["B", "D"]
-    assert _names(selectors.member_list(town_secretary, association=network["village_a1"])) == [
-        "A",
-        "D",
-        "E",
-    ]
+    assert _names(selectors.member_list(town_secretary, scope=town, status="left")) == ["B", "D"]
+    village = network["village_a1"]
+    assert _names(selectors.member_list(town_secretary, scope=village)) == ["A", "D", "E"]
     tail = history["C"].id_number[-6:]
-    assert _names(selectors.member_list(town_secretary, q=tail)) == ["C"]
+    assert _names(selectors.member_list(town_secretary, scope=town, q=tail)) == ["C"]
+    # A scope outside the user's own shows nothing, even when asked for directly.
+    assert _names(selectors.member_list(town_secretary, scope=network["county"])) == _names(
+        everyone
+    )
+    assert _names(selectors.member_list(town_secretary, scope=network["town_b"])) == []
 
 
 def test_member_detail_selector(history, django_assert_max_num_queries):
