@@ -79,7 +79,11 @@ class IdNumberChoiceField(forms.ModelChoiceField):
     def to_python(self, value: Any):
         if value in self.empty_values:
             return None
-        return super().to_python(idcard.normalise(str(value)))
+        # The number is stored encrypted: found through its keyed hash, not a column.
+        member = self.queryset.with_id_number(str(value)).first()
+        if member is None:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return member
 
 
 class CodeChoiceField(forms.ModelChoiceField):
@@ -271,7 +275,7 @@ class EventForm(_ScopedRecordForm):
                 co.queryset | Association.objects.visible_to(user).filter(pk__in=organisers)
             ).order_by("path")
             self.initial.setdefault("co_organisers", [a["pk"] for a in organisers])
-            attendees = instance.attendees.order_by("name", "id_number")
+            attendees = instance.attendees.order_by("name", "id")
             self.initial.setdefault("attendees", "\n".join(attendee_label(m) for m in attendees))
             current = {m.kind: m.quantity for m in instance.materials.all()}
         for kind, label in MaterialKind.choices:
@@ -397,7 +401,6 @@ class AwardForm(AwardEditForm):
     member = IdNumberChoiceField(
         label=_("获奖会员（完整身份证号）"),
         queryset=Member.objects.none(),
-        to_field_name="id_number",
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
         error_messages={"invalid_choice": _("没有找到该身份证号的会员，或不在您的管辖范围内。")},

@@ -192,7 +192,7 @@ def project_funding_totals(project: Project) -> dict[str, Decimal]:
 def event_attendees(event: Event, user) -> list[tuple[Member, bool]]:
     """The event's attendees by name, each with whether `user` may open the member's page
     (one may have moved out of the user's scope since)."""
-    attendees = list(event.attendees.select_related("association").order_by("name", "id_number"))
+    attendees = list(event.attendees.select_related("association").order_by("name", "id"))
     visible = set(
         Member.objects.visible_to(user)
         .filter(pk__in=[m.pk for m in attendees])
@@ -219,6 +219,8 @@ def attendee_candidates(
         return {}
     wanted = Q()
     for name, tail in entries:
-        wanted |= Q(id_number__endswith=tail, **({"name": name} if name else {}))
-    found = list(members.within(organiser).filter(wanted).order_by("name", "id_number"))
+        # ID numbers are stored encrypted: a tail is found through the members' queryset.
+        by_tail = Q(pk__in=members.with_id_tail(tail).values("pk")) if tail else Q()
+        wanted |= by_tail & Q(**({"name": name} if name else {}))
+    found = list(members.within(organiser).filter(wanted).order_by("name", "id"))
     return {entry: [m for m in found if _matches(m, entry)] for entry in entries}

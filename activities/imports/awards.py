@@ -15,6 +15,7 @@ from associations.spreadsheets.cells import ChoiceCell, CodeCell, IntegerCell, T
 from associations.spreadsheets.kinds import Column, Lookup, Row, RowError, register
 from members import idcard
 from members.imports import IdNumberCell
+from members.imports.cells import MemberLookup
 from members.models import Household, Member
 
 from .. import services
@@ -83,9 +84,7 @@ class AwardRecords(Records):
 
     def __init__(self, by=None, **kwargs: Any) -> None:
         super().__init__(by=by, **kwargs)
-        self.members = Lookup(
-            Member.objects.select_related("association"), "id_number", self.within
-        )
+        self.members = MemberLookup(Member.objects.select_related("association"), self.within)
         self.households = Lookup(
             Household.objects.select_related("association"), "code", self.within
         )

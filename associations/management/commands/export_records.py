@@ -70,4 +70,9 @@ class Command(BaseCommand):
         if get_kind(kind).has_personal_columns() and not (
             reveal and user.has_perm(PERSONAL_DATA_PERMISSION)
         ):
-            self.stdout.write(_("注意：身份证号已打码；文件带有会员编号，修改后仍可原样导入。"))
+            self.stdout.write(
+                _(
+                    "注意：身份证号已打码；会员文件可凭会员编号再导入，"
+                    "其他含身份证号的文件须填写 --purpose 导出完整号码后才能再导入。"
+                )
+            )
