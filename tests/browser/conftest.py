@@ -15,8 +15,13 @@ from django.conf import settings
 
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(settings.BASE_DIR) / "out" / "browser"
-# Playwright's sync API runs an event loop; Django's ORM calls from the test itself are safe.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _orm_beside_the_browser(monkeypatch):
+    """Playwright's sync API runs an event loop in this thread; the test's own ORM calls are
+    safe (for the browser tests only: never set in a deployment)."""
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(scope="session")
