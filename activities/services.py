@@ -32,6 +32,7 @@ from typing import Any, TypedDict, TypeVar, Unpack
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Count, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from associations.models import Association, User, Withdrawable
@@ -86,6 +87,59 @@ def _normalised(model: type[models.Model], fields: Mapping[str, Any]) -> dict[st
     return cleaned
 
 
+# What happened cannot be dated after today: these dates and years are refused in the
+# future. A project may be planned ahead (it is registered before it starts), so its
+# dates are not listed.
+HAPPENED_ON: dict[type[models.Model], tuple[str, ...]] = {
+    Event: ("started_on", "ended_on"),
+    Aid: ("given_on",),
+    LedgerEntry: ("date",),
+    Assessment: ("assessed_on",),
+    SelfGovernance: ("charter_adopted_on",),
+}
+HAPPENED_IN: dict[type[models.Model], tuple[str, ...]] = {
+    Award: ("year",),
+    Assessment: ("year",),
+    SelfGovernance: ("year",),
+}
+
+
+def _label(instance: models.Model, name: str) -> str:
+    return str(instance._meta.get_field(name).verbose_name)
+
+
+def _dated_in_future(instance: models.Model) -> dict[str, list[str]]:
+    today = timezone.localdate()
+    errors: dict[str, list[str]] = {}
+    for name in HAPPENED_ON.get(type(instance), ()):
+        value = getattr(instance, name)
+        if isinstance(value, dt.date) and value > today:
+            errors[name] = [
+                _("%(label)s %(value)s 晚于今天（%(today)s）：已经发生的事不能登记在将来。")
+                % {"label": _label(instance, name), "value": value, "today": today}
+            ]
+    for name in HAPPENED_IN.get(type(instance), ()):
+        value = getattr(instance, name)
+        if isinstance(value, int) and value > today.year:
+            errors[name] = [
+                _("%(label)s %(value)s 晚于今年（%(year)s）：已经发生的事不能登记在将来。")
+                % {"label": _label(instance, name), "value": value, "year": today.year}
+            ]
+    return errors
+
+
+def _validated(instance: models.Model, changed: Sequence[str] = ()) -> None:
+    """The model's own checks, and nothing that happened dated after today; every error
+    at once. Every kind validates through this (`model_update(validate=...)`)."""
+    errors = _dated_in_future(instance)
+    try:
+        instance.full_clean()
+    except ValidationError as exc:
+        errors = exc.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
+
+
 def _require_chosen(by: User, obj: models.Model | None, field: str) -> None:
     """A record the user picked: they may write there, it is in their scope and it is live."""
     require(by, "records.change", obj, field=field)
@@ -129,7 +183,9 @@ def _saved(
     became, in words) make a new version and history entry even when nothing else changed."""
     if related:
         instance._change_reason = "；".join(related)[:REASON_LENGTH]
-    instance, changed = model_update(instance=instance, data=data, by=by, validate=validate)
+    instance, changed = model_update(
+        instance=instance, data=data, by=by, validate=validate or _validated
+    )
     if related and not changed:
         bump_version(instance, by=by)
     instance.__dict__.pop("_change_reason", None)
@@ -215,10 +271,7 @@ def _restore(
     withdrawn_at = instance.withdrawn_at
     instance.withdrawn_at = None  # checked as it will be once restored
     try:
-        if validate is not None:
-            validate(instance, [])
-        else:
-            instance.full_clean()
+        (validate or _validated)(instance, [])
     finally:
         instance.withdrawn_at = withdrawn_at
     record_restore(instance=instance, by=by)
@@ -331,7 +384,7 @@ def event_create(
     fields = _normalised(Event, fields)
     _require_chosen(by, fields.get("association"), "association")
     event = Event(**fields)
-    event.full_clean()
+    _validated(event)
     co_organisers, attendees = list(co_organisers), list(attendees)
     _check_event_sets(by, event.association, co_organisers, attendees)
     rows = _material_rows(materials or {})
@@ -443,7 +496,7 @@ def _with_totals(fields: dict[str, Any], rows: FundingRows, project: Project | N
 
 
 def _validate_project(project: Project, changed: list[str]) -> None:
-    project.full_clean()
+    _validated(project)
     taken = Project.all_objects.filter(code=project.code).exclude(pk=project.pk).first()
     if taken is not None and taken.is_withdrawn:
         # The database keeps codes unique across withdrawn projects too.
@@ -554,7 +607,7 @@ AID_FIELDS = field_names(AidFields)
 
 
 def _validate_aid(aid: Aid, changed: list[str]) -> None:
-    aid.full_clean()
+    _validated(aid)
     if aid.project_id is None:
         # The natural-key constraint cannot see a missing project (NULL), so check here.
         twin = Aid.objects.filter(
@@ -643,7 +696,7 @@ def award_grant(*, by: User, **fields: Unpack[AwardGrantFields]) -> Award:
     _require_chosen(by, recipient, field)
     home = recipient if isinstance(recipient, Association) else recipient.association
     award = Award(**{**fields, **given, "association": home})
-    award.full_clean()
+    _validated(award)
     return record_save(award, by=by)
 
 
@@ -652,7 +705,9 @@ def award_update(
 ) -> Award:
     require(by, "records.change", award)
     fields = _normalised(Award, fields)
-    award, _changed = model_update(instance=award, data=fields, by=by, version=version)
+    award, _changed = model_update(
+        instance=award, data=fields, by=by, version=version, validate=_validated
+    )
     return award
 
 
@@ -725,7 +780,7 @@ def assessment_create(
     template = _template(template)
     items, passed = _items_met(template, items_met)
     assessment = Assessment(**fields, template=template, passed=passed)
-    assessment.full_clean()
+    _validated(assessment)
     record_save(assessment, by=by)
     assessment.items_met.set(items)
     return assessment
@@ -885,7 +940,7 @@ def selfgov_create(*, by: User, **fields: Unpack[SelfGovFields]) -> SelfGovernan
     fields = _normalised(SelfGovernance, fields)
     _require_chosen(by, fields.get("association"), "association")
     row = SelfGovernance(**fields)
-    row.full_clean()
+    _validated(row)
     return record_save(row, by=by)
 
 
@@ -899,7 +954,9 @@ def selfgov_update(
     require(by, "records.change", selfgov)
     fields = _normalised(SelfGovernance, fields)
     _require_choices(by, fields, "association")
-    selfgov, _changed = model_update(instance=selfgov, data=fields, by=by, version=version)
+    selfgov, _changed = model_update(
+        instance=selfgov, data=fields, by=by, version=version, validate=_validated
+    )
     return selfgov
 
 
@@ -935,7 +992,7 @@ def ledger_record(*, by: User, **fields: Unpack[LedgerFields]) -> LedgerEntry:
     _require_chosen(by, fields.get("association"), "association")
     _require_choices(by, fields, "event", "project")
     entry = LedgerEntry(**fields)
-    entry.full_clean()
+    _validated(entry)
     return record_save(entry, by=by)
 
 
@@ -945,7 +1002,9 @@ def ledger_update(
     require(by, "records.change", entry)
     fields = _normalised(LedgerEntry, fields)
     _require_choices(by, fields, "association", "event", "project")
-    entry, _changed = model_update(instance=entry, data=fields, by=by, version=version)
+    entry, _changed = model_update(
+        instance=entry, data=fields, by=by, version=version, validate=_validated
+    )
     return entry
 
 
