@@ -497,7 +497,7 @@ def test_assessment_form_shows_items_and_computes_passed(client_for, town_secret
     client = client_for(town_secretary)
     page = client.get(url("assessment", "create"))
     body = page.content.decode()
-    assert body.count('type="checkbox" name="items_met"') == 8 and "有会员花名册" in body
+    assert body.count('type="checkbox" name="items_met"') == 8 and "会员名册" in body
     data = {"association": network["village_a2"].pk, "year": "2024", "assessed_on": "2024-12-01"}
     response = client.post(url("assessment", "create"), {**data, "items_met": list(range(1, 9))})
     assert response.status_code == 302
