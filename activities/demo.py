@@ -28,11 +28,12 @@ from associations.models import VILLAGE_LEVELS, Association, Level
 from associations.services import system_actor
 from members.models import DuesPayment, Household, Member
 
-from . import selectors, services
+from . import scoring, selectors, services
 from .models import (
     Aid,
     AidKind,
     Assessment,
+    AssessmentScore,
     AssessmentTemplate,
     AwardLevel,
     Direction,
@@ -495,7 +496,8 @@ class _Year:
 
     # ── Assessments and self-governance ───────────────────────────────────────
     def seed_assessments(self) -> None:
-        """八有 for every village (≈85% passing), 示范协会 for some; bulk, `passed` computed."""
+        """八有 for every village (≈85% passing), 示范协会 for some; bulk, the items met at
+        full points and the total, grade and `passed` computed as the services do."""
         rng, year = self.rng, self.year
         templates = {t.code: t for t in AssessmentTemplate.objects.prefetch_related("items")}
         passing = {2024: 0.84, 2025: 0.86, 2026: 0.88}.get(year, 0.86)
@@ -511,25 +513,33 @@ class _Year:
         for town in self.towns:
             items = [i.number for i in templates["yi_hao_si_jian"].items.all()]
             plan.append((town, templates["yi_hao_si_jian"], rng.sample(items, rng.randint(3, 5))))
-        rows = [
-            Assessment(
-                association=association,
-                year=year,
-                template=template,
-                passed=template.passes(len(met), len(template.items.all())),
-                assessed_on=dt.date(year, 11, 30) if year < 2026 else dt.date(year, 10, 31),
+        items = {t.pk: list(t.items.select_related("group")) for t in templates.values()}
+        rows, scores = [], []
+        for association, template, met in plan:
+            full = {i.pk: i.points for i in items[template.pk] if i.number in met}
+            total = scoring.total(scoring.sections(items[template.pk], full))
+            rows.append(
+                Assessment(
+                    association=association,
+                    year=year,
+                    template=template,
+                    total_score=total,
+                    grade=template.grade_for(total),
+                    passed=template.passes(total),
+                    assessed_on=dt.date(year, 11, 30) if year < 2026 else dt.date(year, 10, 31),
+                    assessed_by=self.by,
+                )
             )
-            for association, template, met in plan
-        ]
+            scores.append(full)
         Assessment.objects.bulk_create(rows, batch_size=500)
-        item_ids = {(t.pk, i.number): i.pk for t in templates.values() for i in t.items.all()}
-        through = Assessment.items_met.through
-        links = [
-            through(assessment_id=row.pk, assessmentitem_id=item_ids[(row.template_id, n)])
-            for row, (_, _, met) in zip(rows, plan, strict=True)
-            for n in met
-        ]
-        through.objects.bulk_create(links, batch_size=1000)
+        AssessmentScore.objects.bulk_create(
+            (
+                AssessmentScore(assessment_id=row.pk, item_id=item, score=points)
+                for row, full in zip(rows, scores, strict=True)
+                for item, points in full.items()
+            ),
+            batch_size=1000,
+        )
 
     def seed_selfgov(self) -> None:
         """Every village each year; charters (once adopted, kept) in about half, agreements ≈90%.

@@ -79,9 +79,11 @@ def _record(request: HttpRequest, model: type[Model], pk: int, *related: str) ->
     return get_visible_or_404(records.select_related(*related), request.user, pk=pk)
 
 
-def _form_page(request: HttpRequest, form, title: str, cancel: str) -> HttpResponse:
+def _form_page(
+    request: HttpRequest, form, title: str, cancel: str, page: str = "form.html"
+) -> HttpResponse:
     context = {"form": form, "title": title, "cancel_url": cancel}
-    return render(request, "activities/form.html", context)
+    return render(request, f"activities/{page}", context)
 
 
 def _saved(request: HttpRequest, obj: Model, name: str) -> HttpResponse:
@@ -90,21 +92,34 @@ def _saved(request: HttpRequest, obj: Model, name: str) -> HttpResponse:
 
 
 def _create(
-    request: HttpRequest, form, service: Callable[..., Model], title: str, name: str, **kwargs
+    request: HttpRequest,
+    form,
+    service: Callable[..., Model],
+    title: str,
+    name: str,
+    page: str = "form.html",
+    **kwargs,
 ) -> HttpResponse:
     if request.method == "POST" and (obj := run_service(form, service, by=request.user, **kwargs)):
         return _saved(request, obj, name)
-    return _form_page(request, form, title, reverse(f"activities:{name}_list"))
+    return _form_page(request, form, title, reverse(f"activities:{name}_list"), page)
 
 
 def _edit(
-    request: HttpRequest, form, service: Callable[..., Model], title: str, name: str, **record
+    request: HttpRequest,
+    form,
+    service: Callable[..., Model],
+    title: str,
+    name: str,
+    page: str = "form.html",
+    **record,
 ) -> HttpResponse:
     """`record`: the service's keyword for the record edited, and the record."""
     [obj] = record.values()
     if request.method == "POST" and run_service(form, service, by=request.user, **record):
         return _saved(request, obj, name)
-    return _form_page(request, form, title, reverse(f"activities:{name}_detail", args=[obj.pk]))
+    cancel = reverse(f"activities:{name}_detail", args=[obj.pk])
+    return _form_page(request, form, title, cancel, page)
 
 
 @login_required
@@ -244,10 +259,9 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = _record(request, Assessment, pk, "association", "template")
-    met = set(assessment.items_met.values_list("pk", flat=True))
-    items = [(item, item.pk in met) for item in assessment.template.items.all()]
-    context = {"assessment": assessment, "items": items, "met_count": len(met)}
+    assessment = _record(request, Assessment, pk, "association", "template", "assessed_by")
+    sheet = selectors.score_sheet(assessment.template, assessment.scores.all())
+    context = {"assessment": assessment, "sheet": sheet}
     return render(request, "activities/assessment_detail.html", context)
 
 
@@ -256,9 +270,9 @@ def assessment_create(request: HttpRequest, template: str) -> HttpResponse:
     template = get_object_or_404(AssessmentTemplate, code=template)
     form = forms.AssessmentForm(request.POST or None, user=request.user, template=template)
     title = _("登记“%(name)s”考核") % {"name": template.name}
-    return _create(
-        request, form, services.assessment_create, title, "assessment", template=template
-    )
+    create = services.assessment_create
+    page = "assessment_form.html"
+    return _create(request, form, create, title, "assessment", page, template=template)
 
 
 @write_required
@@ -268,8 +282,8 @@ def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.AssessmentForm(
         request.POST or None, user=request.user, template=assessment.template, instance=assessment
     )
-    update = services.assessment_update
-    return _edit(request, form, update, _("编辑考核"), "assessment", assessment=assessment)
+    update, page = services.assessment_update, "assessment_form.html"
+    return _edit(request, form, update, _("编辑考核"), "assessment", page, assessment=assessment)
 
 
 # ── Village self-governance 村民自治 ───────────────────────────────────────────
