@@ -419,7 +419,7 @@ def _score_input(item: AssessmentItem, stored: SheetRow) -> forms.Field:
     """A tick for a 1-point item (unless it was given part of its point), else a score."""
     if item.points == 1 and stored.score in (0, 1):
         return forms.BooleanField(label=_("达到"), required=False, initial=stored.score == 1)
-    return forms.DecimalField(
+    field = forms.DecimalField(
         label=_("得分"),
         required=False,
         min_value=0,
@@ -427,6 +427,8 @@ def _score_input(item: AssessmentItem, stored: SheetRow) -> forms.Field:
         decimal_places=2,
         initial=stored.score if stored.score else None,
     )
+    field.widget.attrs["aria-label"] = _("第 %(n)s 项得分") % {"n": item.number}
+    return field
 
 
 class AssessmentForm(_ScopedRecordForm):
@@ -462,6 +464,9 @@ class AssessmentForm(_ScopedRecordForm):
                 self.fields[note] = forms.CharField(
                     label=_("评分依据"), required=False, max_length=200, initial=row.evidence
                 )
+                self.fields[note].widget.attrs["aria-label"] = _("第 %(n)s 项评分依据") % {
+                    "n": row.item.number
+                }
                 row.input, row.note = self[score], self[note]
                 self.scored.append((row.item, score, note))
         if instance is not None:

@@ -7,9 +7,12 @@ that field. Each record kind declares its fields once (`EventFields` …): creat
 them, update takes any of them (only those passed change, None clears an optional one)
 and the version the user's form was read at (`model_update` refuses a stale save).
 
-Related sets — event materials, co-organisers and attendees, project funding, items
-met — are written here and count as a change of their record: a new version and one
-history entry whose reason says what they became.
+Related sets — event materials, co-organisers and attendees, project funding, an
+assessment's item scores — are written here and count as a change of their record: a
+new version and one history entry whose reason says what they became.
+
+What happened cannot be dated after today (`_validated`): events, aid, ledger lines,
+awards, assessments and self-governance refuse a future date or year on its field.
 
 Nothing is deleted: `<kind>_withdraw` (作废, with a reason) and `<kind>_restore`.
 - A project cannot be withdrawn while it has live aid (withdraw the aid first, one by
@@ -786,6 +789,8 @@ def _numbers(values: Iterable[Any], field: str, template: AssessmentTemplate, kn
 def _score_of(item: AssessmentItem, value: Amount | None, evidence: str) -> tuple[Decimal, str]:
     """A score within the item's points (an indicator item: 0 or its points)."""
     score = _decimal(value or 0, "scores")
+    if not score.is_finite():
+        raise ValidationError({"scores": _("“%(value)s”不是有效的分数。") % {"value": value}})
     named = {
         "n": item.number,
         "text": item.text,
@@ -864,13 +869,16 @@ def _write_scores(
         wanted={pk: {"score": s, "evidence": e} for pk, (s, e) in wanted.items() if s or e},
         make=lambda pk: AssessmentScore(assessment=assessment, item_id=pk),
     )
-    changed = [i for i in items if stored.get(i.pk, UNSCORED) != wanted.get(i.pk, UNSCORED)]
-    if not changed:
-        return []
-    shown = "、".join(
-        f"{item.number}={shown_number(wanted.get(item.pk, UNSCORED)[0])}" for item in changed
-    )
-    return [_became(_("得分"), shown)]
+    before = {item: stored.get(item.pk, UNSCORED) for item in items}
+    after = {item: wanted.get(item.pk, UNSCORED) for item in items}
+    scored = [
+        f"{i.number}={shown_number(after[i][0])}" for i in items if before[i][0] != after[i][0]
+    ]
+    noted = [str(i.number) for i in items if before[i][1] != after[i][1]]
+    changes = [_became(_("得分"), "、".join(scored))] if scored else []
+    if noted:
+        changes.append(_("第 %(n)s 项的评分依据已修改") % {"n": "、".join(noted)})
+    return changes
 
 
 @transaction.atomic

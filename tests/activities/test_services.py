@@ -668,7 +668,11 @@ def test_scores_keep_their_evidence_and_change_item_by_item(network, scored_temp
     assert "得分改为：3=20、5=10" in history_of(again)[0].reason
     # Scored 0 without evidence: no row left.
     services.assessment_update(by=system, assessment=again, scores={5: 0})
-    assert sorted(rows) == [1, 3, 5] and met(again) == [1, 3]
+    assert met(again) == [1, 3]
+    noted = services.assessment_update(
+        by=system, assessment=again, scores={1: services.ItemScore(10, "名册已更新")}
+    )
+    assert history_of(noted)[0].reason == "第 1 项的评分依据已修改"
 
 
 @pytest.mark.parametrize(
@@ -678,6 +682,7 @@ def test_scores_keep_their_evidence_and_change_item_by_item(network, scored_temp
         ({1: -1}, "须在 0–10 分之间"),
         ({1: "0.333"}, "最多保留两位小数"),
         ({1: "很好"}, "不是有效的金额"),
+        ({1: "Infinity"}, "不是有效的分数"),
         ({6: 1}, "没有第 6 项"),
         ({1: services.ItemScore(1, "证" * 201)}, "评分依据不能超过 200 字"),
     ],

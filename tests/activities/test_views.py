@@ -550,6 +550,9 @@ def test_scored_assessment_form_and_detail(client_for, town_secretary, network, 
     detail = client.get(url("assessment", "detail", assessment)).content.decode()
     for shown in ("79.5 / 100", "合格", "甲镇秘书长", "走访记录12户", "计入总分 30 / 40", "15.5"):
         assert shown in detail, shown
+    fair = client.get(url("assessment", "list"), {"grade": "fair"})
+    assert list(fair.context["page_obj"]) == [assessment] and "79.5" in fair.content.decode()
+    assert not client.get(url("assessment", "list"), {"grade": "excellent"}).context["page_obj"]
 
 
 def test_indicator_items_are_shown_not_entered(client_for, town_admin, network):
