@@ -296,6 +296,29 @@ def test_template_admin_shows_the_services_refusals(client_for, town_admin, netw
     )
 
 
+def test_template_admin_adds_a_scored_template(client_for, town_admin, network):
+    add = reverse("admin:activities_assessmenttemplate_add")
+    client = client_for(town_admin)
+    rows = {
+        **{"items-0-number": 1, "items-0-text": "年度工作计划", "items-0-points": "40"},
+        **{"items-1-number": 2, "items-1-text": "八有达标率", "items-1-points": "60"},
+        **{"items-1-indicator_code": "rate.villages_ba_you", "items-1-comparison": ">="},
+        **{"items-1-threshold": "85", "items-1-threshold_unit": "percent"},
+        **{"items-TOTAL_FORMS": 2, "groups-0-name": "组织", "groups-TOTAL_FORMS": 1},
+    }
+    page = client.get(add)
+    data = as_posted(page, code="plan", name="计划考核", pass_mark="60", **rows)
+    response = client.post(add, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    template = AssessmentTemplate.objects.get(code="plan")
+    assert [(i.number, i.points, i.from_indicator) for i in template.items.all()] == [
+        (1, 40, False),
+        (2, 60, True),
+    ]
+    assert [g.name for g in template.groups.all()] == ["组织"]
+    assert template.history.first().history_user == town_admin
+
+
 def test_assessment_admin_scores_in_one_line(client_for, town_admin, network):
     template = AssessmentTemplate.objects.get(code="san_you")
     add = reverse("admin:activities_assessment_add")
