@@ -687,6 +687,8 @@ class AssessmentItem(models.Model):
         """What this indicator item scores for the indicator's value, given in the
         threshold's unit (a percentage as 85 for 85%): its points when the comparison
         holds, else 0."""
+        if not self.from_indicator:
+            raise ValueError(f"item {self.number} is scored by hand, not from an indicator")
         if self.comparison == Comparison.AT_LEAST:
             holds = value >= self.threshold
         else:
