@@ -438,6 +438,7 @@ class AssessmentForm(_ScopedRecordForm):
 
     model = Assessment
     record_fields = services.ASSESSMENT_FIELDS
+    page = "assessment_form.html"  # the record form's page with the score sheet
 
     year = YearField()
 

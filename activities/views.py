@@ -79,11 +79,10 @@ def _record(request: HttpRequest, model: type[Model], pk: int, *related: str) ->
     return get_visible_or_404(records.select_related(*related), request.user, pk=pk)
 
 
-def _form_page(
-    request: HttpRequest, form, title: str, cancel: str, page: str = "form.html"
-) -> HttpResponse:
+def _form_page(request: HttpRequest, form, title: str, cancel: str) -> HttpResponse:
+    """The record form's page (a form may name its own, e.g. the assessment's score sheet)."""
     context = {"form": form, "title": title, "cancel_url": cancel}
-    return render(request, f"activities/{page}", context)
+    return render(request, f"activities/{getattr(form, 'page', 'form.html')}", context)
 
 
 def _saved(request: HttpRequest, obj: Model, name: str) -> HttpResponse:
@@ -92,34 +91,21 @@ def _saved(request: HttpRequest, obj: Model, name: str) -> HttpResponse:
 
 
 def _create(
-    request: HttpRequest,
-    form,
-    service: Callable[..., Model],
-    title: str,
-    name: str,
-    page: str = "form.html",
-    **kwargs,
+    request: HttpRequest, form, service: Callable[..., Model], title: str, name: str, **kwargs
 ) -> HttpResponse:
     if request.method == "POST" and (obj := run_service(form, service, by=request.user, **kwargs)):
         return _saved(request, obj, name)
-    return _form_page(request, form, title, reverse(f"activities:{name}_list"), page)
+    return _form_page(request, form, title, reverse(f"activities:{name}_list"))
 
 
 def _edit(
-    request: HttpRequest,
-    form,
-    service: Callable[..., Model],
-    title: str,
-    name: str,
-    page: str = "form.html",
-    **record,
+    request: HttpRequest, form, service: Callable[..., Model], title: str, name: str, **record
 ) -> HttpResponse:
     """`record`: the service's keyword for the record edited, and the record."""
     [obj] = record.values()
     if request.method == "POST" and run_service(form, service, by=request.user, **record):
         return _saved(request, obj, name)
-    cancel = reverse(f"activities:{name}_detail", args=[obj.pk])
-    return _form_page(request, form, title, cancel, page)
+    return _form_page(request, form, title, reverse(f"activities:{name}_detail", args=[obj.pk]))
 
 
 @login_required
@@ -271,8 +257,7 @@ def assessment_create(request: HttpRequest, template: str) -> HttpResponse:
     form = forms.AssessmentForm(request.POST or None, user=request.user, template=template)
     title = _("登记“%(name)s”考核") % {"name": template.name}
     create = services.assessment_create
-    page = "assessment_form.html"
-    return _create(request, form, create, title, "assessment", page, template=template)
+    return _create(request, form, create, title, "assessment", template=template)
 
 
 @write_required
@@ -282,8 +267,8 @@ def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.AssessmentForm(
         request.POST or None, user=request.user, template=assessment.template, instance=assessment
     )
-    update, page = services.assessment_update, "assessment_form.html"
-    return _edit(request, form, update, _("编辑考核"), "assessment", page, assessment=assessment)
+    update = services.assessment_update
+    return _edit(request, form, update, _("编辑考核"), "assessment", assessment=assessment)
 
 
 # ── Village self-governance 村民自治 ───────────────────────────────────────────
