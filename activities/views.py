@@ -256,8 +256,9 @@ def assessment_create(request: HttpRequest, template: str) -> HttpResponse:
     template = get_object_or_404(AssessmentTemplate, code=template)
     form = forms.AssessmentForm(request.POST or None, user=request.user, template=template)
     title = _("登记“%(name)s”考核") % {"name": template.name}
-    create = services.assessment_create
-    return _create(request, form, create, title, "assessment", template=template)
+    return _create(
+        request, form, services.assessment_create, title, "assessment", template=template
+    )
 
 
 @write_required
