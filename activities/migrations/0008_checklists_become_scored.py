@@ -63,9 +63,10 @@ def forwards(apps, schema_editor) -> None:
 
     met = Counter(a for a, _i in ticks.iterator())
     changed = []
-    for assessment in Assessment.objects.filter(pk__in=list(met)).iterator():
-        assessment.total_score = met[assessment.pk]
-        changed.append(assessment)
+    for assessment in Assessment.objects.iterator(chunk_size=2000):
+        if met[assessment.pk]:  # the others stay at 0
+            assessment.total_score = met[assessment.pk]
+            changed.append(assessment)
     Assessment.objects.bulk_update(changed, ["total_score"], batch_size=1000)
     HistoricalAssessment.objects.bulk_create(
         (_history_row(HistoricalAssessment, a, when=now, reason=SCORE_REASON) for a in changed),
