@@ -4,14 +4,15 @@ Every admin saves through the services (`ServiceAdmin.service_save`) with the
 administrator as actor, so it refuses what the staff pages refuse: a chosen record
 outside the scope, a project moved away from the households its aid went to. Related
 records are picked with autocompletes, which are scoped and never look a label up
-outside the scope. Materials and funding are shown read-only (they are entered on the
-staff pages); a checklist's items are edited as text through its service. Records are
-withdrawn (作废, the reason typed beside the action) and restored with list actions.
+outside the scope. Materials, funding and evidence notes are shown read-only (they are
+entered on the staff pages); an assessment's scores are one line of text, as in the
+spreadsheets; a template's groups and items are edited inline and saved by the
+template's service. Records are withdrawn (作废, the reason typed beside the action) and
+restored with list actions.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 
@@ -28,9 +29,18 @@ from associations.admin import ServiceAdmin
 from associations.spreadsheets.admin import RecordsAdminMixin
 
 from . import services
+from .imports.assessments import (
+    ItemList,
+    as_service_scores,
+    parse_items,
+    render_items,
+    scored_items,
+)
 from .models import (
     Aid,
     Assessment,
+    AssessmentGroup,
+    AssessmentItem,
     AssessmentTemplate,
     Award,
     Event,
@@ -214,55 +224,64 @@ class AwardAdmin(_RecordAdmin):
         return services.award_grant(by=request.user, **own, **recipient)
 
 
-# A checklist item as written in the admin: "1. 有会员花名册".
-_ITEM_LINE = re.compile(r"^\s*(\d+)\s*[.．、:：)）]?\s*(\S.*?)\s*$")
+class _TemplateRows(admin.TabularInline):
+    """A template's groups or items, edited with it by administrators; the template's
+    service writes them (`AssessmentTemplateAdmin.posted_rows`)."""
+
+    extra = 1
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return request.user.has_perm("templates.change")
+
+    has_add_permission = has_change_permission = has_delete_permission = has_view_permission
 
 
-class AssessmentTemplateAdminForm(forms.ModelForm):
-    items = forms.CharField(
-        label=_("考核项"),
-        widget=forms.Textarea(attrs={"rows": 10}),
-        help_text=_(
-            "每行一项：序号和内容，如“1. 有会员花名册”。已被考核勾选的项不能删除；"
-            "保存后按新的考核项和达标规则重新判定全部考核。"
-        ),
-    )
+class GroupInline(_TemplateRows):
+    model = AssessmentGroup
+    fields = list(services.ASSESSMENT_GROUP_FIELDS)
+    extra = 0
 
-    class Meta:
-        model = AssessmentTemplate
-        fields = list(services.ASSESSMENT_TEMPLATE_FIELDS)
 
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            lines = (f"{item.number}. {item.text}" for item in self.instance.items.all())
-            self.initial["items"] = "\n".join(lines)
+class ItemInlineForm(forms.ModelForm):
+    def validate_unique(self) -> None:
+        """Numbers may be swapped in one save: the service checks them (the formset still
+        refuses a number given twice)."""
 
-    def clean_items(self) -> list[tuple[int, str]]:
-        items: dict[int, str] = {}
-        for line in self.cleaned_data["items"].splitlines():
-            if not line.strip():
-                continue
-            match = _ITEM_LINE.match(line)
-            if match is None:
-                raise ValidationError(
-                    _("“%(line)s”无法识别：每行写序号和内容，如“1. 有会员花名册”。")
-                    % {"line": line.strip()}
-                )
-            number = int(match[1])
-            if number in items:
-                raise ValidationError(_("第 %(n)s 项重复了。") % {"n": number})
-            items[number] = match[2]
-        return sorted(items.items())
+
+class ItemInline(_TemplateRows):
+    model = AssessmentItem
+    form = ItemInlineForm
+    fields = list(services.ASSESSMENT_ITEM_FIELDS)
+
+    def get_formset(self, request: HttpRequest, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        groups = obj.groups.all() if obj is not None else AssessmentGroup.objects.none()
+        formset.form.base_fields["group"].queryset = groups
+        return formset
+
+
+def _posted(formset) -> list[dict[str, Any]]:
+    """The rows of a valid formset as the service takes them (`id`: the stored row)."""
+    deleted = {id(form) for form in formset.deleted_forms}
+    return [
+        {
+            "id": form.instance.pk,
+            **{name: form.cleaned_data.get(name) for name in form._meta.fields},
+        }
+        for form in formset.forms
+        if id(form) not in deleted and (form.instance.pk is not None or form.has_changed())
+    ]
 
 
 @admin.register(AssessmentTemplate)
 class AssessmentTemplateAdmin(ServiceAdmin):
-    """Checklists are shared by the whole network: only administrators change them."""
+    """Templates are shared by the whole network: only administrators change them. The
+    groups and items are edited inline and saved, with the template, by its service
+    (which re-scores every assessment against it)."""
 
-    form = AssessmentTemplateAdminForm
-    list_display = ["code", "name", "pass_rule", "pass_minimum"]
-    fields = [*services.ASSESSMENT_TEMPLATE_FIELDS, "items"]
+    list_display = ["code", "name", "pass_mark", "excellent_from", "good_from", "fair_from"]
+    fields = list(services.ASSESSMENT_TEMPLATE_FIELDS)
+    inlines = [GroupInline, ItemInline]
 
     def get_queryset(self, request: HttpRequest):
         return AssessmentTemplate.objects.all()  # network-wide, not scoped
@@ -276,37 +295,64 @@ class AssessmentTemplateAdmin(ServiceAdmin):
     def has_change_history_permission(self, request: HttpRequest, obj=None) -> bool:
         return request.user.has_perm("history.restore")
 
+    def posted_rows(self, request: HttpRequest, obj: AssessmentTemplate | None) -> dict:
+        """The groups and items as posted: the admin's own inline formsets, bound again to
+        the request. None given (left as they are) when the page has no inlines (the
+        history page's revert) or they do not validate (the page shows their errors)."""
+        if request.method != "POST":
+            return {}
+        formsets = {}
+        for formset_class, inline in self.get_formsets_with_inlines(request, obj):
+            prefix = formset_class.get_default_prefix()
+            if f"{prefix}-TOTAL_FORMS" not in request.POST:
+                return {}
+            kwargs = self.get_formset_kwargs(request, obj or AssessmentTemplate(), inline, prefix)
+            formset = formset_class(**kwargs)
+            if not formset.is_valid():
+                return {}
+            formsets[inline.model] = formset
+        groups, items = _posted(formsets[AssessmentGroup]), _posted(formsets[AssessmentItem])
+        named = {row["id"]: row["name"] for row in groups if row["id"]}  # renamed now
+        for row in items:
+            row["group"] = named.get(row["group"].pk, row["group"].name) if row["group"] else None
+        return {"groups": groups, "items": items}
+
     def service_save(
         self, request: HttpRequest, obj: AssessmentTemplate | None, data: dict
     ) -> AssessmentTemplate:
         own = _own(data, services.ASSESSMENT_TEMPLATE_FIELDS)
+        rows = self.posted_rows(request, obj)
         if obj is None:
-            return services.assessment_template_create(by=request.user, items=data["items"], **own)
-        return services.assessment_template_update(
-            by=request.user, template=obj, items=data["items"], **own
-        )
+            return services.assessment_template_create(by=request.user, **rows, **own)
+        return services.assessment_template_update(by=request.user, template=obj, **rows, **own)
 
 
 class AssessmentAdminForm(forms.ModelForm):
-    """Items ticked must belong to the chosen template (the list offers every template's)."""
+    """The scores in one line, as in the spreadsheets: the items met (full points) by
+    number, partial scores as “number=score”. Evidence is entered on the assessment page."""
+
+    scores = forms.CharField(
+        label=_("得分"),
+        required=False,
+        help_text=_(
+            "达到（得满分）的项填序号，部分得分写“序号=得分”，如 1,2,3=4.5；未列出的项为 0 分。"
+        ),
+    )
+
+    # The service's errors on the items met or scored belong to this one line.
+    service_error_fields = {"items_met": "scores"}
 
     class Meta:
         model = Assessment
-        fields = [*services.ASSESSMENT_FIELDS, "template", "items_met"]
+        fields = [*services.ASSESSMENT_FIELDS, "template"]
 
-    def clean(self):
-        data = super().clean()
-        template = data.get("template") or getattr(self.instance, "template", None)
-        items = data.get("items_met")
-        if template is not None and items is not None:
-            strays = [item for item in items if item.template_id != template.pk]
-            if strays:
-                self.add_error(
-                    "items_met",
-                    _("“%(template)s”没有这些考核项：%(items)s。")
-                    % {"template": template, "items": "、".join(str(i) for i in strays)},
-                )
-        return data
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["scores"] = render_items(scored_items(self.instance))
+
+    def clean_scores(self) -> ItemList:
+        return parse_items(self.cleaned_data["scores"])
 
 
 @admin.register(Assessment)
@@ -314,26 +360,33 @@ class AssessmentAdmin(_RecordAdmin):
     record_kind = "assessments"
     service_prefix = keyword = "assessment"
     form = AssessmentAdminForm
-    list_display = ["year", "association", "template", "passed", "assessed_on"]
-    list_filter = ["year", "template", "passed"]
+    list_display = ["year", "association", "template", "total_score", "grade", "passed"]
+    list_filter = ["year", "template", "grade", "passed"]
     list_select_related = ["association", "template"]
-    fields = [*services.ASSESSMENT_FIELDS, "template", "items_met", "passed"]
+    fields = [
+        *services.ASSESSMENT_FIELDS,
+        *("template", "scores", "evidence", "total_score", "grade", "passed", "assessed_by"),
+    ]
     autocomplete_fields = ["association"]
-    filter_horizontal = ["items_met"]
 
     def get_readonly_fields(self, request: HttpRequest, obj=None):
-        # `passed` follows the items met; the template stays (items belong to it).
-        return ["template", "passed"] if obj is not None else ["passed"]
+        # Computed by the service from the scores; the template stays (items belong to it).
+        computed = ["evidence", "total_score", "grade", "passed", "assessed_by"]
+        return ["template", *computed] if obj is not None else computed
+
+    # Shown, not edited: the staff page's assessment form writes it through the service.
+    @admin.display(description=_("评分依据（在考核页面上修改）"))
+    def evidence(self, obj: Assessment) -> str:
+        rows = obj.scores.select_related("item").exclude(evidence="")
+        return "；".join(f"{row.item.number}. {row.evidence}" for row in rows) or "—"
 
     def service_save(self, request: HttpRequest, obj: Assessment | None, data: dict) -> Assessment:
         own = _own(data, services.ASSESSMENT_FIELDS)
-        numbers = [item.number for item in data.get("items_met") or ()]
+        scores = as_service_scores(data.get("scores") or {})
         if obj is None:
             template = data.get("template")
-            return services.assessment_create(
-                by=request.user, template=template, items_met=numbers, **own
-            )
-        return services.assessment_update(by=request.user, assessment=obj, items_met=numbers, **own)
+            return services.assessment_create(by=request.user, template=template, **scores, **own)
+        return services.assessment_update(by=request.user, assessment=obj, **scores, **own)
 
 
 @admin.register(SelfGovernance)

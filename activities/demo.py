@@ -6,9 +6,9 @@ district's own costing ¥50k+), 900 secretaries trained in three 2-day batches,
 households out of poverty, a 三结合 enterprise (16 sites, 290 jobs, ¥750k fixed
 assets), 关爱女孩 subsidies and scholarships, ¥7,500 扶贫助学 for 50 families,
 about 1,600 households aided a year (≈76% family-planning households), 八有 for
-every village (≈85% passing), charters in about half the villages and
-agreements signed in about 90%, and a ledger for the district (≈¥180k spent a
-year) and each town.
+every village (≈85% passing), a scored 目标管理考核 for every town, charters in
+about half the villages and agreements signed in about 90%, and a ledger for the
+district (≈¥180k spent a year) and each town.
 
 Deterministic (seeded per year) and idempotent: a year whose district 5·29
 event exists is skipped. Households and members come from members/demo.py,
@@ -28,11 +28,12 @@ from associations.models import VILLAGE_LEVELS, Association, Level
 from associations.services import system_actor
 from members.models import DuesPayment, Household, Member, OfficerPosition
 
-from . import selectors, services
+from . import scoring, selectors, services
 from .models import (
     Aid,
     AidKind,
     Assessment,
+    AssessmentScore,
     AssessmentTemplate,
     AwardLevel,
     Direction,
@@ -495,7 +496,8 @@ class _Year:
 
     # ── Assessments and self-governance ───────────────────────────────────────
     def seed_assessments(self) -> None:
-        """八有 for every village (≈85% passing), 示范协会 for some; bulk, `passed` computed."""
+        """八有 for every village (≈85% passing), 示范协会 for some; bulk, the items met at
+        full points and the total, grade and `passed` computed as the services do."""
         rng, year = self.rng, self.year
         templates = {t.code: t for t in AssessmentTemplate.objects.prefetch_related("items")}
         passing = {2024: 0.84, 2025: 0.86, 2026: 0.88}.get(year, 0.86)
@@ -511,25 +513,53 @@ class _Year:
         for town in self.towns:
             items = [i.number for i in templates["yi_hao_si_jian"].items.all()]
             plan.append((town, templates["yi_hao_si_jian"], rng.sample(items, rng.randint(3, 5))))
-        rows = [
-            Assessment(
-                association=association,
-                year=year,
-                template=template,
-                passed=template.passes(len(met), len(template.items.all())),
-                assessed_on=dt.date(year, 11, 30) if year < 2026 else dt.date(year, 10, 31),
+        items = {t.pk: list(t.items.select_related("group")) for t in templates.values()}
+        rows, scores = [], []
+        for association, template, met in plan:
+            full = {i.pk: i.points for i in items[template.pk] if i.number in met}
+            total = scoring.total(scoring.sections(items[template.pk], full))
+            rows.append(
+                Assessment(
+                    association=association,
+                    year=year,
+                    template=template,
+                    total_score=total,
+                    grade=template.grade_for(total),
+                    passed=template.passes(total),
+                    assessed_on=dt.date(year, 11, 30) if year < 2026 else dt.date(year, 10, 31),
+                    assessed_by=self.by,
+                )
             )
-            for association, template, met in plan
-        ]
+            scores.append(full)
         Assessment.objects.bulk_create(rows, batch_size=500)
-        item_ids = {(t.pk, i.number): i.pk for t in templates.values() for i in t.items.all()}
-        through = Assessment.items_met.through
-        links = [
-            through(assessment_id=row.pk, assessmentitem_id=item_ids[(row.template_id, n)])
-            for row, (_, _, met) in zip(rows, plan, strict=True)
-            for n in met
-        ]
-        through.objects.bulk_create(links, batch_size=1000)
+        AssessmentScore.objects.bulk_create(
+            (
+                AssessmentScore(assessment_id=row.pk, item_id=item, score=points)
+                for row, full in zip(rows, scores, strict=True)
+                for item, points in full.items()
+            ),
+            batch_size=1000,
+        )
+
+    def seed_target_assessments(self) -> None:
+        """Every town's 目标管理考核, scored by hand through the service; the indicator
+        item (the villages' 八有 rate) is left for the reports to fill."""
+        template = target_template(self.by)
+        rng = random.Random(f"target-{self.year}")
+        for town in self.towns:
+            scores = {
+                item.number: Decimal(round(float(item.points) * rng.uniform(0.55, 1.0) * 2) / 2)
+                for item in template.items.all()
+                if not item.from_indicator
+            }
+            services.assessment_create(
+                by=self.by,
+                association=town,
+                year=self.year,
+                template=template,
+                scores=scores,
+                assessed_on=dt.date(self.year, 12, 20) if self.year < 2026 else None,
+            )
 
     def seed_selfgov(self) -> None:
         """Every village each year; charters (once adopted, kept) in about half, agreements ≈90%.
@@ -704,6 +734,7 @@ class _Year:
         self.seed_aid()
         self.seed_awards()
         self.seed_assessments()
+        self.seed_target_assessments()
         self.seed_selfgov()
         self.seed_ledger()
 
@@ -718,6 +749,49 @@ def _allowances(association: Association, year: int) -> Decimal:
         last = 12 if post.ended_on is None or post.ended_on.year > year else post.ended_on.month
         total += post.monthly_allowance * (last - first + 1)
     return total
+
+
+TARGET_CODE = "town_target"
+
+
+def target_template(by) -> AssessmentTemplate:
+    """A town-level 目标管理考核 (scored, grouped, one indicator item), made once."""
+    found = AssessmentTemplate.objects.filter(code=TARGET_CODE).first()
+    if found is not None:
+        return found
+    item = [
+        (1, "会员名册与会员小组健全", 10, "组织建设"),
+        (2, "理事会按期换届、例会制度落实", 10, "组织建设"),
+        (4, "开展5·29会员活动日", 15, "服务活动"),
+        (5, "开展生育关怀走访慰问", 15, "服务活动"),
+        (6, "宣传品发放到户", 10, "服务活动"),
+        (7, "实施“少生快富”等帮扶项目", 20, None),
+        (8, "经费专款专用、账目清楚", 10, None),
+    ]
+    return services.assessment_template_create(
+        by=by,
+        code=TARGET_CODE,
+        name="镇（街道）计生协目标管理考核",
+        description="演示用：组织建设、服务活动按权重折算，项目与经费按分值计入，满分 100。",
+        pass_mark=60,
+        excellent_from=90,
+        good_from=80,
+        fair_from=60,
+        groups=[{"name": "组织建设", "weight": 30}, {"name": "服务活动", "weight": 40}],
+        items=[
+            *({"number": n, "text": t, "points": p, "group": g} for n, t, p, g in item),
+            {
+                "number": 3,
+                "text": "村（居）协会“八有”达标率",
+                "points": 10,
+                "group": "组织建设",
+                "indicator_code": "rate.villages_ba_you",
+                "comparison": ">=",
+                "threshold": 85,
+                "threshold_unit": "percent",
+            },
+        ],
+    )
 
 
 def seed(stdout, *, scale: float = 1.0) -> None:

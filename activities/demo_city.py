@@ -20,6 +20,7 @@ from .models import (
     Aid,
     AidKind,
     Assessment,
+    AssessmentScore,
     AssessmentTemplate,
     Award,
     AwardLevel,
@@ -206,7 +207,8 @@ def seed(stdout) -> None:
                     association=village,
                     year=year,
                     template=template,
-                    passed=len(met) == len(items),
+                    total_score=len(met),
+                    passed=len(met) >= template.pass_mark,
                     assessed_on=min(dt.date(year, 11, 30), LAST_DAY[year]),
                 )
                 assessment._met = met
@@ -256,14 +258,9 @@ def seed(stdout) -> None:
                     )
                 )
     _bulk(Assessment, assessments)
-    through = Assessment.items_met.through
     _bulk(
-        through,
-        [
-            through(assessment_id=a.pk, assessmentitem_id=item.pk)
-            for a in assessments
-            for item in a._met
-        ],
+        AssessmentScore,
+        [AssessmentScore(assessment=a, item=item, score=1) for a in assessments for item in a._met],
     )
     _bulk(SelfGovernance, selfgov)
     _bulk(Award, awards)

@@ -2,7 +2,7 @@
 
 Each record form is built from its kind's field tuple (`services.EVENT_FIELDS` …) by
 `RecordForm`; what it adds is pickers limited to what the user may see, and the related
-sets (materials, funding, attendees, items met) in the shape the service takes them.
+sets (materials, funding, attendees, item scores) in the shape the service takes them.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from .models import (
     Aid,
     AidKind,
     Assessment,
+    AssessmentItem,
     AssessmentTemplate,
     Award,
     AwardLevel,
@@ -42,13 +43,14 @@ from .models import (
     Event,
     EventType,
     FundSource,
+    Grade,
     LedgerEntry,
     MaterialKind,
     Project,
     ProjectKind,
     SelfGovernance,
 )
-from .selectors import AttendeeEntry, attendee_candidates
+from .selectors import AttendeeEntry, SheetRow, attendee_candidates, score_sheet
 
 # Events offered in the ledger form: this year and the two before.
 RECENT_EVENT_YEARS = 3
@@ -179,6 +181,7 @@ class AssessmentFilterForm(_Filters):
     template = forms.ModelChoiceField(
         label=_("考核模板"), queryset=AssessmentTemplate.objects.all(), required=False
     )
+    grade = _choice(_("等级"), Grade.choices)
     passed = _YesNo(_("达标"), _("达标"), _("未达标"))
 
 
@@ -415,16 +418,32 @@ class AwardForm(AwardEditForm):
 
 
 # ── Assessments ───────────────────────────────────────────────────────────────
+def _score_input(item: AssessmentItem, stored: SheetRow) -> forms.Field:
+    """A tick for a 1-point item (unless it was given part of its point), else a score."""
+    if item.points == 1 and stored.score in (0, 1):
+        return forms.BooleanField(label=_("达到"), required=False, initial=stored.score == 1)
+    field = forms.DecimalField(
+        label=_("得分"),
+        required=False,
+        min_value=0,
+        max_value=item.points,
+        decimal_places=2,
+        initial=stored.score if stored.score else None,
+    )
+    field.widget.attrs["aria-label"] = _("第 %(n)s 项得分") % {"n": item.number}
+    return field
+
+
 class AssessmentForm(_ScopedRecordForm):
-    """The template's items as checkboxes; association and year are fixed when editing."""
+    """The record's fields and the template's score sheet: each item scored by hand with
+    its evidence (items filled from an indicator are shown, the reports fill them).
+    Association and year are fixed when editing."""
 
     model = Assessment
     record_fields = services.ASSESSMENT_FIELDS
+    page = "assessment_form.html"  # the record form's page with the score sheet
 
     year = YearField()
-    items_met = forms.TypedMultipleChoiceField(
-        label=_("达标项"), required=False, coerce=int, widget=forms.CheckboxSelectMultiple
-    )
 
     def __init__(
         self,
@@ -434,19 +453,45 @@ class AssessmentForm(_ScopedRecordForm):
         instance: Assessment | None = None,
         **kwargs: Any,
     ) -> None:
-        initial = kwargs.setdefault("initial", {})
         if instance is None:
-            initial.setdefault("year", default_report_year())
-        else:
-            initial["items_met"] = list(instance.items_met.values_list("number", flat=True))
+            kwargs.setdefault("initial", {}).setdefault("year", default_report_year())
         super().__init__(*args, user=user, instance=instance, **kwargs)
-        self.fields["items_met"].choices = [
-            (item.number, f"{item.number}. {item.text}") for item in template.items.all()
-        ]
-        self.fields["items_met"].help_text = template.get_pass_rule_display()
+        self.sheet_template = template
+        self.sheet = score_sheet(template, instance.scores.all() if instance else ())
+        self.scored = []  # the items scored by hand, with their field names
+        for _section, rows in self.sheet.sections:
+            for row in rows:
+                if row.item.from_indicator:
+                    continue
+                score, note = f"score_{row.item.number}", f"evidence_{row.item.number}"
+                self.fields[score] = _score_input(row.item, row)
+                self.fields[note] = forms.CharField(
+                    label=_("评分依据"), required=False, max_length=200, initial=row.evidence
+                )
+                self.fields[note].widget.attrs["aria-label"] = _("第 %(n)s 项评分依据") % {
+                    "n": row.item.number
+                }
+                row.input, row.note = self[score], self[note]
+                self.scored.append((row.item, score, note))
         if instance is not None:
             for name in ("association", "year"):
                 self.fields[name].disabled = True
+
+    def visible_fields(self) -> list:
+        """The record's own fields; the items are laid out by the score sheet."""
+        inputs = {name for _item, *names in self.scored for name in names}
+        return [field for field in super().visible_fields() if field.name not in inputs]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        scores = {}
+        for item, score, note in self.scored:
+            value = data.pop(score, None)
+            if isinstance(value, bool):
+                value = item.points if value else 0
+            scores[item.number] = services.ItemScore(value or 0, data.pop(note, "") or "")
+        data["scores"] = scores
+        return data
 
 
 # ── Village self-governance ───────────────────────────────────────────────────

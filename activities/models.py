@@ -6,8 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -446,23 +447,72 @@ class Award(Versioned, Withdrawable):
         _raise(errors)
 
 
-class PassRule(models.TextChoices):
-    ALL = "all", _("全部达标")
-    AT_LEAST = "at_least", _("至少达到指定项数")
+class Grade(models.TextChoices):
+    EXCELLENT = "excellent", _("优秀")
+    GOOD = "good", _("良好")
+    FAIR = "fair", _("合格")
+    FAIL = "fail", _("不合格")
+
+
+class Comparison(models.TextChoices):
+    AT_LEAST = ">=", "≥"
+    AT_MOST = "<=", "≤"
+
+
+class ThresholdUnit(models.TextChoices):
+    NUMBER = "number", _("数值")
+    PERCENT = "percent", _("百分比（%）")
+
+
+# Points and scores: a checklist item is worth 1, a scored one e.g. 4.5.
+SCORE = {"max_digits": 7, "decimal_places": 2}
+POSITIVE_POINTS = MinValueValidator(Decimal("0.01"), message=_("分值必须大于 0。"))
+INDICATOR_CODE = RegexValidator(
+    r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$",
+    _("指标代码由小写字母、数字和下划线组成，以点分段，如 rate.villages_ba_you。"),
+)
 
 
 class AssessmentTemplate(models.Model):
-    """A checklist (八有, 示范协会, 三有, 一好四建), shipped as data, editable by administrators."""
+    """A checklist or a scored assessment (八有, 示范协会, 三有, 一好四建, 目标管理考核),
+    shipped as data, editable by administrators.
+
+    Every item is worth points (a checklist item 1); the total decides `passed` (the pass
+    mark) and the grade (the bands, when the template has them).
+    """
 
     code = models.SlugField(_("代码"), max_length=30, unique=True)
     name = models.CharField(_("名称"), max_length=60)
-    pass_rule = models.CharField(
-        _("达标规则"), max_length=10, choices=PassRule.choices, default=PassRule.ALL
-    )
-    pass_minimum = models.PositiveSmallIntegerField(_("最少达标项数"), null=True, blank=True)
     description = models.TextField(_("说明"), blank=True)
+    pass_mark = models.DecimalField(
+        _("达标分"),
+        default=0,
+        help_text=_("总分达到此分为达标。"),
+        **SCORE,
+    )
+    excellent_from = models.DecimalField(
+        _("优秀（总分 ≥）"),
+        null=True,
+        blank=True,
+        help_text=_("不分等级的模板（如只看达标与否的清单）三个等级分都不填。"),
+        **SCORE,
+    )
+    good_from = models.DecimalField(_("良好（总分 ≥）"), null=True, blank=True, **SCORE)
+    fair_from = models.DecimalField(
+        _("合格（总分 ≥）"),
+        null=True,
+        blank=True,
+        help_text=_("低于最低一档为不合格。"),
+        **SCORE,
+    )
 
     history = HistoricalRecords()
+
+    BANDS = (
+        ("excellent_from", Grade.EXCELLENT),
+        ("good_from", Grade.GOOD),
+        ("fair_from", Grade.FAIR),
+    )
 
     class Meta:
         verbose_name = _("考核模板")
@@ -473,26 +523,118 @@ class AssessmentTemplate(models.Model):
         return self.name
 
     def clean(self) -> None:
-        if self.pass_rule == PassRule.AT_LEAST and not self.pass_minimum:
-            raise ValidationError(
-                {"pass_minimum": _("达标规则为“至少达到指定项数”时，请填写最少达标项数。")}
-            )
-        if self.pass_rule == PassRule.ALL:
-            self.pass_minimum = None
+        errors: dict = {}
+        if isinstance(self.pass_mark, Decimal) and self.pass_mark <= 0:
+            errors["pass_mark"] = _("请填写达标分（大于 0）。")
+        higher = None
+        for name, grade in self.BANDS:
+            start = getattr(self, name)
+            if start is None:
+                continue
+            if start <= 0:
+                errors[name] = _("等级分须大于 0。")
+            elif higher is not None and start >= higher[0]:
+                errors[name] = _("%(grade)s的分数线须低于%(higher)s的（%(score)s）。") % {
+                    "grade": grade.label,
+                    "higher": higher[1].label,
+                    "score": higher[0],
+                }
+            higher = (start, grade)
+        _raise(errors)
 
-    def passes(self, met: int, total: int) -> bool:
-        """Whether `met` items out of the template's `total` meet the pass rule."""
-        if self.pass_rule == PassRule.AT_LEAST:
-            return met >= (self.pass_minimum or total)
-        return total > 0 and met >= total
+    @property
+    def bands(self) -> list[tuple[str, Decimal]]:
+        """The grades that have a threshold, best first: [(label, lowest total)]."""
+        return [
+            (grade.label, getattr(self, name))
+            for name, grade in self.BANDS
+            if getattr(self, name) is not None
+        ]
+
+    def passes(self, total: Decimal) -> bool:
+        """Whether a total reaches the pass mark (a template without one passes nothing)."""
+        return self.pass_mark > 0 and total >= self.pass_mark
+
+    def grade_for(self, total: Decimal) -> str:
+        """The band a total falls in; "" for a template without bands."""
+        bands = [(getattr(self, name), grade) for name, grade in self.BANDS]
+        bands = [(start, grade) for start, grade in bands if start is not None]
+        if not bands:
+            return ""
+        return next((grade.value for start, grade in bands if total >= start), Grade.FAIL.value)
+
+
+class AssessmentGroup(models.Model):
+    """A named group of a template's items; with a weight, its score is scaled to it."""
+
+    template = models.ForeignKey(
+        AssessmentTemplate, verbose_name=_("模板"), on_delete=models.CASCADE, related_name="groups"
+    )
+    name = models.CharField(_("分组名称"), max_length=60)
+    weight = models.DecimalField(
+        _("权重（分）"),
+        null=True,
+        blank=True,
+        validators=[POSITIVE_POINTS],
+        help_text=_(
+            "本组在总分中所占的分值：本组得分按“本组各项得分 ÷ 本组各项分值 × 权重”折算。"
+            "不填则本组各项得分直接计入总分。"
+        ),
+        **SCORE,
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("考核分组")
+        verbose_name_plural = _("考核分组")
+        ordering = ["template", "id"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class AssessmentItem(models.Model):
+    """One item of a template, worth `points`: scored by hand, or — with an indicator code —
+    filled from a report indicator (its points when the comparison holds, else 0)."""
+
     template = models.ForeignKey(
         AssessmentTemplate, verbose_name=_("模板"), on_delete=models.CASCADE, related_name="items"
     )
     number = models.PositiveSmallIntegerField(_("序号"))
     text = models.CharField(_("内容"), max_length=200)
+    group = models.ForeignKey(
+        AssessmentGroup,
+        verbose_name=_("分组"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="items",
+    )
+    points = models.DecimalField(_("分值"), default=1, validators=[POSITIVE_POINTS], **SCORE)
+    indicator_code = models.CharField(
+        _("指标代码"),
+        max_length=80,
+        blank=True,
+        validators=[INDICATOR_CODE],
+        help_text=_(
+            "留空则人工评分。填写报表指标目录中的指标代码（如 rate.villages_ba_you），"
+            "本项即由报表按指标自动计分：比较成立得本项分值，否则得 0 分；"
+            "代码须为指标目录中已有的指标，由报表模块核对。"
+        ),
+    )
+    comparison = models.CharField(_("比较"), max_length=2, choices=Comparison.choices, blank=True)
+    threshold = models.DecimalField(
+        _("阈值"),
+        max_digits=14,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_("百分比填百分数，如 80 表示 80%。"),
+    )
+    threshold_unit = models.CharField(
+        _("阈值单位"), max_length=10, choices=ThresholdUnit.choices, default=ThresholdUnit.NUMBER
+    )
 
     history = HistoricalRecords()
 
@@ -507,13 +649,69 @@ class AssessmentItem(models.Model):
     def __str__(self) -> str:
         return f"{self.number}. {self.text}"
 
+    @property
+    def from_indicator(self) -> bool:
+        return bool(self.indicator_code)
+
+    def clean(self) -> None:
+        errors: dict = {}
+        if self.indicator_code:
+            if not self.comparison:
+                errors["comparison"] = _("按指标计分的考核项请选择比较方式（≥ 或 ≤）。")
+            if self.threshold is None:
+                errors["threshold"] = _("按指标计分的考核项请填写阈值。")
+            elif self.threshold_unit == ThresholdUnit.PERCENT and not 0 <= self.threshold <= 100:
+                errors["threshold"] = _("百分比阈值须在 0–100 之间（填写的是 %(value)s）。") % {
+                    "value": self.threshold
+                }
+        elif self.comparison or self.threshold is not None:
+            errors["indicator_code"] = _(
+                "填写了比较方式或阈值，请同时填写指标代码；人工评分的考核项不填这两项。"
+            )
+        _raise(errors)
+
+    def rule(self) -> str:
+        """The indicator rule in words, e.g. “rate.x ≥ 80% 得 5 分”."""
+        if not self.from_indicator:
+            return ""
+        unit = "%" if self.threshold_unit == ThresholdUnit.PERCENT else ""
+        return _("%(code)s %(cmp)s %(threshold)s%(unit)s 得 %(points)s 分") % {
+            "code": self.indicator_code,
+            "cmp": self.get_comparison_display(),
+            "threshold": shown_number(self.threshold),
+            "unit": unit,
+            "points": shown_number(self.points),
+        }
+
+    def earns(self, value: Decimal) -> Decimal:
+        """What this indicator item scores for the indicator's value, given in the
+        threshold's unit (a percentage as 85 for 85%): its points when the comparison
+        holds, else 0."""
+        if not self.from_indicator:
+            raise ValueError(f"item {self.number} is scored by hand, not from an indicator")
+        if self.comparison == Comparison.AT_LEAST:
+            holds = value >= self.threshold
+        else:
+            holds = value <= self.threshold
+        return self.points if holds else Decimal(0)
+
+
+def shown_number(value: Decimal | None) -> str:
+    """A score or threshold without trailing zeros: 1, 4.5, 79.5."""
+    if value is None:
+        return ""
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
 
 class AssessmentQuerySet(ScopedQuerySet):
     pass
 
 
 class Assessment(Versioned, Withdrawable):
-    """One association's yearly assessment against a template; `passed` follows the rule."""
+    """One association's yearly assessment against a template: each item's score (with
+    its evidence), the total, the grade and `passed` (the pass mark), all computed by the
+    services, and who scored it."""
 
     association = models.ForeignKey(
         Association, verbose_name=_("协会"), on_delete=models.PROTECT, related_name="assessments"
@@ -522,14 +720,26 @@ class Assessment(Versioned, Withdrawable):
     template = models.ForeignKey(
         AssessmentTemplate, verbose_name=_("模板"), on_delete=models.PROTECT, related_name="+"
     )
-    items_met = models.ManyToManyField(AssessmentItem, verbose_name=_("达标项"), blank=True)
+    total_score = models.DecimalField(_("总分"), default=0, editable=False, **SCORE)
+    grade = models.CharField(
+        _("等级"), max_length=10, choices=Grade.choices, blank=True, editable=False
+    )
     passed = models.BooleanField(_("达标"), default=False, editable=False)
     assessed_on = models.DateField(_("考核日期"), null=True, blank=True)
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("评分人"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     note = models.CharField(_("说明"), max_length=200, blank=True)
 
     objects = LiveManager.from_queryset(AssessmentQuerySet)()
     all_objects = AssessmentQuerySet.as_manager()
-    # Items met: see Event.history.
+    # Scores: see Event.history (and each score row keeps its own history).
     history = HistoricalRecords()
 
     class Meta:
@@ -547,6 +757,33 @@ class Assessment(Versioned, Withdrawable):
 
     def __str__(self) -> str:
         return f"{self.association} · {self.year} · {self.template}"
+
+
+class AssessmentScore(models.Model):
+    """One item's score in an assessment and the evidence for it (an item without a row
+    scored 0)."""
+
+    assessment = models.ForeignKey(
+        Assessment, verbose_name=_("考核"), on_delete=models.CASCADE, related_name="scores"
+    )
+    item = models.ForeignKey(
+        AssessmentItem, verbose_name=_("考核项"), on_delete=models.PROTECT, related_name="scores"
+    )
+    score = models.DecimalField(_("得分"), default=0, validators=[NOT_NEGATIVE], **SCORE)
+    evidence = models.CharField(_("评分依据"), max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("考核得分")
+        verbose_name_plural = _("考核得分")
+        ordering = ["assessment", "item__number"]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "item"], name="score_once_per_item")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item.number}: {shown_number(self.score)}"
 
 
 class SelfGovernanceQuerySet(ScopedQuerySet):

@@ -8,7 +8,9 @@ aggregates, so the number of queries never depends on the number of rows.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import (
     Count,
@@ -23,9 +25,12 @@ from django.db.models.functions import Coalesce
 from associations.models import Association, live
 from members.models import Member
 
+from . import scoring
 from .models import (
     Aid,
     Assessment,
+    AssessmentItem,
+    AssessmentScore,
     AssessmentTemplate,
     Award,
     Direction,
@@ -132,6 +137,7 @@ def assessment_rows(
     year: int | None = None,
     template: AssessmentTemplate | None = None,
     scope: Association | None = None,
+    grade: str | None = None,
     passed: bool | None = None,
 ) -> QuerySet[Assessment]:
     rows = _in(assessments, scope).select_related("association", "template")
@@ -139,10 +145,50 @@ def assessment_rows(
         rows = rows.filter(year=year)
     if template is not None:
         rows = rows.filter(template=template)
+    if grade:
+        rows = rows.filter(grade=grade)
     if passed is not None:
         rows = rows.filter(passed=passed)
-    return rows.annotate(met_count=Count("items_met")).order_by(
-        "-year", "association__path", "template__code"
+    return rows.order_by("-year", "association__path", "template__code")
+
+
+@dataclass
+class SheetRow:
+    """An item on a score sheet: its score and evidence (the form adds its inputs)."""
+
+    item: AssessmentItem
+    score: Decimal = ZERO
+    evidence: str = ""
+    input: Any = None
+    note: Any = None
+
+
+@dataclass
+class ScoreSheet:
+    sections: list[tuple[scoring.Section, list[SheetRow]]]
+    total: Decimal
+    maximum: Decimal
+
+    @property
+    def grouped(self) -> bool:
+        return any(section.group is not None for section, _rows in self.sections)
+
+
+def score_sheet(template: AssessmentTemplate, scores: Iterable[AssessmentScore]) -> ScoreSheet:
+    """A template's items by group with an assessment's scores (none: a blank sheet)."""
+    items = list(template.items.select_related("group"))
+    stored = {row.item_id: row for row in scores}
+    sections = scoring.sections(items, {pk: row.score for pk, row in stored.items()})
+    rows = {
+        item.pk: SheetRow(item, stored[item.pk].score, stored[item.pk].evidence)
+        if item.pk in stored
+        else SheetRow(item)
+        for item in items
+    }
+    return ScoreSheet(
+        sections=[(section, [rows[item.pk] for item in section.items]) for section in sections],
+        total=scoring.total(sections),
+        maximum=scoring.maximum(sections),
     )
 
 

@@ -7,9 +7,12 @@ that field. Each record kind declares its fields once (`EventFields` …): creat
 them, update takes any of them (only those passed change, None clears an optional one)
 and the version the user's form was read at (`model_update` refuses a stale save).
 
-Related sets — event materials, co-organisers and attendees, project funding, items
-met — are written here and count as a change of their record: a new version and one
-history entry whose reason says what they became.
+Related sets — event materials, co-organisers and attendees, project funding, an
+assessment's item scores — are written here and count as a change of their record: a
+new version and one history entry whose reason says what they became.
+
+What happened cannot be dated after today (`_validated`): events, aid, ledger lines,
+awards, assessments and self-governance refuse a future date or year on its field.
 
 Nothing is deleted: `<kind>_withdraw` (作废, with a reason) and `<kind>_restore`.
 - A project cannot be withdrawn while it has live aid (withdraw the aid first, one by
@@ -26,12 +29,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypedDict, TypeVar, Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from associations.models import Association, User, Withdrawable
@@ -47,10 +52,13 @@ from associations.records import (
 )
 from members.models import Household, Member
 
+from . import scoring
 from .models import (
     Aid,
     Assessment,
+    AssessmentGroup,
     AssessmentItem,
+    AssessmentScore,
     AssessmentTemplate,
     Award,
     Event,
@@ -58,10 +66,11 @@ from .models import (
     FundSource,
     LedgerEntry,
     MaterialKind,
-    PassRule,
     Project,
     ProjectFunding,
     SelfGovernance,
+    ThresholdUnit,
+    shown_number,
 )
 
 M = TypeVar("M", bound=models.Model)
@@ -84,6 +93,59 @@ def _normalised(model: type[models.Model], fields: Mapping[str, Any]) -> dict[st
                 value = ""
         cleaned[name] = value
     return cleaned
+
+
+# What happened cannot be dated after today: these dates and years are refused in the
+# future. A project may be planned ahead (it is registered before it starts), so its
+# dates are not listed.
+HAPPENED_ON: dict[type[models.Model], tuple[str, ...]] = {
+    Event: ("started_on", "ended_on"),
+    Aid: ("given_on",),
+    LedgerEntry: ("date",),
+    Assessment: ("assessed_on",),
+    SelfGovernance: ("charter_adopted_on",),
+}
+HAPPENED_IN: dict[type[models.Model], tuple[str, ...]] = {
+    Award: ("year",),
+    Assessment: ("year",),
+    SelfGovernance: ("year",),
+}
+
+
+def _label(instance: models.Model, name: str) -> str:
+    return str(instance._meta.get_field(name).verbose_name)
+
+
+def _dated_in_future(instance: models.Model) -> dict[str, list[str]]:
+    today = timezone.localdate()
+    errors: dict[str, list[str]] = {}
+    for name in HAPPENED_ON.get(type(instance), ()):
+        value = getattr(instance, name)
+        if isinstance(value, dt.date) and value > today:
+            errors[name] = [
+                _("%(label)s %(value)s 晚于今天（%(today)s）：已经发生的事不能登记在将来。")
+                % {"label": _label(instance, name), "value": value, "today": today}
+            ]
+    for name in HAPPENED_IN.get(type(instance), ()):
+        value = getattr(instance, name)
+        if isinstance(value, int) and value > today.year:
+            errors[name] = [
+                _("%(label)s %(value)s 晚于今年（%(year)s）：已经发生的事不能登记在将来。")
+                % {"label": _label(instance, name), "value": value, "year": today.year}
+            ]
+    return errors
+
+
+def _validated(instance: models.Model, changed: Sequence[str] = ()) -> None:
+    """The model's own checks, and nothing that happened dated after today; every error
+    at once. Every kind validates through this (`model_update(validate=...)`)."""
+    errors = _dated_in_future(instance)
+    try:
+        instance.full_clean()
+    except ValidationError as exc:
+        errors = exc.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
 
 
 def _require_chosen(by: User, obj: models.Model | None, field: str) -> None:
@@ -129,7 +191,9 @@ def _saved(
     became, in words) make a new version and history entry even when nothing else changed."""
     if related:
         instance._change_reason = "；".join(related)[:REASON_LENGTH]
-    instance, changed = model_update(instance=instance, data=data, by=by, validate=validate)
+    instance, changed = model_update(
+        instance=instance, data=data, by=by, validate=validate or _validated
+    )
     if related and not changed:
         bump_version(instance, by=by)
     instance.__dict__.pop("_change_reason", None)
@@ -215,10 +279,7 @@ def _restore(
     withdrawn_at = instance.withdrawn_at
     instance.withdrawn_at = None  # checked as it will be once restored
     try:
-        if validate is not None:
-            validate(instance, [])
-        else:
-            instance.full_clean()
+        (validate or _validated)(instance, [])
     finally:
         instance.withdrawn_at = withdrawn_at
     record_restore(instance=instance, by=by)
@@ -331,7 +392,7 @@ def event_create(
     fields = _normalised(Event, fields)
     _require_chosen(by, fields.get("association"), "association")
     event = Event(**fields)
-    event.full_clean()
+    _validated(event)
     co_organisers, attendees = list(co_organisers), list(attendees)
     _check_event_sets(by, event.association, co_organisers, attendees)
     rows = _material_rows(materials or {})
@@ -443,7 +504,7 @@ def _with_totals(fields: dict[str, Any], rows: FundingRows, project: Project | N
 
 
 def _validate_project(project: Project, changed: list[str]) -> None:
-    project.full_clean()
+    _validated(project)
     taken = Project.all_objects.filter(code=project.code).exclude(pk=project.pk).first()
     if taken is not None and taken.is_withdrawn:
         # The database keeps codes unique across withdrawn projects too.
@@ -554,7 +615,7 @@ AID_FIELDS = field_names(AidFields)
 
 
 def _validate_aid(aid: Aid, changed: list[str]) -> None:
-    aid.full_clean()
+    _validated(aid)
     if aid.project_id is None:
         # The natural-key constraint cannot see a missing project (NULL), so check here.
         twin = Aid.objects.filter(
@@ -643,7 +704,7 @@ def award_grant(*, by: User, **fields: Unpack[AwardGrantFields]) -> Award:
     _require_chosen(by, recipient, field)
     home = recipient if isinstance(recipient, Association) else recipient.association
     award = Award(**{**fields, **given, "association": home})
-    award.full_clean()
+    _validated(award)
     return record_save(award, by=by)
 
 
@@ -652,7 +713,9 @@ def award_update(
 ) -> Award:
     require(by, "records.change", award)
     fields = _normalised(Award, fields)
-    award, _changed = model_update(instance=award, data=fields, by=by, version=version)
+    award, _changed = model_update(
+        instance=award, data=fields, by=by, version=version, validate=_validated
+    )
     return award
 
 
@@ -677,6 +740,22 @@ class AssessmentFields(TypedDict, total=False):
 ASSESSMENT_FIELDS = field_names(AssessmentFields)
 
 
+@dataclass(frozen=True)
+class ItemScore:
+    """An item's score and the evidence for it (评分依据)."""
+
+    score: Amount | None
+    evidence: str = ""
+
+
+# Scores given, by item number: an ItemScore, or a bare amount (the evidence stays).
+Scores = Mapping[int, ItemScore | Amount | None]
+# Scores stored, by item pk: (score, evidence); an item without one scored 0.
+Stored = dict[int, tuple[Decimal, str]]
+UNSCORED = (Decimal(0), "")
+EVIDENCE_LENGTH = 200
+
+
 def _template(template: AssessmentTemplate | str | None) -> AssessmentTemplate:
     if isinstance(template, AssessmentTemplate):
         return template
@@ -686,28 +765,120 @@ def _template(template: AssessmentTemplate | str | None) -> AssessmentTemplate:
     return found
 
 
-def _items_met(template: AssessmentTemplate, numbers: Iterable[int]) -> tuple[list, bool]:
-    """The template's items with these numbers, and whether they pass its rule."""
-    items = {item.number: item for item in template.items.all()}
+def _items_of(template: AssessmentTemplate) -> list[AssessmentItem]:
+    return list(template.items.select_related("group"))
+
+
+def _numbers(values: Iterable[Any], field: str, template: AssessmentTemplate, known) -> set[int]:
+    """Item numbers of the template, or an error on `field` naming those it lacks."""
     try:
-        wanted = {int(n) for n in numbers}
+        numbers = {int(n) for n in values}
     except (TypeError, ValueError) as exc:
-        raise ValidationError({"items_met": _("达标项须填写项目序号（数字）。")}) from exc
-    unknown = sorted(wanted - items.keys())
+        raise ValidationError({field: _("考核项须填写序号（数字）。")}) from exc
+    unknown = sorted(numbers - set(known))
     if unknown:
         raise ValidationError(
             {
-                "items_met": _("“%(t)s”没有第 %(n)s 项（共 %(total)s 项）。")
-                % {"t": template.name, "n": "、".join(map(str, unknown)), "total": len(items)}
+                field: _("“%(t)s”没有第 %(n)s 项（共 %(total)s 项）。")
+                % {"t": template.name, "n": "、".join(map(str, unknown)), "total": len(known)}
             }
         )
-    return [items[n] for n in sorted(wanted)], template.passes(len(wanted), len(items))
+    return numbers
 
 
-def _write_items_met(assessment: Assessment, items: list[AssessmentItem]) -> list[str]:
-    if not _set_related(assessment.items_met, items):
-        return []
-    return [_became(_("达标项"), "、".join(str(item.number) for item in items))]
+def _score_of(item: AssessmentItem, value: Amount | None, evidence: str) -> tuple[Decimal, str]:
+    """A score within the item's points (an indicator item: 0 or its points)."""
+    score = _decimal(value or 0, "scores")
+    if not score.is_finite():
+        raise ValidationError({"scores": _("“%(value)s”不是有效的分数。") % {"value": value}})
+    named = {
+        "n": item.number,
+        "text": item.text,
+        "points": shown_number(item.points),
+        "score": shown_number(score),
+    }
+    if score != scoring.rounded(score):
+        message = _("第 %(n)s 项的得分 %(score)s 最多保留两位小数。")
+    elif not 0 <= score <= item.points:
+        message = _("第 %(n)s 项“%(text)s”的得分须在 0–%(points)s 分之间（填写的是 %(score)s）。")
+    elif item.from_indicator and score not in (0, item.points):
+        message = _("第 %(n)s 项按指标计分，只能得 0 分或 %(points)s 分（填写的是 %(score)s）。")
+    elif len(evidence) > EVIDENCE_LENGTH:
+        message = _("第 %(n)s 项的评分依据不能超过 200 字。")
+    else:
+        return score, evidence
+    raise ValidationError({"scores": message % named})
+
+
+def _rescored(
+    template: AssessmentTemplate,
+    items: list[AssessmentItem],
+    stored: Stored,
+    items_met: Iterable[int] | None,
+    scores: Scores | None,
+) -> Stored:
+    """The scores an assessment will have. `items_met` (the whole list met, as on a
+    checklist) gives every item its full points or 0; `scores` then sets the items it
+    names. An item named by neither keeps its score, and every item its evidence unless
+    an ItemScore gives one."""
+    by_number = {item.number: item for item in items}
+    wanted = dict(stored)
+    if items_met is not None:
+        met = _numbers(items_met, "items_met", template, by_number)
+        for item in items:
+            score = item.points if item.number in met else Decimal(0)
+            wanted[item.pk] = (score, stored.get(item.pk, UNSCORED)[1])
+    for number, value in (scores or {}).items():
+        [number] = _numbers([number], "scores", template, by_number)
+        item = by_number[number]
+        evidence = stored.get(item.pk, UNSCORED)[1]
+        if isinstance(value, ItemScore):
+            value, evidence = value.score, (value.evidence or "").strip()
+        wanted[item.pk] = _score_of(item, value, evidence)
+    return wanted
+
+
+def _results(template: AssessmentTemplate, items: list[AssessmentItem], wanted: Stored) -> dict:
+    """The total, grade and `passed` of these scores."""
+    total = scoring.total(scoring.sections(items, {pk: s for pk, (s, _e) in wanted.items()}))
+    return {
+        "total_score": total,
+        "grade": template.grade_for(total),
+        "passed": template.passes(total),
+    }
+
+
+def _stored_scores(assessment: Assessment) -> Stored:
+    return {row.item_id: (row.score, row.evidence) for row in assessment.scores.all()}
+
+
+def _write_scores(
+    assessment: Assessment,
+    items: list[AssessmentItem],
+    stored: Stored,
+    wanted: Stored,
+    *,
+    by: User,
+) -> list[str]:
+    """Score rows as wanted (an item scored 0 without evidence has none); what changed,
+    in words."""
+    _replace_rows(
+        by=by,
+        stored=assessment.scores.all(),
+        key="item_id",
+        wanted={pk: {"score": s, "evidence": e} for pk, (s, e) in wanted.items() if s or e},
+        make=lambda pk: AssessmentScore(assessment=assessment, item_id=pk),
+    )
+    before = {item: stored.get(item.pk, UNSCORED) for item in items}
+    after = {item: wanted.get(item.pk, UNSCORED) for item in items}
+    scored = [
+        f"{i.number}={shown_number(after[i][0])}" for i in items if before[i][0] != after[i][0]
+    ]
+    noted = [str(i.number) for i in items if before[i][1] != after[i][1]]
+    changes = [_became(_("得分"), "、".join(scored))] if scored else []
+    if noted:
+        changes.append(_("第 %(n)s 项的评分依据已修改") % {"n": "、".join(noted)})
+    return changes
 
 
 @transaction.atomic
@@ -715,19 +886,25 @@ def assessment_create(
     *,
     by: User,
     template: AssessmentTemplate | str,
-    items_met: Iterable[int] = (),
+    items_met: Iterable[int] | None = None,
+    scores: Scores | None = None,
     **fields: Unpack[AssessmentFields],
 ) -> Assessment:
-    """An association's assessment for a year against a template; `items_met` are item
-    numbers of the template and `passed` follows its pass rule."""
+    """An association's assessment for a year against a template (its code, name or
+    itself), scored by `items_met` (item numbers met: full points) and `scores`
+    ({number: score or ItemScore}); the total, grade and `passed` follow, and `by` is
+    its assessor."""
     fields = _normalised(Assessment, fields)
     _require_chosen(by, fields.get("association"), "association")
     template = _template(template)
-    items, passed = _items_met(template, items_met)
-    assessment = Assessment(**fields, template=template, passed=passed)
-    assessment.full_clean()
+    items = _items_of(template)
+    wanted = _rescored(template, items, {}, items_met, scores)
+    assessment = Assessment(
+        **fields, **_results(template, items, wanted), template=template, assessed_by=by
+    )
+    _validated(assessment)
     record_save(assessment, by=by)
-    assessment.items_met.set(items)
+    _write_scores(assessment, items, {}, wanted, by=by)
     return assessment
 
 
@@ -738,17 +915,27 @@ def assessment_update(
     assessment: Assessment,
     version: int | None = None,
     items_met: Iterable[int] | None = None,
+    scores: Scores | None = None,
     **fields: Unpack[AssessmentFields],
 ) -> Assessment:
-    """Edit an assessment (its template stays); `items_met` passed replaces the items met."""
+    """Edit an assessment (its template stays). `items_met` given is the whole list met
+    (the other items score 0 unless `scores` names them); `scores` alone changes the
+    items it names — the reports fill indicator items so. Whoever changes a score
+    becomes the assessor."""
     require(by, "records.change", assessment)
     check_version(assessment, version)
     fields = _normalised(Assessment, fields)
     _require_choices(by, fields, "association")
     related = []
-    if items_met is not None:
-        items, fields["passed"] = _items_met(assessment.template, items_met)
-        related = _write_items_met(assessment, items)
+    if items_met is not None or scores is not None:
+        template = assessment.template
+        items = _items_of(template)
+        stored = _stored_scores(assessment)
+        wanted = _rescored(template, items, stored, items_met, scores)
+        related = _write_scores(assessment, items, stored, wanted, by=by)
+        fields.update(_results(template, items, wanted))
+        if related:
+            fields["assessed_by"] = by
     return _saved(assessment, fields, by=by, related=related)
 
 
@@ -762,83 +949,277 @@ def assessment_restore(*, by: User, assessment: Assessment) -> Assessment:
     return assessment
 
 
+# ── Assessment templates 考核模板 (administrators) ─────────────────────────────
 class AssessmentTemplateFields(TypedDict, total=False):
     code: str
     name: str
-    pass_rule: str
-    pass_minimum: int | None
     description: str
+    pass_mark: Decimal
+    excellent_from: Decimal | None
+    good_from: Decimal | None
+    fair_from: Decimal | None
+
+
+class AssessmentGroupFields(TypedDict, total=False):
+    name: str
+    weight: Decimal | None
+
+
+class AssessmentItemFields(TypedDict, total=False):
+    number: int
+    text: str
+    group: str | None  # the name of one of the template's groups
+    points: Decimal
+    indicator_code: str
+    comparison: str
+    threshold: Decimal | None
+    threshold_unit: str
+
+
+class GroupSpec(AssessmentGroupFields, total=False):
+    id: int | None  # the stored group this changes (a rename); else matched by name
+
+
+class ItemSpec(AssessmentItemFields, total=False):
+    id: int | None  # the stored item this changes (a renumbering); else matched by number
 
 
 ASSESSMENT_TEMPLATE_FIELDS = field_names(AssessmentTemplateFields)
-TemplateItems = Sequence[tuple[int, str]]
+ASSESSMENT_GROUP_FIELDS = field_names(AssessmentGroupFields)
+ASSESSMENT_ITEM_FIELDS = field_names(AssessmentItemFields)
+MAX_ITEM_NUMBER = 999
+# Renumbered items step aside first (a number is unique within a template).
+PARKED = 10000
 
 
-def _write_template_items(template: AssessmentTemplate, items: TemplateItems, *, by: User) -> None:
-    """Items by number: new numbers added, texts changed; an item some assessment has
-    ticked is not removed (its ticks would silently vanish)."""
-    wanted = dict(items)
-    ticked = (
-        template.items.exclude(number__in=wanted)
-        .annotate(ticks=Count("assessment"))
-        .filter(ticks__gt=0)
+def _put(row: M, values: Mapping[str, Any], *, by: User, label: str, key: str) -> M:
+    """Create or change one group or item of a template; its errors on `key`, named."""
+    try:
+        if row.pk is None:
+            for name, value in values.items():
+                setattr(row, name, value)
+            row.full_clean()
+            record_save(row, by=by)
+        else:
+            model_update(instance=row, data=values, by=by)
+    except ValidationError as exc:
+        raise ValidationError({key: [f"{label}：{m}" for m in exc.messages]}) from exc
+    return row
+
+
+def _write_groups(
+    template: AssessmentTemplate, groups: Sequence[GroupSpec], *, by: User
+) -> tuple[dict[str, AssessmentGroup], list[AssessmentGroup]]:
+    """Groups as given (matched by id, else by name): {name: group}, and the stored
+    groups no longer wanted (removed once the items have left them)."""
+    stored = {group.pk: group for group in template.groups.all()}
+    named: dict[str, AssessmentGroup] = {}
+    for spec in groups:
+        values = _normalised(
+            AssessmentGroup, {k: spec[k] for k in ASSESSMENT_GROUP_FIELDS if k in spec}
+        )
+        name = values.get("name") or ""
+        if not name:
+            raise ValidationError({"groups": _("分组名称不能为空。")})
+        if name in named:
+            raise ValidationError({"groups": _("分组“%(name)s”重复了。") % {"name": name}})
+        taken = {group.pk for group in named.values()}
+        group = stored.get(spec.get("id") or 0)
+        if group is None or group.pk in taken:
+            group = next((g for g in stored.values() if g.name == name and g.pk not in taken), None)
+        group = group or AssessmentGroup(template=template)
+        label = _("分组“%(name)s”") % {"name": name}
+        named[name] = _put(group, values, by=by, label=label, key="groups")
+    kept = {group.pk for group in named.values()}
+    return named, [group for pk, group in stored.items() if pk not in kept]
+
+
+def _item_numbers(items: Sequence[ItemSpec]) -> None:
+    seen: set[int] = set()
+    for spec in items:
+        number = spec.get("number")
+        if not isinstance(number, int) or not 1 <= number <= MAX_ITEM_NUMBER:
+            raise ValidationError(
+                {
+                    "items": _("考核项序号须为 1–%(max)s 的整数（填写的是 %(n)s）。")
+                    % {"max": MAX_ITEM_NUMBER, "n": number}
+                }
+            )
+        if number in seen:
+            raise ValidationError({"items": _("第 %(n)s 项重复了。") % {"n": number}})
+        seen.add(number)
+
+
+def _write_items(
+    template: AssessmentTemplate,
+    items: Sequence[ItemSpec],
+    groups: Mapping[str, AssessmentGroup],
+    *,
+    by: User,
+) -> None:
+    """Items as given (matched by id, else by number). An item some assessment has
+    scored is not removed (its scores would silently vanish)."""
+    _item_numbers(items)
+    stored = {item.pk: item for item in template.items.all()}
+    claims: dict[int, int] = {}  # stored item → the index of the row that changes it
+    for index, spec in enumerate(items):
+        if spec.get("id") in stored:
+            claims.setdefault(spec["id"], index)
+    free = {item.number: item for pk, item in stored.items() if pk not in claims}
+    rows = []
+    for index, spec in enumerate(items):
+        if claims.get(spec.get("id") or 0) == index:
+            item = stored[spec["id"]]
+        else:
+            item = free.pop(spec["number"], None) or AssessmentItem(template=template)
+            if item.pk is not None:
+                claims[item.pk] = index
+        rows.append((item, spec))
+    unwanted = [item for pk, item in stored.items() if pk not in claims]
+    scored = (
+        AssessmentItem.objects.filter(pk__in=[i.pk for i in unwanted])
+        .annotate(scored=Count("scores"))
+        .filter(scored__gt=0)
         .first()
     )
-    if ticked is not None:
+    if scored is not None:
         raise ValidationError(
             {
-                "items": _("第 %(n)s 项“%(text)s”已被 %(count)s 条考核勾选，不能删除。")
-                % {"n": ticked.number, "text": ticked.text, "count": ticked.ticks}
+                "items": _("第 %(n)s 项“%(text)s”已有 %(count)s 条考核的得分，不能删除。")
+                % {"n": scored.number, "text": scored.text, "count": scored.scored}
             }
         )
-    _replace_rows(
-        by=by,
-        stored=template.items.all(),
-        key="number",
-        wanted={number: {"text": text} for number, text in wanted.items()},
-        make=lambda number: AssessmentItem(template=template, number=number),
+    for item in unwanted:
+        item._history_user = by
+        item.delete()
+    moving = [item.pk for item, spec in rows if item.pk and item.number != spec["number"]]
+    # An intermediate state of this transaction: each row's save below records its change.
+    AssessmentItem.objects.filter(pk__in=moving).update(number=F("number") + PARKED)
+    for item, spec in rows:
+        values = _normalised(
+            AssessmentItem, {k: spec[k] for k in ASSESSMENT_ITEM_FIELDS if k in spec}
+        )
+        values["threshold_unit"] = values.get("threshold_unit") or ThresholdUnit.NUMBER
+        label = _("第 %(n)s 项") % {"n": spec["number"]}
+        if "group" in values:
+            name = values["group"] or ""
+            if name and name not in groups:
+                raise ValidationError(
+                    {
+                        "items": _("%(item)s：没有名为“%(name)s”的分组。")
+                        % {"item": label, "name": name}
+                    }
+                )
+            values["group"] = groups.get(name)
+        _put(item, values, by=by, label=label, key="items")
+
+
+def _check_scores_fit(template: AssessmentTemplate) -> None:
+    """Recorded scores still fit their items' new points and ways of scoring."""
+    scores = AssessmentScore.objects.filter(item__template=template).select_related("item")
+    over = scores.filter(score__gt=F("item__points")).first()
+    odd = (
+        scores.exclude(item__indicator_code="")
+        .exclude(score=0)
+        .exclude(score=F("item__points"))
+        .first()
+    )
+    if over is not None:
+        message = _("第 %(n)s 项已有考核得 %(score)s 分，高于新的分值 %(points)s 分。")
+    elif odd is not None:
+        message = _(
+            "第 %(n)s 项改为按指标计分（只能得 0 分或 %(points)s 分），但已有考核得 %(score)s 分。"
+        )
+    else:
+        return
+    row = over or odd
+    raise ValidationError(
+        {
+            "items": message
+            % {
+                "n": row.item.number,
+                "score": shown_number(row.score),
+                "points": shown_number(row.item.points),
+            }
+        }
     )
 
 
-def _refresh_passed(template: AssessmentTemplate) -> int:
-    """Recompute `passed` for every assessment of a template after its items or rule changed.
+def _write_template_rows(
+    template: AssessmentTemplate,
+    groups: Sequence[GroupSpec] | None,
+    items: Sequence[ItemSpec] | None,
+    *,
+    by: User,
+) -> None:
+    if groups is not None:
+        named, unwanted = _write_groups(template, groups, by=by)
+    else:
+        named, unwanted = {group.name: group for group in template.groups.all()}, []
+    if items is not None:
+        _write_items(template, items, named, by=by)
+        _check_scores_fit(template)
+    for group in unwanted:
+        if group.items.exists():
+            raise ValidationError(
+                {"groups": _("分组“%(name)s”下还有考核项，不能删除。") % {"name": group.name}}
+            )
+        group._history_user = by
+        group.delete()
+    top = scoring.maximum(scoring.sections(_items_of(template), {}))
+    errors = {}
+    for name in ("pass_mark", *(band for band, _grade in AssessmentTemplate.BANDS)):
+        value = getattr(template, name)
+        if top and value is not None and value > top:
+            errors[name] = _("%(label)s %(value)s 高于满分 %(top)s。") % {
+                "label": _label(template, name),
+                "value": shown_number(value),
+                "top": shown_number(top),
+            }
+    if errors:
+        raise ValidationError(errors)
+
+
+def _rescore(template: AssessmentTemplate) -> None:
+    """Recompute the total, grade and `passed` of every assessment of a template after its
+    items, groups, pass mark or bands changed.
 
     Withdrawn ones too, so a restored assessment is right. Every village has one a year
-    per checklist — thousands of rows — so this is one UPDATE each way, without history:
-    `passed` is derived, and the template's own history says what changed.
+    per checklist — thousands of rows — so this is one bulk update without history: these
+    are derived, and the template's own history says what changed.
     """
-    total = template.items.count()
-    needed = template.pass_minimum if template.pass_rule == PassRule.AT_LEAST else total
-    rows = Assessment.all_objects.filter(template=template)
-    if not total or not needed:
-        passing = rows.none() if not total else rows
-    else:
-        passing = rows.annotate(
-            met=Count("items_met", filter=Q(items_met__template=template))
-        ).filter(met__gte=needed)
-    passing_ids = list(passing.values_list("pk", flat=True))
-    changed = rows.filter(pk__in=passing_ids, passed=False).update(passed=True)
-    changed += rows.exclude(pk__in=passing_ids).filter(passed=True).update(passed=False)
-    return changed
-
-
-def _template_fields(fields: Mapping[str, Any], template: AssessmentTemplate | None):
-    fields = _normalised(AssessmentTemplate, fields)
-    if fields.get("pass_rule", getattr(template, "pass_rule", None)) == PassRule.ALL:
-        fields["pass_minimum"] = None  # only "at least" has a minimum
-    return fields
+    items = _items_of(template)
+    scores: dict[int, dict[int, Decimal]] = {}
+    for assessment_id, item_id, score in AssessmentScore.objects.filter(
+        assessment__template=template
+    ).values_list("assessment_id", "item_id", "score"):
+        scores.setdefault(assessment_id, {})[item_id] = score
+    changed = []
+    for row in Assessment.all_objects.filter(template=template).only(
+        "total_score", "grade", "passed"
+    ):
+        total = scoring.total(scoring.sections(items, scores.get(row.pk, {})))
+        results = (total, template.grade_for(total), template.passes(total))
+        if (row.total_score, row.grade, row.passed) != results:
+            row.total_score, row.grade, row.passed = results
+            changed.append(row)
+    Assessment.all_objects.bulk_update(changed, ["total_score", "grade", "passed"], batch_size=500)
 
 
 @transaction.atomic
 def assessment_template_create(
-    *, by: User, items: TemplateItems = (), **fields: Unpack[AssessmentTemplateFields]
+    *,
+    by: User,
+    groups: Sequence[GroupSpec] = (),
+    items: Sequence[ItemSpec] = (),
+    **fields: Unpack[AssessmentTemplateFields],
 ) -> AssessmentTemplate:
-    """A new checklist for the whole network (administrators only)."""
+    """A new checklist or scored template for the whole network (administrators only)."""
     require(by, "templates.change")
-    template = AssessmentTemplate(**_template_fields(fields, None))
+    template = AssessmentTemplate(**_normalised(AssessmentTemplate, fields))
     template.full_clean()
     record_save(template, by=by)
-    _write_template_items(template, items, by=by)
+    _write_template_rows(template, groups, items, by=by)
     return template
 
 
@@ -847,18 +1228,19 @@ def assessment_template_update(
     *,
     by: User,
     template: AssessmentTemplate,
-    items: TemplateItems | None = None,
+    groups: Sequence[GroupSpec] | None = None,
+    items: Sequence[ItemSpec] | None = None,
     **fields: Unpack[AssessmentTemplateFields],
 ) -> AssessmentTemplate:
-    """Change a checklist shared by the whole network (administrators only); every
-    assessment against it is re-judged by the new items and rule."""
+    """Change a template shared by the whole network (administrators only): its own
+    fields, and its groups and items when given (the whole list); every assessment
+    against it is re-scored."""
     require(by, "templates.change")
     template, _changed = model_update(
-        instance=template, data=_template_fields(fields, template), by=by
+        instance=template, data=_normalised(AssessmentTemplate, fields), by=by
     )
-    if items is not None:
-        _write_template_items(template, items, by=by)
-    _refresh_passed(template)
+    _write_template_rows(template, groups, items, by=by)
+    _rescore(template)
     return template
 
 
@@ -885,7 +1267,7 @@ def selfgov_create(*, by: User, **fields: Unpack[SelfGovFields]) -> SelfGovernan
     fields = _normalised(SelfGovernance, fields)
     _require_chosen(by, fields.get("association"), "association")
     row = SelfGovernance(**fields)
-    row.full_clean()
+    _validated(row)
     return record_save(row, by=by)
 
 
@@ -899,7 +1281,9 @@ def selfgov_update(
     require(by, "records.change", selfgov)
     fields = _normalised(SelfGovernance, fields)
     _require_choices(by, fields, "association")
-    selfgov, _changed = model_update(instance=selfgov, data=fields, by=by, version=version)
+    selfgov, _changed = model_update(
+        instance=selfgov, data=fields, by=by, version=version, validate=_validated
+    )
     return selfgov
 
 
@@ -935,7 +1319,7 @@ def ledger_record(*, by: User, **fields: Unpack[LedgerFields]) -> LedgerEntry:
     _require_chosen(by, fields.get("association"), "association")
     _require_choices(by, fields, "event", "project")
     entry = LedgerEntry(**fields)
-    entry.full_clean()
+    _validated(entry)
     return record_save(entry, by=by)
 
 
@@ -945,7 +1329,9 @@ def ledger_update(
     require(by, "records.change", entry)
     fields = _normalised(LedgerEntry, fields)
     _require_choices(by, fields, "association", "event", "project")
-    entry, _changed = model_update(instance=entry, data=fields, by=by, version=version)
+    entry, _changed = model_update(
+        instance=entry, data=fields, by=by, version=version, validate=_validated
+    )
     return entry
 
 

@@ -79,8 +79,9 @@ def _record(request: HttpRequest, model: type[Model], pk: int, *related: str) ->
 
 
 def _form_page(request: HttpRequest, form, title: str, cancel: str) -> HttpResponse:
+    """The record form's page (a form may name its own, e.g. the assessment's score sheet)."""
     context = {"form": form, "title": title, "cancel_url": cancel}
-    return render(request, "activities/form.html", context)
+    return render(request, f"activities/{getattr(form, 'page', 'form.html')}", context)
 
 
 def _saved(request: HttpRequest, obj: Model, name: str) -> HttpResponse:
@@ -243,10 +244,9 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = _record(request, Assessment, pk, "association", "template")
-    met = set(assessment.items_met.values_list("pk", flat=True))
-    items = [(item, item.pk in met) for item in assessment.template.items.all()]
-    context = {"assessment": assessment, "items": items, "met_count": len(met)}
+    assessment = _record(request, Assessment, pk, "association", "template", "assessed_by")
+    sheet = selectors.score_sheet(assessment.template, assessment.scores.all())
+    context = {"assessment": assessment, "sheet": sheet}
     return render(request, "activities/assessment_detail.html", context)
 
 

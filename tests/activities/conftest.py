@@ -73,3 +73,30 @@ def records(network, system) -> dict:
             note="甲一村拨款",
         ),
     }
+
+
+@pytest.fixture
+def scored_template(db, system):
+    """A scored template (目标管理考核) worked by hand in the tests: out of 100 —
+
+    组织建设, weighted 40: items 1 and 2, 10 points each (its score × 40 ÷ 20);
+    活动开展, unweighted: items 3 (30 points) and 4 (20 points);
+    item 5 (10 points) in no group. Pass mark 60; 优秀 ≥ 90, 良好 ≥ 80, 合格 ≥ 60.
+    """
+    return services.assessment_template_create(
+        by=system,
+        code="target_management",
+        name="目标管理考核",
+        pass_mark=60,
+        excellent_from=90,
+        good_from=80,
+        fair_from=60,
+        groups=[{"name": "组织建设", "weight": 40}, {"name": "活动开展"}],
+        items=[
+            {"number": 1, "text": "会员名册及时更新", "points": 10, "group": "组织建设"},
+            {"number": 2, "text": "理事会按期换届", "points": 10, "group": "组织建设"},
+            {"number": 3, "text": "开展5·29会员活动日", "points": 30, "group": "活动开展"},
+            {"number": 4, "text": "开展生育关怀走访", "points": 20, "group": "活动开展"},
+            {"number": 5, "text": "按时上报年度工作总结", "points": 10},
+        ],
+    )

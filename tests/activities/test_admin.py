@@ -212,13 +212,33 @@ def test_only_administrators_edit_templates(client_for, town_secretary, network)
     template = AssessmentTemplate.objects.get(code="san_you")
     change = reverse("admin:activities_assessmenttemplate_change", args=[template.pk])
     response = client_for(town_secretary).post(
-        change, {"code": "san_you", "name": "改", "pass_rule": "all"}
+        change, {"code": "san_you", "name": "改", "pass_mark": "3"}
     )
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
     assert AssessmentTemplate.objects.get(pk=template.pk).name == "三有"
 
 
-def test_template_edit_in_admin_rejudges_assessments(client_for, town_admin, network, system):
+def as_posted(page, **changes) -> dict:
+    """What an admin change page posts when nothing is changed (its form and inline
+    formsets, extra rows left blank), with `changes` (by posted name) on top."""
+    data = {}
+    forms = [page.context["adminform"].form]
+    for inline in page.context.get("inline_admin_formsets", []):
+        formset = inline.formset
+        for name, value in formset.management_form.initial.items():
+            data[f"{formset.prefix}-{name}"] = value
+        forms += formset.forms
+    for form in forms:
+        for name, field in form.fields.items():
+            value = form.initial.get(name, field.initial)
+            if name != "DELETE" and value is not None:
+                data[form.add_prefix(name)] = getattr(value, "pk", value)
+    return {**data, **changes}
+
+
+def test_template_admin_edits_points_groups_pass_mark_and_bands(
+    client_for, town_admin, network, system
+):
     template = AssessmentTemplate.objects.get(code="san_you")
     assessment = services.assessment_create(
         by=system,
@@ -229,56 +249,90 @@ def test_template_edit_in_admin_rejudges_assessments(client_for, town_admin, net
     )
     assert assessment.passed
     change = reverse("admin:activities_assessmenttemplate_change", args=[template.pk])
-    form = client_for(town_admin).get(change).context["adminform"].form
-    items = form.initial["items"]
-    assert items.splitlines()[0] == "1. 有人管事"
-    data = {"code": "san_you", "name": "三有", "pass_rule": "all", "description": ""}
-    bad = client_for(town_admin).post(change, {**data, "items": f"{items}\n第四项"})
-    assert "无法识别" in bad.context["adminform"].form.errors["items"][0]
-    response = client_for(town_admin).post(change, {**data, "items": f"{items}\n4. 有地办事"})
+    client = client_for(town_admin)
+    page = client.get(change)
+    items = page.context["inline_admin_formsets"][1].formset
+    assert [f.initial["text"] for f in items.initial_forms] == ["有人管事", "有钱办事", "有章理事"]
+    # A fourth item worth 2 points and a group weighted 6 (for the first three, once saved).
+    new_group = {"groups-TOTAL_FORMS": 1, "groups-0-name": "三有", "groups-0-weight": "6"}
+    fourth = {"items-3-number": 4, "items-3-text": "有地办事", "items-3-points": "2"}
+    response = client.post(change, as_posted(page, **new_group, **fourth, pass_mark="4"))
     assert response.status_code == 302, response.context["adminform"].form.errors
-    assert AssessmentItem.objects.filter(template=template).count() == 4
-    assert not Assessment.objects.get(pk=assessment.pk).passed
-    assert AssessmentItem.objects.get(template=template, number=4).history.first().history_user == (
-        town_admin
-    )
+    assert AssessmentItem.objects.get(template=template, number=4).points == 2
+    assessment.refresh_from_db()
+    assert (assessment.total_score, assessment.passed, assessment.grade) == (3, False, "")
+    # The first three in the group (3 of 3 counts 6 of 8), renamed; pass mark and bands.
+    page = client.get(change)
+    group = template.groups.get()
+    in_group = {f"items-{i}-group": group.pk for i in range(3)}
+    bands = {"pass_mark": "6", "excellent_from": "7", "good_from": "6", "fair_from": "5"}
+    renamed = {"groups-0-name": "有人有钱有章"}
+    response = client.post(change, as_posted(page, **in_group, **renamed, **bands))
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assessment.refresh_from_db()
+    assert (assessment.total_score, assessment.passed, assessment.grade) == (6, True, "good")
+    assert [i.group.name for i in template.items.all()[:3]] == ["有人有钱有章"] * 3
+    item = AssessmentItem.objects.get(template=template, number=4)
+    assert item.history.first().history_user == town_admin
 
 
-def test_assessment_admin_computes_passed(client_for, town_admin, network):
+def test_template_admin_shows_the_services_refusals(client_for, town_admin, network, system):
     template = AssessmentTemplate.objects.get(code="san_you")
-    items = list(template.items.values_list("pk", flat=True))
-    response = client_for(town_admin).post(
-        reverse("admin:activities_assessment_add"),
-        {
-            "association": network["village_a1"].pk,
-            "year": "2024",
-            "template": template.pk,
-            "items_met": items,
-            "note": "",
-        },
+    services.assessment_create(
+        by=system, association=network["village_a1"], year=2024, template=template, items_met=[3]
     )
-    assert response.status_code == 302
-    assert Assessment.objects.get().passed is True
+    change = reverse("admin:activities_assessmenttemplate_change", args=[template.pk])
+    client = client_for(town_admin)
+    page = client.get(change)
+    dropped = client.post(change, as_posted(page, **{"items-2-DELETE": "on"}))
+    assert "受保护" in str(dropped.context["inline_admin_formsets"][1].formset.non_form_errors())
+    too_high = client.post(change, as_posted(page, pass_mark="4"))
+    assert too_high.context["adminform"].form.errors["pass_mark"] == ["达标分 4 高于满分 3。"]
+    odd = client.post(change, as_posted(page, **{"items-0-comparison": ">="}))
+    assert "请同时填写指标代码" in str(odd.context["inline_admin_formsets"][1].formset.errors)
+    assert (
+        template.items.count() == 3
+        and AssessmentTemplate.objects.get(pk=template.pk).pass_mark == 3
+    )
 
 
-def test_assessment_admin_refuses_items_of_another_template(client_for, town_admin, network):
-    template = AssessmentTemplate.objects.get(code="san_you")
-    other = AssessmentTemplate.objects.get(code="ba_you").items.get(number=1)
-    response = client_for(town_admin).post(
-        reverse("admin:activities_assessment_add"),
-        {
-            "association": network["village_a1"].pk,
-            "year": "2024",
-            "template": template.pk,
-            "items_met": [template.items.get(number=1).pk, other.pk],
-            "note": "",
-        },
-    )
-    assert response.status_code == 200
-    assert response.context["adminform"].form.errors["items_met"] == [
-        f"“三有”没有这些考核项：{other}。"
+def test_template_admin_adds_a_scored_template(client_for, town_admin, network):
+    add = reverse("admin:activities_assessmenttemplate_add")
+    client = client_for(town_admin)
+    rows = {
+        **{"items-0-number": 1, "items-0-text": "年度工作计划", "items-0-points": "40"},
+        **{"items-1-number": 2, "items-1-text": "八有达标率", "items-1-points": "60"},
+        **{"items-1-indicator_code": "rate.villages_ba_you", "items-1-comparison": ">="},
+        **{"items-1-threshold": "85", "items-1-threshold_unit": "percent"},
+        **{"items-TOTAL_FORMS": 2, "groups-0-name": "组织", "groups-TOTAL_FORMS": 1},
+    }
+    page = client.get(add)
+    data = as_posted(page, code="plan", name="计划考核", pass_mark="60", **rows)
+    response = client.post(add, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    template = AssessmentTemplate.objects.get(code="plan")
+    assert [(i.number, i.points, i.from_indicator) for i in template.items.all()] == [
+        (1, 40, False),
+        (2, 60, True),
     ]
-    assert not Assessment.objects.exists()
+    assert [g.name for g in template.groups.all()] == ["组织"]
+    assert template.history.first().history_user == town_admin
+
+
+def test_assessment_admin_scores_in_one_line(client_for, town_admin, network):
+    template = AssessmentTemplate.objects.get(code="san_you")
+    add = reverse("admin:activities_assessment_add")
+    data = {"association": network["village_a1"].pk, "year": "2024", "template": template.pk}
+    client = client_for(town_admin)
+    bogus = client.post(add, {**data, "scores": "1,4", "note": ""})
+    assert bogus.status_code == 200
+    assert bogus.context["adminform"].form.errors["scores"] == ["“三有”没有第 4 项（共 3 项）。"]
+    response = client.post(add, {**data, "scores": "1,2,3", "note": ""})
+    assert response.status_code == 302
+    assessment = Assessment.objects.get()
+    assert (assessment.passed, assessment.assessed_by) == (True, town_admin)
+    change = reverse("admin:activities_assessment_change", args=[assessment.pk])
+    assert client.get(change).context["adminform"].form.initial["scores"] == "1,2,3"
 
 
 def test_aid_admin_picks_households_by_autocomplete(client_for, town_admin, records):

@@ -50,12 +50,19 @@ def test_demo_is_complete_plausible_and_idempotent(db):
         fewer = Project.objects.filter(kind="fewer_births", started_on__year=year)
         assert fewer.count() == 10
         assert fewer.aggregate(n=Sum("households_out_of_poverty"))["n"] >= 100
-    # Stored `passed` agrees with the items met and the template's rule.
-    for assessment in Assessment.objects.annotate(met=Count("items_met")).select_related(
-        "template"
-    )[:200]:
-        total = assessment.template.items.count()
-        assert assessment.passed == assessment.template.passes(assessment.met, total)
+    # Checklists: the stored total is the number of items met, `passed` the pass mark.
+    checklists = Assessment.objects.exclude(template__code=demo.TARGET_CODE)
+    for assessment in checklists.annotate(
+        points=Sum("scores__score"), met=Count("scores")
+    ).select_related("template")[:200]:
+        assert assessment.total_score == (assessment.points or 0) == assessment.met
+        assert assessment.passed == (assessment.met >= assessment.template.pass_mark)
+    # Every town's scored 目标管理考核, out of 100 with grades; the indicator item unfilled.
+    targets = Assessment.objects.filter(template__code=demo.TARGET_CODE)
+    assert targets.count() == towns.count() * len(demo.YEARS)
+    assert {a.grade for a in targets} <= {"excellent", "good", "fair", "fail"}
+    assert all(45 <= a.total_score <= 90 and a.passed == (a.total_score >= 60) for a in targets)
+    assert not targets.filter(scores__item__indicator_code__gt="").exists()
     # Project aid stays inside the project's subtree.
     for aid in Aid.objects.filter(project__isnull=False).select_related(
         "project__association", "household__association"

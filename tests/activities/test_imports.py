@@ -25,6 +25,7 @@ from activities import services
 from activities.models import (
     Aid,
     Assessment,
+    AssessmentScore,
     Award,
     Event,
     EventMaterial,
@@ -221,7 +222,7 @@ SPECS: dict[str, Spec] = {
         ],
         outside=[V_B1, 2024, "八有", "1"],
         outside_column="协会编码",
-        related=[lambda: sorted(Assessment.items_met.through.objects.values_list())],
+        related=[lambda: sorted(AssessmentScore.objects.values_list("item", "score", "evidence"))],
     ),
     "selfgov": Spec(
         model=SelfGovernance,
@@ -649,21 +650,22 @@ def test_award_masked_export_cannot_be_imported(world, masked_secretary, tmp_pat
 # ── assessments ─────────────────────────────────────────────────────────────
 
 
+def met(assessment: Assessment) -> list[int]:
+    return sorted(row.item.number for row in assessment.scores.all() if row.score)
+
+
 def test_assessment_items_and_passed(network):
     spec = SPECS["assessments"]
     assert run("assessments", spec.header, spec.good).ok
     got = {
-        (a.association.code, a.template.code): (
-            sorted(i.number for i in a.items_met.all()),
-            a.passed,
-        )
+        (a.association.code, a.template.code): (met(a), a.total_score, a.passed)
         for a in Assessment.objects.all()
     }
     assert got == {
-        (V_A1, "ba_you"): (list(range(1, 9)), True),
-        (V_A2, "ba_you"): ([1, 2, 3, 5], False),
-        (V_A1, "san_you"): ([], False),
-        (TOWN_A, "yi_hao_si_jian"): ([1, 2, 3, 4], True),
+        (V_A1, "ba_you"): (list(range(1, 9)), 8, True),
+        (V_A2, "ba_you"): ([1, 2, 3, 5], 4, False),
+        (V_A1, "san_you"): ([], 0, False),
+        (TOWN_A, "yi_hao_si_jian"): ([1, 2, 3, 4], 4, True),
     }
 
 
@@ -679,7 +681,31 @@ def test_assessment_reimport_replaces_items(network):
     report = run("assessments", header, [[V_A1, 2024, "san_you", "1,2,3"]])
     assert (report.updated, report.created) == (1, 0), messages(report)
     assessment = Assessment.objects.get()
-    assert assessment.passed and assessment.items_met.count() == 3
+    assert assessment.passed and met(assessment) == [1, 2, 3]
+    assert run("assessments", header, [[V_A1, 2024, "三有", "2"]]).ok
+    assert met(Assessment.objects.get()) == [2]
+
+
+def test_assessment_partial_scores_in_the_items_column(network, scored_template, tmp_path):
+    """“3=4.5” scores part of an item; full points are written as the bare number, and the
+    exported file imports back unchanged."""
+    header = SPECS["assessments"].header
+    row = [V_A1, 2024, "目标管理考核", "1, 2=9, 3=30, 4=16 5=8"]
+    assert run("assessments", header, [row]).ok
+    assessment = Assessment.objects.get()
+    assert (assessment.total_score, assessment.grade, assessment.passed) == (92, "excellent", True)
+    path = tmp_path / "assessments.xlsx"
+    call_command("export_records", "assessments", "--scope", TOWN_A, "-o", str(path),
+                 "--purpose", "核对", stdout=StringIO())  # fmt: skip
+    exported = first_sheet(path.read_bytes())
+    written = dict(zip(exported[0], exported[1], strict=True))
+    assert (written["达标项"], written["总分"], written["等级"]) == ("1,2=9,3,4=16,5=8", 92, "优秀")
+    report = import_file("assessments", path, by=system_actor())
+    assert (report.unchanged, report.updated) == (1, 0), messages(report)
+    rows = [[V_A1, 2024, "目标管理考核", "1=11"], [V_A2, 2024, "目标管理考核", "1,1=2"]]
+    bad = run("assessments", header, rows)
+    assert where(bad) == {(2, "达标项"), (3, "达标项")}
+    assert "0–10 分" in bad.errors[0].message and "两次" in bad.errors[1].message
 
 
 # ── self-governance ─────────────────────────────────────────────────────────

@@ -4,12 +4,12 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from activities import services
+from activities import scoring, services
 from activities.models import (
     Aid,
     AidKind,
     Assessment,
-    AssessmentItem,
+    AssessmentScore,
     AssessmentTemplate,
     Award,
     AwardLevel,
@@ -584,24 +584,32 @@ def assess(association, template="ba_you", *, year=2024, items_met=(), **extra):
     )
 
 
+def met(assessment) -> list[int]:
+    return sorted(row.item.number for row in assessment.scores.all() if row.score)
+
+
 def test_assessment_passes_only_with_all_eight(network, town_secretary):
     village = network["village_a1"]
     first = assess(village, items_met=range(1, 8))
-    assert first.passed is False and first.items_met.count() == 7
+    assert (first.passed, first.total_score, met(first)) == (False, 7, [1, 2, 3, 4, 5, 6, 7])
+    assert first.grade == "" and first.assessed_by == system_actor()
     again = services.assessment_update(
         by=town_secretary, assessment=first, items_met=range(1, 9), version=first.version
     )
-    assert again.pk == first.pk and again.passed is True
-    assert "达标项改为：1、2、3、4、5、6、7、8" in history_of(again)[0].reason
+    assert again.pk == first.pk and again.passed is True and again.total_score == 8
+    entry = history_of(again)[0]
+    assert "得分改为：8=1" in entry.reason and entry.who == "甲镇秘书长"
+    assert again.assessed_by == town_secretary
     with pytest.raises(ValidationError) as exc:
         assess(village, items_met=[1])
     assert "已有这项考核记录" in str(exc.value)
     assert Assessment.objects.filter(association=village).count() == 1
 
 
-def test_assessment_at_least_rule(network):
+def test_one_good_four_builds_passes_with_four_of_five(network):
     template = AssessmentTemplate.objects.get(code="yi_hao_si_jian")
     village = network["village_a1"]
+    assert template.pass_mark == 4
     assert assess(village, template, items_met=[1, 2, 3, 5]).passed
     assert not assess(village, template, year=2025, items_met=[1, 2, 3]).passed
 
@@ -615,27 +623,261 @@ def test_assessment_unknown_item_number(network):
     assert "template" in errors_of(exc)
 
 
-def test_template_change_rejudges_every_assessment(network, town_admin):
-    template = AssessmentTemplate.objects.get(code="san_you")
-    assessment = assess(network["village_a1"], template, items_met=[1, 2, 3])
-    withdrawn = assess(network["village_a2"], template, items_met=[1, 2, 3])
-    services.assessment_withdraw(by=town_admin, assessment=withdrawn, reason="录错")
-    assert assessment.passed
-    items = [(i.number, i.text) for i in template.items.all()]
-    services.assessment_template_update(
-        by=town_admin, template=template, items=[*items, (4, "有地办事")]
+# Worked by hand on `scored_template` (see conftest): 组织建设 counts its score × 40 ÷ 20.
+# 92:   (10 + 9) × 2 = 38,  30 + 16 = 46,  item 5: 8   → 优秀, passed
+# 79.5: (8 + 7) × 2 = 30,   25 + 15.5 = 40.5, item 5: 9 → 合格 (below 80), passed
+# 59.99: (5 + 5) × 2 = 20,  20 + 10 = 30,  item 5: 9.99 → 不合格, not passed
+SCORED = [
+    ({1: 10, 2: 9, 3: 30, 4: 16, 5: 8}, Decimal(92), "excellent", True),
+    ({1: 8, 2: 7, 3: 25, 4: "15.5", 5: 9}, Decimal("79.5"), "fair", True),
+    ({1: 5, 2: 5, 3: 20, 4: 10, 5: "9.99"}, Decimal("59.99"), "fail", False),
+]
+
+
+@pytest.mark.parametrize(("scores", "total", "grade", "passed"), SCORED)
+def test_scored_assessment_total_grade_and_pass_mark(
+    network, scored_template, town_secretary, scores, total, grade, passed
+):
+    assessment = services.assessment_create(
+        by=town_secretary,
+        association=network["village_a1"],
+        year=2024,
+        template=scored_template,
+        scores=scores,
     )
-    assert AssessmentItem.objects.get(template=template, number=4).text == "有地办事"
-    assert not Assessment.objects.get(pk=assessment.pk).passed
-    assert not Assessment.all_objects.get(pk=withdrawn.pk).passed
-    # An item some assessment has ticked is not removed; an untouched one is.
+    assert (assessment.total_score, assessment.grade, assessment.passed) == (total, grade, passed)
+    assert assessment.assessed_by == town_secretary
+    assert assessment.history.first().history_user == town_secretary
+    assert AssessmentScore.objects.filter(assessment=assessment).count() == 5
+
+
+def test_scores_keep_their_evidence_and_change_item_by_item(network, scored_template, system):
+    assessment = services.assessment_create(
+        by=system,
+        association=network["village_a1"],
+        year=2024,
+        template=scored_template,
+        scores={1: services.ItemScore(10, "名册见台账第3页"), 3: 30},
+    )
+    assert assessment.total_score == 50  # 10 × 2 + 30
+    # The reports fill an item (a bare score): the others and the evidence stay.
+    again = services.assessment_update(by=system, assessment=assessment, scores={3: 20, 5: 10})
+    rows = {row.item.number: (row.score, row.evidence) for row in again.scores.all()}
+    assert rows == {1: (10, "名册见台账第3页"), 3: (20, ""), 5: (10, "")}
+    assert again.total_score == 50  # 20 + 20 + 10
+    assert "得分改为：3=20、5=10" in history_of(again)[0].reason
+    # Scored 0 without evidence: no row left.
+    services.assessment_update(by=system, assessment=again, scores={5: 0})
+    assert met(again) == [1, 3]
+    noted = services.assessment_update(
+        by=system, assessment=again, scores={1: services.ItemScore(10, "名册已更新")}
+    )
+    assert history_of(noted)[0].reason == "第 1 项的评分依据已修改"
+
+
+@pytest.mark.parametrize(
+    ("scores", "message"),
+    [
+        ({1: 11}, "第 1 项“会员名册及时更新”的得分须在 0–10 分之间（填写的是 11）。"),
+        ({1: -1}, "须在 0–10 分之间"),
+        ({1: "0.333"}, "最多保留两位小数"),
+        ({1: "很好"}, "不是有效的金额"),
+        ({1: "Infinity"}, "不是有效的分数"),
+        ({6: 1}, "没有第 6 项"),
+        ({1: services.ItemScore(1, "证" * 201)}, "评分依据不能超过 200 字"),
+    ],
+)
+def test_scores_are_checked(network, scored_template, scores, message):
     with pytest.raises(ValidationError) as exc:
-        services.assessment_template_update(by=town_admin, template=template, items=items[1:])
-    assert "已被 2 条考核勾选" in errors_of(exc)["items"][0]
-    services.assessment_template_update(
-        by=town_admin, template=template, items=items, pass_rule="at_least", pass_minimum=3
+        services.assessment_create(
+            by=system_actor(),
+            association=network["village_a1"],
+            year=2024,
+            template=scored_template,
+            scores=scores,
+        )
+    assert message in errors_of(exc)["scores"][0]
+    assert not Assessment.objects.exists()
+
+
+def test_scoring_sections_by_hand(scored_template):
+    items = list(scored_template.items.select_related("group"))
+    pk = {item.number: item.pk for item in items}
+    sections = scoring.sections(items, {pk[1]: Decimal(10), pk[2]: Decimal(0), pk[3]: Decimal(7)})
+    shape = [
+        (s.group.name if s.group else None, s.earned, s.counted, s.counted_max) for s in sections
+    ]
+    assert shape == [("组织建设", 10, 20, 40), ("活动开展", 7, 7, 50), (None, 0, 0, 10)]
+    assert (scoring.total(sections), scoring.maximum(sections)) == (27, 100)
+    # Weighted thirds are rounded once, in the total: 1 ÷ 3 × 40 = 13.33…
+    thirds = scoring.Section(
+        scored_template.groups.get(name="组织建设"), [], Decimal(1), Decimal(3)
     )
-    assert Assessment.objects.get(pk=assessment.pk).passed
+    assert scoring.total([thirds, thirds]) == Decimal("26.67")
+
+
+def test_template_change_rescores_every_assessment(network, town_admin, scored_template):
+    assessment = services.assessment_create(
+        by=town_admin,
+        association=network["village_a1"],
+        year=2024,
+        template=scored_template,
+        scores=SCORED[1][0],
+    )
+    withdrawn = services.assessment_create(
+        by=town_admin,
+        association=network["village_a2"],
+        year=2024,
+        template=scored_template,
+        scores=SCORED[0][0],
+    )
+    services.assessment_withdraw(by=town_admin, assessment=withdrawn, reason="录错")
+    # Bands moved down and the pass mark up: 79.5 is now 良好 and fails; 92 still 优秀.
+    services.assessment_template_update(
+        by=town_admin, template=scored_template, good_from=75, fair_from=70, pass_mark=80
+    )
+    assessment.refresh_from_db()
+    assert (assessment.grade, assessment.passed) == ("good", False)
+    assert Assessment.all_objects.get(pk=withdrawn.pk).grade == "excellent"
+    # The 组织建设 weight to 20: 15 × 20 ÷ 20 = 15, so 79.5 − 30 + 15 = 64.5 (out of 80,
+    # so 优秀 must come down too).
+    services.assessment_template_update(
+        by=town_admin,
+        template=scored_template,
+        pass_mark=60,
+        excellent_from=78,
+        groups=[{"name": "组织建设", "weight": 20}, {"name": "活动开展"}],
+    )
+    assessment.refresh_from_db()
+    assert (assessment.total_score, assessment.grade, assessment.passed) == (
+        Decimal("64.5"),
+        "fail",
+        True,
+    )
+    assert scored_template.history.first().history_user == town_admin
+
+
+def test_template_items_are_checked_against_recorded_scores(network, town_admin, scored_template):
+    services.assessment_create(
+        by=town_admin,
+        association=network["village_a1"],
+        year=2024,
+        template=scored_template,
+        scores={3: 25, 5: 10},
+    )
+    rows = [
+        {"id": i.pk, "number": i.number, "text": i.text, "points": i.points, "group": g}
+        for i, g in ((i, i.group.name if i.group else None) for i in scored_template.items.all())
+    ]
+
+    def update(items, **fields):
+        with pytest.raises(ValidationError) as exc:
+            services.assessment_template_update(
+                by=town_admin, template=scored_template, items=items, **fields
+            )
+        scored_template.refresh_from_db()  # as the next page would read it
+        return " ".join(exc.value.messages)
+
+    assert "第 5 项“按时上报年度工作总结”已有 1 条考核的得分，不能删除" in update(rows[:4])
+    lowered = [*rows[:2], {**rows[2], "points": 20}, *rows[3:]]
+    assert "第 3 项已有考核得 25 分，高于新的分值 20 分" in update(lowered)
+    indicator = {**rows[2], "indicator_code": "events.total", "comparison": ">=", "threshold": 1}
+    assert "只能得 0 分或 30 分" in update([*rows[:2], indicator, *rows[3:]])
+    assert "达标分 120 高于满分 100" in update(rows, pass_mark=120)
+    assert "第 2 项重复了" in update([*rows, {**rows[0], "id": None, "number": 2}])
+    assert "没有名为“宣传”的分组" in update([*rows[:4], {**rows[4], "group": "宣传"}])
+    # Renumbered by id: the scores stay with their items.
+    swapped = [*rows[:2], {**rows[2], "number": 5}, rows[3], {**rows[4], "number": 3}]
+    services.assessment_template_update(by=town_admin, template=scored_template, items=swapped)
+    scored = {s.item.text: s.item.number for s in AssessmentScore.objects.select_related("item")}
+    assert scored == {"开展5·29会员活动日": 5, "按时上报年度工作总结": 3}
+    assert Assessment.objects.get().total_score == 35
+
+
+@pytest.mark.parametrize(
+    ("item", "message"),
+    [
+        ({"indicator_code": "members.total"}, "请选择比较方式"),
+        ({"indicator_code": "members.total", "comparison": ">="}, "请填写阈值"),
+        ({"indicator_code": "Members Total", "comparison": ">=", "threshold": 1}, "小写字母"),
+        (
+            {
+                "indicator_code": "rate.x",
+                "comparison": "<=",
+                "threshold": 120,
+                "threshold_unit": "percent",
+            },
+            "0–100",
+        ),
+        ({"comparison": ">=", "threshold": 5}, "请同时填写指标代码"),
+        ({"points": 0}, "分值必须大于 0"),
+    ],
+)
+def test_indicator_items_are_checked(town_admin, item, message):
+    with pytest.raises(ValidationError) as exc:
+        services.assessment_template_create(
+            by=town_admin,
+            code="x",
+            name="x",
+            pass_mark=1,
+            items=[{"number": 1, "text": "指标项", "points": 5, **item}],
+        )
+    texts = errors_of(exc)["items"]
+    assert all(t.startswith("第 1 项：") for t in texts) and message in texts[0]
+
+
+def test_indicator_items_score_all_or_nothing(network, town_admin):
+    template = services.assessment_template_create(
+        by=town_admin,
+        code="rates",
+        name="指标考核",
+        pass_mark=5,
+        items=[
+            {
+                "number": 1,
+                "text": "八有达标率",
+                "points": 5,
+                "indicator_code": "rate.villages_ba_you",
+                "comparison": ">=",
+                "threshold": 85,
+                "threshold_unit": "percent",
+            }
+        ],
+    )
+    item = template.items.get()
+    assert item.rule() == "rate.villages_ba_you ≥ 85% 得 5 分"
+    assert (item.earns(Decimal("85.0")), item.earns(Decimal("84.9"))) == (5, 0)
+    assessment = services.assessment_create(
+        by=town_admin, association=network["village_a1"], year=2024, template=template
+    )
+    with pytest.raises(ValidationError) as exc:
+        services.assessment_update(by=town_admin, assessment=assessment, scores={1: 3})
+    assert "只能得 0 分或 5 分" in errors_of(exc)["scores"][0]
+    filled = services.assessment_update(
+        by=town_admin, assessment=assessment, scores={1: item.earns(Decimal(90))}
+    )
+    assert filled.passed
+
+
+def test_template_bands_descend_and_stay_under_the_maximum(town_admin):
+    with pytest.raises(ValidationError) as exc:
+        services.assessment_template_create(
+            by=town_admin, code="x", name="x", pass_mark=0, excellent_from=80, good_from=90
+        )
+    assert errors_of(exc) == {
+        "pass_mark": ["请填写达标分（大于 0）。"],
+        "good_from": ["良好的分数线须低于优秀的（80）。"],
+    }
+    with pytest.raises(ValidationError) as exc:
+        services.assessment_template_create(
+            by=town_admin,
+            code="x",
+            name="x",
+            pass_mark=2,
+            fair_from=3,
+            items=[{"number": 1, "text": "一", "points": 2}],
+        )
+    assert errors_of(exc) == {"fair_from": ["合格（总分 ≥） 3 高于满分 2。"]}
 
 
 # ── Village self-governance ───────────────────────────────────────────────────

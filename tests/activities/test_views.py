@@ -495,28 +495,87 @@ def test_award_form_recipient_rules(client_for, town_secretary, network):
     assert "应金堂" in page.content.decode() and member.id_number not in page.content.decode()
 
 
-def test_assessment_form_shows_items_and_computes_passed(client_for, town_secretary, network):
+def test_assessment_form_ticks_items_and_computes_passed(client_for, town_secretary, network):
     client = client_for(town_secretary)
     page = client.get(url("assessment", "create"))
     body = page.content.decode()
-    assert body.count('type="checkbox" name="items_met"') == 8 and "有会员花名册" in body
+    assert body.count('type="checkbox" name="score_') == 8 and "会员名册" in body
+    assert "满分 8 分，达到 8 分为达标" in body
     data = {"association": network["village_a2"].pk, "year": "2024", "assessed_on": "2024-12-01"}
-    response = client.post(url("assessment", "create"), {**data, "items_met": list(range(1, 9))})
+    ticks = {f"score_{n}": "on" for n in range(1, 9)}
+    response = client.post(url("assessment", "create"), {**data, **ticks, "evidence_1": "名册齐全"})
     assert response.status_code == 302
     assessment = Assessment.objects.get(association=network["village_a2"])
-    assert assessment.passed
-    again = client.post(url("assessment", "create"), {**data, "items_met": ["1"]})
+    assert (assessment.passed, assessment.total_score, assessment.assessed_by) == (
+        True,
+        8,
+        town_secretary,
+    )
+    assert assessment.scores.get(item__number=1).evidence == "名册齐全"
+    again = client.post(url("assessment", "create"), {**data, "score_1": "on"})
     assert "已有这项考核记录" in again.context["form"].non_field_errors()[0]
     edit = client.post(
         url("assessment", "edit", assessment),
-        {"items_met": ["1", "2"], "association": network["village_b1"].pk, "year": "1999"},
+        {"score_1": "on", "score_2": "on", "association": network["village_b1"].pk, "year": "1999"},
     )
     assert edit.status_code == 302
     assessment.refresh_from_db()
-    assert not assessment.passed and assessment.year == 2024
+    assert (assessment.passed, assessment.total_score, assessment.year) == (False, 2, 2024)
     assert assessment.association == network["village_a2"]
-    bogus = client.post(url("assessment", "edit", assessment), {"items_met": ["9"]})
-    assert "items_met" in bogus.context["form"].errors
+
+
+def test_scored_assessment_form_and_detail(client_for, town_secretary, network, scored_template):
+    client = client_for(town_secretary)
+    create = reverse("activities:assessment_create", args=["target_management"])
+    body = client.get(create).content.decode()
+    assert 'name="score_3"' in body and "组织建设" in body and "权重 40 分" in body
+    assert "满分 100 分，达到 60 分为达标；等级：优秀 ≥ 90，良好 ≥ 80，合格 ≥ 60" in body
+    data = {
+        "association": network["village_a1"].pk,
+        "year": "2024",
+        **{
+            f"score_{n}": v for n, v in zip(range(1, 6), ("8", "7", "25", "15.5", "9"), strict=True)
+        },
+        "evidence_4": "走访记录12户",
+    }
+    too_much = client.post(create, {**data, "score_3": "31"})
+    assert "score_3" in too_much.context["form"].errors and not Assessment.objects.exists()
+    assert 'value="走访记录12户"' in too_much.content.decode()  # nothing typed is lost
+    response = client.post(create, data)
+    assert response.status_code == 302
+    assessment = Assessment.objects.get()
+    assert (assessment.total_score, assessment.grade, assessment.passed) == (
+        Decimal("79.5"),
+        "fair",
+        True,
+    )
+    detail = client.get(url("assessment", "detail", assessment)).content.decode()
+    for shown in ("79.5 / 100", "合格", "甲镇秘书长", "走访记录12户", "计入总分 30 / 40", "15.5"):
+        assert shown in detail, shown
+    fair = client.get(url("assessment", "list"), {"grade": "fair"})
+    assert list(fair.context["page_obj"]) == [assessment] and "79.5" in fair.content.decode()
+    assert not client.get(url("assessment", "list"), {"grade": "excellent"}).context["page_obj"]
+
+
+def test_indicator_items_are_shown_not_entered(client_for, town_admin, network):
+    services.assessment_template_create(
+        by=town_admin,
+        code="rates",
+        name="指标考核",
+        pass_mark=5,
+        items=[
+            {"number": 1, "text": "活动开展", "points": 5},
+            {
+                **{"number": 2, "text": "八有达标率", "points": 5},
+                **{"indicator_code": "rate.villages_ba_you", "comparison": ">="},
+                **{"threshold": 85, "threshold_unit": "percent"},
+            },
+        ],
+    )
+    body = client_for(town_admin).get(reverse("activities:assessment_create", args=["rates"]))
+    body = body.content.decode()
+    assert 'name="score_1"' in body and 'name="score_2"' not in body
+    assert "rate.villages_ba_you ≥ 85% 得 5 分（由报表填入）" in body
 
 
 def test_unknown_template_is_404(client_for, town_secretary, network):
