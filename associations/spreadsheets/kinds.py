@@ -334,8 +334,19 @@ def _discover() -> None:
 
 
 def kinds() -> list[type[RecordResource]]:
+    """Every kind, the lower apps' first (the network, then people, then their work), each
+    app's in the order it registers them."""
     _discover()
-    return list(_registry.values())
+    from django.apps import apps
+
+    order = [config.name for config in apps.get_app_configs()]
+    registered = list(_registry.values())
+
+    def rank(kind: type[RecordResource]) -> tuple[int, int]:
+        app = kind.__module__.split(".")[0]
+        return (order.index(app) if app in order else len(order), registered.index(kind))
+
+    return sorted(registered, key=rank)
 
 
 def get_kind(name: str) -> type[RecordResource]:

@@ -17,13 +17,6 @@ CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(settings.BASE_DIR) / "out" / "browser"
 
 
-@pytest.fixture(autouse=True)
-def _orm_beside_the_browser(monkeypatch):
-    """Playwright's sync API runs an event loop in this thread; the test's own ORM calls are
-    safe (for the browser tests only: never set in a deployment)."""
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():
@@ -32,6 +25,9 @@ def browser():
         pytest.skip("Chromium is not installed")
     from playwright.sync_api import sync_playwright
 
+    # Playwright's sync API keeps an event loop in this thread while the browser is open; the
+    # tests' own ORM calls (and database set-up and flushes) are safe. Never set in deployment.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
@@ -48,6 +44,7 @@ def browser():
         )
         yield browser
         browser.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 @pytest.fixture
