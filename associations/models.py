@@ -264,9 +264,6 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("系统管理员")
 
 
-WRITE_ROLES = (Role.CLERK, Role.SECRETARY, Role.ADMIN)
-
-
 class User(AbstractUser):
     association = models.ForeignKey(
         Association,
@@ -284,19 +281,6 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
-
-    @property
-    def can_write(self) -> bool:
-        return self.is_active and (self.is_superuser or self.role in WRITE_ROLES)
-
-    @property
-    def is_secretary(self) -> bool:
-        return self.is_superuser or self.role in (Role.SECRETARY, Role.ADMIN)
-
-    def sees(self, association: Association) -> bool:
-        if self.association_id is None:
-            return self.is_superuser
-        return self.association.contains(association)
 
 
 class AccessKind(models.TextChoices):

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from associations.forms import run_service
 from associations.models import Association
+from associations.permissions import require
 from associations.scope import requested_scope, write_required
 from associations.years import check_year, requested_year
 
@@ -38,6 +39,13 @@ ACTIONS: dict[str, tuple[Callable, bool, str, str]] = {
         gettext_lazy("报表已审核通过，指标数据已冻结。"),
     ),
     "reopen": (services.report_reopen, True, "reopen_form", gettext_lazy("已撤回审核。")),
+}
+# Who may take each action (the services check it again).
+ACTION_PERMISSIONS = {
+    "submit": "reports.submit",
+    "return": "reports.review",
+    "approve": "reports.review",
+    "reopen": "reports.review",
 }
 
 
@@ -60,6 +68,7 @@ def report_detail(request: HttpRequest, pk: int, year: int) -> HttpResponse:
 @require_POST
 def report_act(request: HttpRequest, pk: int, year: int, action: str) -> HttpResponse:
     association, year = _unit_year(request, pk, year)
+    require(request.user, ACTION_PERMISSIONS[action], association)
     service, comment_required, slot, done = ACTIONS[action]
     form = CommentForm(request.POST, required=comment_required, prefix=slot)
     report = selectors.report_for(association, year)
@@ -73,6 +82,7 @@ def report_act(request: HttpRequest, pk: int, year: int, action: str) -> HttpRes
 @require_POST
 def report_override(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     association, year = _unit_year(request, pk, year)
+    require(request.user, "reports.enter_on_behalf", association)
     form = OverrideForm(request.POST)
     report = selectors.report_for(association, year)
     if run_service(form, services.figure_override, report=report, by=request.user):
@@ -96,6 +106,7 @@ def compilation(request: HttpRequest, pk: int, year: int) -> HttpResponse:
 @require_POST
 def deadline_set(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     parent, year = _unit_year(request, pk, year)
+    require(request.user, "reports.review_children", parent)
     form = DeadlineForm(request.POST)
     if run_service(form, services.deadline_set, parent=parent, year=year, by=request.user):
         messages.success(request, _("已设置上报截止日期。"))
@@ -108,6 +119,7 @@ def deadline_set(request: HttpRequest, pk: int, year: int) -> HttpResponse:
 def compilation_enter(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     """Enter a figure for a child without staff, straight from the compilation page."""
     parent, year = _unit_year(request, pk, year)
+    require(request.user, "reports.review_children", parent)
     units = selectors.units_to_enter_for(parent, year)
     form = OnBehalfForm(request.POST, units=units, year=year)
     if run_service(form, services.figure_override, by=request.user):
