@@ -21,7 +21,7 @@ from associations.models import Association, active_during
 from associations.permissions import staff_accounts
 
 from . import catalog
-from .catalog import INDICATORS, FigureValue, Kind, Rate
+from .catalog import DECIMAL_KINDS, INDICATORS, FigureValue, Kind, Rate
 from .models import (
     EDITABLE_STATUSES,
     AnnualReport,
@@ -53,7 +53,7 @@ def enterable_codes() -> list[str]:
 
 
 def override_value(code: str, raw: int | float | str) -> int | Decimal:
-    if INDICATORS[code].kind == Kind.AMOUNT:
+    if INDICATORS[code].kind in DECIMAL_KINDS:
         return Decimal(str(raw))
     return int(raw)
 
@@ -63,7 +63,7 @@ def figure_from_json(code: str, data) -> FigureValue:
     if isinstance(data, dict):
         return Rate(_number(data.get("numerator") or 0), _number(data.get("denominator") or 0))
     spec = INDICATORS.get(code)
-    if spec is not None and spec.kind == Kind.AMOUNT:
+    if spec is not None and spec.kind in DECIMAL_KINDS:
         return Decimal(str(data))
     return _number(data)
 
@@ -142,7 +142,7 @@ class FigureRow:
 
     @property
     def text(self) -> str:
-        return format_figure(self.value)
+        return format_figure(self.value, self.code)
 
 
 @dataclass(frozen=True)
@@ -181,11 +181,11 @@ class Drift:
 
     @property
     def old_text(self) -> str:
-        return format_figure(self.old)
+        return format_figure(self.old, self.code)
 
     @property
     def new_text(self) -> str:
-        return format_figure(self.new)
+        return format_figure(self.new, self.code)
 
 
 def drift(snapshot: dict[str, FigureValue], live: dict[str, FigureValue]) -> list[Drift]:
@@ -297,7 +297,7 @@ class Compilation:
 
     @property
     def total_values(self) -> list[str]:
-        return [format_figure(self.total[code]) for code in self.codes]
+        return [format_figure(self.total[code], code) for code in self.codes]
 
     @property
     def missing_count(self) -> int:
@@ -331,7 +331,7 @@ def sum_figures(figure_sets: Iterable[dict[str, FigureValue]], codes: list[str])
                 sum((v.numerator for v in values), 0), sum((v.denominator for v in values), 0)
             )
         else:
-            zero = Decimal(0) if INDICATORS[code].kind == Kind.AMOUNT else 0
+            zero = Decimal(0) if INDICATORS[code].kind in DECIMAL_KINDS else 0
             total[code] = sum(values, zero)
     return total
 
@@ -396,7 +396,10 @@ def compilation(
                 values=None
                 if figures is None
                 else [
-                    (format_figure(figures[code]) if code in figures else "—", code in overridden)
+                    (
+                        format_figure(figures[code], code) if code in figures else "—",
+                        code in overridden,
+                    )
                     for code in codes
                 ],
             )

@@ -183,7 +183,7 @@ class Cell:
 
     @property
     def text(self) -> str:
-        return format_figure(self.value)
+        return format_figure(self.value, self.code)
 
     @property
     def rate(self) -> Rate | None:
@@ -221,12 +221,14 @@ class Table:
         return _("%(scope)s · %(year)s年度") % {"scope": self.scope_name, "year": self.year}
 
 
-def format_figure(value: FigureValue) -> str:
-    """How a figure is written in the HTML and PDF tables: 1,263 · 7,500.00 · 76.4% (1263/1654)."""
+def format_figure(value: FigureValue, code: str | None = None) -> str:
+    """How a figure is written in the HTML and PDF tables: 1,263 · 7,500.00 · 76.4% (1263/1654);
+    the quantity of indicator `code` (training days) to the tenth: 6.5."""
     if isinstance(value, Rate):
         return str(value)
     if isinstance(value, Decimal):
-        return f"{value:,.2f}"
+        spec = INDICATORS.get(code or "")
+        return f"{value:,.{1 if spec and spec.kind == Kind.QUANTITY else 2}f}"
     return f"{value:,}"
 
 

@@ -143,6 +143,8 @@ def test_table_heading_units_and_columns(data):
 def test_format_figure():
     assert format_figure(1263) == "1,263"
     assert format_figure(Decimal("7500")) == "7,500.00"
+    assert format_figure(Decimal("6.5"), "events.training_days") == "6.5"
+    assert format_figure(Decimal("6"), "events.training_days") == "6.0"
     assert format_figure(Rate(1263, 1654)) == "76.4% (1263/1654)"
     assert format_figure(Rate(0, 0)) == "—"
 
