@@ -30,7 +30,7 @@ from .models import (
     ReportStatus,
     ReportTransition,
 )
-from .tables import format_figure, table_codes
+from .tables import MAIN_TABLES, format_figure, table_codes
 
 SNAPSHOT_FORMAT = 1
 
@@ -417,10 +417,10 @@ def sections_of_catalog() -> list[tuple[str, str]]:
 
 
 def compilation_codes(section: str | None) -> list[str]:
-    """The columns: a chosen catalog section, else the key indicators of the annual tables."""
+    """The columns: a chosen catalog section, else those of the main annual tables."""
     if section in {code for code, _title in sections_of_catalog()}:
         return [code for code, spec in INDICATORS.items() if spec.section == section]
-    return table_codes()
+    return table_codes(MAIN_TABLES)
 
 
 # ── A unit's report page ──────────────────────────────────────────────────────

@@ -19,7 +19,7 @@ from .catalog import INDICATORS, SECTIONS
 from .dashboard import scope_choices
 from .exports import render_pdf_report, write_xlsx
 from .forms import TableFilterForm
-from .tables import TABLES, annual_tables
+from .tables import TABLES, annual_tables, table_label
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -69,9 +69,9 @@ def tables_pdf(request: HttpRequest) -> HttpResponse:
 @require_safe
 def definitions(request: HttpRequest) -> HttpResponse:
     used_in: dict[str, list[str]] = {}
-    for number, spec in enumerate(TABLES, start=1):
+    for spec in TABLES:
         for code in spec.codes:
-            used_in.setdefault(code, []).append(_("表%(number)s") % {"number": number})
+            used_in.setdefault(code, []).append(table_label(spec))
     rows = [
         (spec, SECTIONS.get(spec.section, spec.section), used_in.get(code, []))
         for code, spec in INDICATORS.items()
