@@ -14,13 +14,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db import models
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from associations.models import Association, active_during
 from associations.permissions import staff_accounts
 
-from . import catalog
+from . import catalog, narrative
 from .catalog import DECIMAL_KINDS, INDICATORS, FigureValue, Kind, Rate
 from .models import (
     EDITABLE_STATUSES,
@@ -29,6 +31,7 @@ from .models import (
     ReportDeadline,
     ReportStatus,
     ReportTransition,
+    WorkReport,
 )
 from .tables import MAIN_TABLES, format_figure, table_codes
 
@@ -465,3 +468,66 @@ def report_overview(report: AnnualReport, today: dt.date | None = None) -> Repor
         staffed=has_staff(report.association),
         catalog_changed=frozen is not None and report.catalog_version != catalog_version(),
     )
+
+
+# ── The drafted work report ───────────────────────────────────────────────────
+def work_report_for(association: Association, year: int) -> WorkReport | None:
+    return WorkReport.objects.filter(association=association, year=year).first()
+
+
+def work_report_draft(report: WorkReport, version: models.Model | None = None) -> narrative.Draft:
+    """The saved draft (or one of its historical `version`s) as a `narrative.Draft`."""
+    row = version or report
+    return narrative.Draft.stored(
+        report.association,
+        report.year,
+        title=row.title,
+        salutation=row.salutation,
+        content=row.content,
+        figures=row.figures,
+    )
+
+
+@dataclass(frozen=True)
+class WorkReportVersion:
+    history_id: int
+    version: int
+    at: dt.datetime
+    who: str
+    reason: str
+
+
+def work_report_versions(report: WorkReport | None) -> list[WorkReportVersion]:
+    """Every saved version, newest first: who saved it, when and why."""
+    if report is None:
+        return []
+    rows = report.history.select_related("history_user").order_by("-history_date", "-history_id")
+    return [
+        WorkReportVersion(
+            row.history_id,
+            row.version,
+            row.history_date,
+            _actor(row.history_user),
+            row.history_change_reason or "",
+        )
+        for row in rows
+    ]
+
+
+def _actor(user) -> str:
+    return (user.get_full_name() or user.username) if user is not None else _("系统")
+
+
+def attached_work_report(association: Association, year: int) -> dict | None:
+    """The unit's current work report as it goes up with the submission: plain text,
+    version, who saved it and when (None when nothing was saved)."""
+    report = work_report_for(association, year)
+    if report is None:
+        return None
+    latest = work_report_versions(report)[0]
+    return {
+        **work_report_draft(report).plain(),
+        "version": report.version,
+        "saved_by": latest.who,
+        "saved_at": timezone.localtime(latest.at).strftime("%Y-%m-%d %H:%M"),
+    }
