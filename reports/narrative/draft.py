@@ -380,12 +380,15 @@ def paragraph_html(
     own with the old text of each changed figure marked."""
     if not paragraph.own:
         return html_text(paragraph.pieces, definitions_url, changed)
-    marks = {
-        text: (code, change)
-        for code, change in changed.items()
-        for text in change.get("texts", [])
-        if len(text) > 1 and _FIGURE_TEXT.search(text)
-    }
+    # An old text may have stood for several figures ("2人"): the mark names each of them.
+    marks: dict[str, list[str]] = {}
+    for code, change in changed.items():
+        for text in change.get("texts", []):
+            if len(text) > 1 and _FIGURE_TEXT.search(text):
+                marks.setdefault(text, []).append(
+                    _("%(name)s：上次生成时为%(old)s，现为%(new)s")
+                    % {"name": INDICATORS[code].name, "old": change["old"], "new": change["new"]}
+                )
     text = paragraph.text
     if not marks:
         return format_html("{}", text)
@@ -393,13 +396,8 @@ def paragraph_html(
     parts: list[tuple[str, ...]] = []
     position = 0
     for match in pattern.finditer(text):
-        code, change = marks[match.group()]
         parts.append(("{}", text[position : match.start()]))
-        tip = _("%(name)s：上次生成时为%(old)s，现为%(new)s") % {
-            "name": INDICATORS[code].name,
-            "old": change["old"],
-            "new": change["new"],
-        }
+        tip = "；".join(marks[match.group()])
         parts.append(('<mark class="stale" title="{}">{}</mark>', tip, match.group()))
         position = match.end()
     parts.append(("{}", text[position:]))
