@@ -111,6 +111,11 @@ def scope_choices(user, current: Association, *, grassroots: bool = False) -> li
     return [(unit.pk, "\u3000" * max(unit.depth - root.depth, 0) + unit.name) for unit in units]
 
 
+def dashboard_codes() -> list[str]:
+    """Every indicator the dashboard shows."""
+    return available((*KEY_CODES, *TREND_CODES, *RANKING_CODES, *CHILD_BAR_CODES, *BREAKDOWN_CODES))
+
+
 def available(codes: Iterable[str]) -> list[str]:
     """The codes the catalog defines, in order, without repeats."""
     return [c for c in dict.fromkeys(codes) if c in INDICATORS]

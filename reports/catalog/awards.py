@@ -150,7 +150,7 @@ for _template, (_label, _english) in VILLAGE_CHECKLISTS.items():
         fmt(
             _(
                 "当年%(checklist)s达标的村（居）协会数 ÷ 12月31日在册的村（居）协会数"
-                "（未考核的也在分母内）。"
+                "（村级协会与居（社区）协会合计，未考核的也在分母内）。"
             ),
             checklist=_label,
         ),

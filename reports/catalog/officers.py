@@ -308,7 +308,10 @@ rate(
     "rate.villages_with_fulltime_vice_chair",
     _("村（居）专职副会长配备率"),
     "Share of village associations with a full-time vice-chair",
-    _("配备专职副会长的村（居）协会数 ÷ 12月31日在册的村（居）协会数。"),
+    _(
+        "配备专职副会长的村（居）协会数 ÷ 12月31日在册的村（居）协会数（村级协会与居（社区）"
+        "协会合计；只算500人以上行政村的见“500人以上行政村专职副会长配备率”）。"
+    ),
     "org",
     "org.villages_with_fulltime_vice_chair",
     "org.villages",

@@ -123,7 +123,10 @@ rate(
     "rate.villages_with_charter",
     _("自治章程制定率"),
     "Share of villages with a charter",
-    _("已制定自治章程的村（居）数 ÷ 12月31日在册的村（居）协会数。"),
+    _(
+        "已制定自治章程的村（居）数 ÷ 12月31日在册的村（居）协会数（村级协会与居（社区）协会"
+        "合计，没有村民自治记录的也在分母内；只算行政村的见“行政村自治章程制定率”）。"
+    ),
     "selfgov",
     "selfgov.villages_with_charter",
     "org.villages",
@@ -132,7 +135,10 @@ rate(
     "rate.agreement_villages",
     _("自治协议签订村（居）比例"),
     "Share of villages that signed agreements",
-    _("签订自治协议的村（居）数 ÷ 12月31日在册的村（居）协会数。"),
+    _(
+        "签订自治协议的村（居）数 ÷ 12月31日在册的村（居）协会数（村级协会与居（社区）协会"
+        "合计，没有村民自治记录的也在分母内；只算行政村的、只算有记录的，见另两项比例）。"
+    ),
     "selfgov",
     "selfgov.agreement_villages",
     "org.villages",

@@ -162,11 +162,6 @@ EXPENSE_PURPOSES = {
     ExpensePurpose.OFFICE: gettext_lazy("办公"),
     ExpensePurpose.OTHER: gettext_lazy("其他"),
 }
-FVC_LEVELS = {
-    "village": gettext_lazy("村（居）"),
-    "town": gettext_lazy("镇乡（街道）"),
-    "county": gettext_lazy("县（区）及以上协会"),
-}
 
 
 def _prefixed(prefix: str, labels: dict) -> dict[str, object]:

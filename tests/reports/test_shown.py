@@ -1,30 +1,21 @@
 """Every indicator the catalog computes is shown somewhere: in a table (a rate's column shows
-its numerator and denominator too), on the dashboard or in the drafted work report. An
-indicator shown nowhere is either added to one of them or removed from the catalog."""
+its numerator and denominator too), on the dashboard or in the drafted work report — and the
+definitions page says where. An indicator shown nowhere is added to one of them or removed."""
 
-from reports import dashboard, narrative
+from django.urls import reverse
+
 from reports.catalog import INDICATORS
-from reports.tables import table_codes
-
-
-def _with_parts(codes) -> set[str]:
-    shown = set(codes)
-    for code in codes:
-        spec = INDICATORS[code]
-        if spec.numerator:
-            shown |= {spec.numerator, spec.denominator}
-    return shown
+from reports.views import shown_in
 
 
 def test_every_indicator_is_shown_somewhere():
-    on_dashboard = dashboard.available(
-        (
-            *dashboard.KEY_CODES,
-            *dashboard.TREND_CODES,
-            *dashboard.RANKING_CODES,
-            *dashboard.CHILD_BAR_CODES,
-            *dashboard.BREAKDOWN_CODES,
-        )
-    )
-    shown = _with_parts([*table_codes(), *on_dashboard, *narrative.codes_used()])
-    assert sorted(set(INDICATORS) - shown) == []
+    places = shown_in()
+    assert sorted(code for code in INDICATORS if not places.get(code)) == []
+    assert {"表2", "附表3"} <= set(places["members.total"])
+    assert {"仪表盘", "工作报告"} <= set(places["members.total"])
+    assert places["events.materials.exhibition_board"] == ["附表8", "工作报告"]
+
+
+def test_the_definitions_page_says_where_each_indicator_is_shown(client_for, county_officer):
+    body = client_for(county_officer).get(reverse("reports:definitions")).content.decode()
+    assert "附表8、工作报告" in body
