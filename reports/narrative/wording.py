@@ -168,11 +168,6 @@ def exact_money(amount: int | Decimal) -> str:
     return _("%(amount)s元") % {"amount": exact_number(amount)}
 
 
-def percent(rate: Rate) -> str:
-    """A share as the table prints it: 76.4%."""
-    return rate.percent
-
-
 def about_percent(rate: Rate) -> str:
     """A share of units as the reports state it: 80%以上, 75%, 100%; below 10% exactly (9.8%)."""
     share = (rate.value or 0) * 100

@@ -12,6 +12,7 @@ from decimal import Decimal
 import pytest
 
 from activities.models import (
+    AidKind,
     AwardLevel,
     Direction,
     EventMaterial,
@@ -24,12 +25,13 @@ from activities.models import (
 from members.models import CadreRank, Education, LeaveReason, OfficerTitle
 from reports.catalog import Rate, evaluate
 from tests.activities.factories import (
+    AidFactory,
     AwardFactory,
     EventFactory,
     LedgerEntryFactory,
     ProjectFactory,
 )
-from tests.members.factories import MemberFactory, OfficerPositionFactory
+from tests.members.factories import HouseholdFactory, MemberFactory, OfficerPositionFactory
 
 from .catalog_world import build_world
 
@@ -577,6 +579,9 @@ def test_each_choice_has_its_own_figure(network):
     for n, rank in enumerate([r for r in CadreRank if r], start=1):
         for _ in range(n):
             OfficerPositionFactory(member=MemberFactory(association=village), cadre_rank=rank)
+    for n, kind in enumerate(AidKind, start=1):
+        for _ in range(n):  # n households, 10 yuan each
+            AidFactory(household=HouseholdFactory(association=village), kind=kind, amount=10)
 
     figures = evaluate(village, year)
     event_types = {f"events.{kind.value}": n for n, kind in enumerate(EventType, start=1)}
@@ -590,6 +595,18 @@ def test_each_choice_has_its_own_figure(network):
     assert figures["events.materials"] == 10 * sum(range(1, len(MaterialKind) + 1))
     assert_figures(figures, {f"projects.{k.value}": n for n, k in enumerate(ProjectKind, start=1)})
     assert_figures(figures, {f"awards.{k.value}": n for n, k in enumerate(AwardLevel, start=1)})
+    assert_figures(
+        figures,
+        {f"awards.{k.value}.collective": n for n, k in enumerate(AwardLevel, start=1)},
+    )
+    assert_figures(
+        figures,
+        {f"aid.kind.{k.value}.households": n for n, k in enumerate(AidKind, start=1)},
+    )
+    assert_figures(
+        figures,
+        {f"aid.kind.{k.value}.amount": D(10 * n) for n, k in enumerate(AidKind, start=1)},
+    )
     assert_figures(
         figures, {f"funds.income.{k.value}": D(n) for n, k in enumerate(FundSource, start=1)}
     )
