@@ -637,9 +637,6 @@ def test_each_choice_has_its_own_figure(network):
 
 
 def test_village_runs_a_project_by_its_own_project_or_project_aid(network):
-    from tests.activities.factories import AidFactory
-    from tests.members.factories import HouseholdFactory
-
     a1, a2, town_a = network["village_a1"], network["village_a2"], network["town_a"]
     codes = ["projects.villages", "rate.villages_with_project"]
     household = HouseholdFactory(association=a2)
