@@ -297,9 +297,15 @@ def _work_report_create(
         figures=draft.figures,
         generated_at=timezone.now(),
     )
-    report.full_clean()
+    report.full_clean(validate_constraints=False)  # the unique row is the database's to keep
     report._change_reason = reason
-    return record_save(report, by=by)
+    try:
+        with transaction.atomic():
+            return record_save(report, by=by)
+    except IntegrityError:  # someone saved the unit's first version at the same moment
+        raise ValidationError(
+            _("本单位本年度的工作报告刚刚已由他人保存。您填写的内容保留在下方，请核对后再保存。")
+        ) from None
 
 
 def _work_report_locked(association: Association, year: int) -> WorkReport | None:

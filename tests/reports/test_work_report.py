@@ -346,3 +346,17 @@ def test_export_makes_a_pdf_of_the_typed_text(client_for, county_officer, networ
         "第二段：协会工作稳步推进。",
     ):
         assert expected in text, expected
+
+
+def test_a_first_save_racing_another_is_refused_with_a_message(village_clerk, village):
+    """Two first saves at once: the second finds the unit's row taken (not a server error)."""
+    save(village_clerk, village, opening="先到的。")
+    with pytest.raises(ValidationError, match="刚刚已由他人保存"):
+        services._work_report_create(
+            by=village_clerk,
+            association=village,
+            year=YEAR,
+            draft=narrative.generate(village, YEAR),
+            reason="保存",
+        )
+    assert WorkReport.objects.count() == 1
