@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from associations.admin import ScopedAdmin, ServiceAdmin
 
 from . import services
-from .models import AnnualReport, FigureOverride, ReportDeadline, ReportTransition
+from .models import AnnualReport, FigureOverride, ReportDeadline, ReportTransition, WorkReport
 
 
 class ReadOnly:
@@ -103,4 +103,17 @@ class ReportTransitionAdmin(ReadOnly, ScopedAdmin):
     list_select_related = ["report__association", "by"]
     search_fields = ["report__association__name", "comment"]
     readonly_fields = ["report", "from_status", "to_status", "by", "at", "on_behalf", "comment"]
+    fields = readonly_fields
+
+
+@admin.register(WorkReport)
+class WorkReportAdmin(ReadOnly, ScopedAdmin):
+    """Drafts are written, and their versions restored, on the work report page itself
+    (through `reports.services`): read-only here."""
+
+    list_display = ["association", "year", "title", "version", "generated_at", "updated_at"]
+    list_filter = ["year"]
+    list_select_related = ["association"]
+    search_fields = ["association__name", "association__code", "title"]
+    readonly_fields = ["association", "year", "title", "salutation", "version", "generated_at"]
     fields = readonly_fields

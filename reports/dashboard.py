@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from activities.models import EventType, ProjectKind
+from activities.models import AidKind, AwardLevel, EventType, ProjectKind
 from associations.models import GRASSROOTS_LEVELS, Association, Level
 from associations.scope import default_scope, visible
 
@@ -52,7 +52,9 @@ KEY_CODES = (
     "awards.total",
     "funds.income",
     "funds.expense",
+    "aid.people",
     "rate.villages_with_fulltime_vice_chair",
+    "rate.admin_villages_500_with_fulltime_vice_chair",
     "rate.villages_ba_you",
     "rate.villages_with_project",
     "rate.aid_fp_share",
@@ -75,6 +77,19 @@ CHILD_BAR_CODES = ("members.total", "events.total", "aid.households")
 LEVEL_CODES = tuple(f"org.associations.{suffix}" for suffix in ORG_LEVELS)
 EVENT_TYPE_CODES = tuple(f"events.{t}" for t in EventType.values)
 PROJECT_KIND_CODES = tuple(f"projects.{k}" for k in ProjectKind.values)
+VICE_CHAIR_LEVEL_CODES = tuple(
+    f"officers.fulltime_vice_chairs.{level}" for level in ("village", "town", "county")
+)
+AID_KIND_CODES = tuple(f"aid.kind.{k}.amount" for k in AidKind.values)
+AWARD_LEVEL_CODES = tuple(f"awards.{level}" for level in AwardLevel.values)
+BREAKDOWN_CODES = (
+    *LEVEL_CODES,
+    *EVENT_TYPE_CODES,
+    *PROJECT_KIND_CODES,
+    *VICE_CHAIR_LEVEL_CODES,
+    *AID_KIND_CODES,
+    *AWARD_LEVEL_CODES,
+)
 
 
 def scope_choices(user, current: Association, *, grassroots: bool = False) -> list[tuple[int, str]]:
@@ -94,6 +109,11 @@ def scope_choices(user, current: Association, *, grassroots: bool = False) -> li
         )
     units = units.only("pk", "name", "depth").order_by("path")
     return [(unit.pk, "\u3000" * max(unit.depth - root.depth, 0) + unit.name) for unit in units]
+
+
+def dashboard_codes() -> list[str]:
+    """Every indicator the dashboard shows."""
+    return available((*KEY_CODES, *TREND_CODES, *RANKING_CODES, *CHILD_BAR_CODES, *BREAKDOWN_CODES))
 
 
 def available(codes: Iterable[str]) -> list[str]:
@@ -203,7 +223,7 @@ def build_dashboard(
     `sort` picks the ranking rate (one of RANKING_CODES).
     """
     key_codes = available(KEY_CODES)
-    breakdown_codes = available((*LEVEL_CODES, *EVENT_TYPE_CODES, *PROJECT_KIND_CODES))
+    breakdown_codes = available(BREAKDOWN_CODES)
     trend_codes = available(TREND_CODES)
     years = list(range(year - trend_years + 1, year + 1))
 
@@ -245,6 +265,14 @@ def _title(code: str) -> str:
     return str(INDICATORS[code].name)
 
 
+def before_first_record(values: Sequence[FigureValue]) -> list[FigureValue | None]:
+    """A trend's values with the years before the unit's first record of the kind left out
+    (None, drawn as a gap): a unit that started keeping records in 2023 had no data in
+    2021, not zero. A zero after the first record is a real zero."""
+    first = next((i for i, value in enumerate(values) if value), len(values))
+    return [None if i < first else value for i, value in enumerate(values)]
+
+
 def _trend_charts(
     codes: Sequence[str], years: list[int], by_year: dict[int, dict[str, FigureValue]]
 ) -> list[Chart]:
@@ -252,7 +280,7 @@ def _trend_charts(
     charts = []
     for code in codes:
         title = _title(code)
-        series = [Series(title, [by_year[y][code] for y in years])]
+        series = [Series(title, before_first_record([by_year[y][code] for y in years]))]
         svg = line_chart(labels, series, title=title, unit=str(INDICATORS[code].unit))
         charts.append(Chart(title, svg))
     return charts
@@ -270,6 +298,18 @@ def _breakdown_charts(current: dict[str, FigureValue]) -> list[Chart]:
         (_("协会组织（按级别）"), level_labels),
         (_("活动（按类型）"), {f"events.{t.value}": str(t.label) for t in EventType}),
         (_("项目（按类别）"), {f"projects.{k.value}": str(k.label) for k in ProjectKind}),
+        (
+            _("专职副会长（按所在协会级别）"),
+            dict(
+                zip(
+                    VICE_CHAIR_LEVEL_CODES,
+                    (_("村（居）"), _("镇乡（街道）"), _("县（区）及以上")),
+                    strict=True,
+                )
+            ),
+        ),
+        (_("帮扶金额（按方式）"), {f"aid.kind.{k.value}.amount": str(k.label) for k in AidKind}),
+        (_("表彰（按级别）"), {f"awards.{level.value}": str(level.label) for level in AwardLevel}),
     )
     charts = []
     for title, labels in groups:

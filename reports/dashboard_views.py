@@ -1,5 +1,4 @@
-"""Dashboards, the year at a glance and the drafted work report (any role may view;
-nothing is written)."""
+"""Dashboards and the year at a glance (any role may view; nothing is written)."""
 
 from __future__ import annotations
 
@@ -7,18 +6,16 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_safe
 
 from associations.models import Association
 from associations.scope import requested_scope
 from associations.years import requested_year
 
-from . import glance, narrative
+from . import glance
 from .dashboard import build_dashboard, scope_choices
-from .forms import NarrativeForm
 from .pdf import render_pdf
 from .views import attachment
 
@@ -69,50 +66,3 @@ def association_year(request: HttpRequest, pk: int | None = None) -> HttpRespons
         "ancestors": association.ancestors().visible_to(request.user),
     }
     return render(request, "reports/association_year.html", context)
-
-
-@login_required
-def narrative_draft(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    scope, year = requested_scope(request, pk), requested_year(request.GET)
-    # The draft is a Chinese document whatever the page language (see report_language).
-    with translation.override(narrative.report_language()):
-        draft = narrative.draft(scope, year)
-        form = NarrativeForm(initial=draft.initial(), sections=narrative.section_titles())
-        context = _narrative_context(request, draft, form)
-    return render(request, "reports/narrative.html", context)
-
-
-@require_POST
-@login_required
-def narrative_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    scope, year = requested_scope(request, pk), requested_year(request.POST)
-    form = NarrativeForm(request.POST, sections=narrative.section_titles())
-    with translation.override(narrative.report_language()):
-        if not form.is_valid():  # show the page again with what was typed
-            context = _narrative_context(request, narrative.draft(scope, year), form)
-            return render(request, "reports/narrative.html", context, status=400)
-        context = {
-            "scope": scope,
-            "year": year,
-            "title": form.cleaned_data["title"],
-            "sections": narrative.edited_sections(form.section_texts()),
-        }
-        pdf = render_pdf("reports/narrative_pdf.html", context, request=request)
-    return attachment(pdf, "application/pdf", f"{form.cleaned_data['title']}.pdf")
-
-
-def _narrative_context(request: HttpRequest, draft: narrative.Draft, form: NarrativeForm) -> dict:
-    definitions_url = reverse("reports:definitions")
-    sections = [
-        (section, section.html(definitions_url), form[f"section_{section.key}"])
-        for section in draft.sections
-    ]
-    return {
-        "scope": draft.scope,
-        "year": draft.year,
-        "draft": draft,
-        "form": form,
-        "sections": sections,
-        "scope_choices": scope_choices(request.user, draft.scope),
-        "ancestors": draft.scope.ancestors().visible_to(request.user),
-    }

@@ -34,10 +34,13 @@ from .tables import Column, Table, annual_tables
 
 COUNT_FORMAT = "#,##0"
 MONEY_FORMAT = "#,##0.00"
+QUANTITY_FORMAT = "#,##0.0"
 RATE_FORMAT = "0.0%"
 NAME_ROW, PART_ROW, CODE_ROW = 3, 4, 5  # indicator names, a rate's three parts, codes
 HEADER_ROWS = (NAME_ROW, PART_ROW, CODE_ROW)
 FIRST_DATA_ROW = 6
+
+NUMBER_FORMATS = {Kind.AMOUNT: MONEY_FORMAT, Kind.QUANTITY: QUANTITY_FORMAT}
 
 _thin = Side(style="thin", color="999999")
 _border = Border(left=_thin, right=_thin, top=_thin, bottom=_thin)
@@ -140,7 +143,7 @@ def _write_figure(sheet: Worksheet, row: int, col: int, column: Column, value) -
             cell.number_format = MONEY_FORMAT if isinstance(part, Decimal) else COUNT_FORMAT
         return
     cell = sheet.cell(row, col, value)
-    cell.number_format = MONEY_FORMAT if column.kind == Kind.AMOUNT else COUNT_FORMAT
+    cell.number_format = NUMBER_FORMATS.get(column.kind, COUNT_FORMAT)
 
 
 def _print_setup(sheet: Worksheet) -> None:

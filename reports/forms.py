@@ -14,12 +14,13 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from associations.forms import DateInput, VersionField
+from associations.forms import DateInput, VersionField, model_field
 from associations.models import Association
 
-from . import selectors
+from . import narrative, selectors
 from .catalog import INDICATORS, Kind
-from .models import ReportDeadline
+from .models import ReportDeadline, WorkReport
+from .services import WORK_REPORT_FIELDS
 
 
 # ── Submission ────────────────────────────────────────────────────────────────
@@ -126,28 +127,40 @@ class TableFilterForm(forms.Form):
 
 
 # ── The drafted work report ───────────────────────────────────────────────────
-class NarrativeForm(forms.Form):
-    """The edited draft posted for export; nothing of it is stored."""
+class WorkReportForm(forms.Form):
+    """The work report as the secretary edits it: its declared fields (title, salutation)
+    and a textarea per section (a paragraph per line) that clean into `texts`. It carries
+    the version of the saved report it was read at."""
 
-    title = forms.CharField(label=_("标题"), max_length=200)
+    version = VersionField()
 
-    def __init__(self, *args, sections: list[tuple[str, str]], **kwargs) -> None:
+    def __init__(self, *args, headings: dict[str, tuple[str, str]], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        for key, title in sections:
+        for name in WORK_REPORT_FIELDS:
+            if name != "texts":
+                self.fields[name] = model_field(WorkReport, name)
+        for key in narrative.SECTION_KEYS:
+            title = headings[key][1] or _("开头")
             self.fields[f"section_{key}"] = forms.CharField(
                 label=title,
                 required=False,
                 max_length=20000,
-                widget=forms.Textarea(attrs={"rows": 8}),
+                widget=forms.Textarea(attrs={"rows": 6}),
                 error_messages={
                     "max_length": _("%(section)s：内容过长，请控制在20000字以内。")
                     % {"section": title}
                 },
             )
 
-    def section_texts(self) -> dict[str, str]:
-        return {
-            name.removeprefix("section_"): value
-            for name, value in self.cleaned_data.items()
-            if name.startswith("section_")
+    def section_fields(self) -> dict[str, forms.BoundField]:
+        return {key: self[f"section_{key}"] for key in narrative.SECTION_KEYS}
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        for name in ("title", "salutation"):
+            if isinstance(cleaned.get(name), str):
+                cleaned[name] = cleaned[name].strip()
+        cleaned["texts"] = {
+            key: cleaned.pop(f"section_{key}", "") or "" for key in narrative.SECTION_KEYS
         }
+        return cleaned

@@ -130,7 +130,7 @@ class Line:
 
     @property
     def text(self) -> str:
-        return format_figure(self.value)
+        return format_figure(self.value, self.code)
 
 
 @dataclass(frozen=True)

@@ -60,11 +60,17 @@ class AnnualReport(models.Model):
         default=False,
         help_text=_("本单位没有工作人员账号，由上级协会代为填报或上报。"),
     )
+    work_report = models.JSONField(
+        _("随报表上报的工作报告"),
+        null=True,
+        blank=True,
+        help_text=_("上报时本单位工作报告的当前版本（标题、正文、版本号、保存人和时间）。"),
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
 
     objects = AnnualReportQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["snapshot", "updated_at"])
+    history = HistoricalRecords(excluded_fields=["snapshot", "work_report", "updated_at"])
 
     class Meta:
         verbose_name = _("年度报表")
@@ -199,6 +205,53 @@ class FigureOverride(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report} {self.code} = {self.value}"
+
+
+class WorkReportQuerySet(ScopedQuerySet):
+    scope_path_lookup = "association__path"
+
+
+class WorkReport(Versioned):
+    """工作报告: a unit's drafted work report for a year (see `reports.narrative`).
+
+    Every save is a version in its history (who, when, why); an earlier version can be
+    restored; the version current when the annual report is submitted is attached to it.
+    `content` holds the sections and paragraphs (generated ones with their figures, the
+    secretary's own as text); `figures` the figures as they were at the last generation,
+    so a later generation can mark what changed.
+    """
+
+    association = models.ForeignKey(
+        Association,
+        verbose_name=_("单位"),
+        on_delete=models.PROTECT,
+        related_name="work_reports",
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    title = models.CharField(_("标题"), max_length=200)
+    salutation = models.CharField(_("称谓"), max_length=100, blank=True)
+    content = models.JSONField(_("正文"), default=dict)
+    figures = models.JSONField(_("生成时的数字"), default=dict)
+    generated_at = models.DateTimeField(_("数字生成时间"))
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+
+    objects = WorkReportQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+    # The history page lists who saved which version and why (the change reason); the
+    # structured text itself is read through the versions list, not as raw JSON.
+    HIDDEN_IN_HISTORY = ("content", "figures")
+
+    class Meta:
+        verbose_name = _("工作报告")
+        verbose_name_plural = _("工作报告")
+        ordering = ["-year", "association__path"]
+        constraints = [
+            models.UniqueConstraint(fields=["association", "year"], name="work_report_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class StoredFigures(models.Model):

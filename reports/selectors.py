@@ -14,14 +14,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db import models
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from associations.models import Association, active_during
 from associations.permissions import staff_accounts
 
-from . import catalog
-from .catalog import INDICATORS, FigureValue, Kind, Rate
+from . import catalog, narrative
+from .catalog import DECIMAL_KINDS, INDICATORS, FigureValue, Kind, Rate
 from .models import (
     EDITABLE_STATUSES,
     AnnualReport,
@@ -29,8 +31,9 @@ from .models import (
     ReportDeadline,
     ReportStatus,
     ReportTransition,
+    WorkReport,
 )
-from .tables import format_figure, table_codes
+from .tables import MAIN_TABLES, format_figure, table_codes
 
 SNAPSHOT_FORMAT = 1
 
@@ -53,7 +56,7 @@ def enterable_codes() -> list[str]:
 
 
 def override_value(code: str, raw: int | float | str) -> int | Decimal:
-    if INDICATORS[code].kind == Kind.AMOUNT:
+    if INDICATORS[code].kind in DECIMAL_KINDS:
         return Decimal(str(raw))
     return int(raw)
 
@@ -63,7 +66,7 @@ def figure_from_json(code: str, data) -> FigureValue:
     if isinstance(data, dict):
         return Rate(_number(data.get("numerator") or 0), _number(data.get("denominator") or 0))
     spec = INDICATORS.get(code)
-    if spec is not None and spec.kind == Kind.AMOUNT:
+    if spec is not None and spec.kind in DECIMAL_KINDS:
         return Decimal(str(data))
     return _number(data)
 
@@ -142,7 +145,7 @@ class FigureRow:
 
     @property
     def text(self) -> str:
-        return format_figure(self.value)
+        return format_figure(self.value, self.code)
 
 
 @dataclass(frozen=True)
@@ -181,11 +184,11 @@ class Drift:
 
     @property
     def old_text(self) -> str:
-        return format_figure(self.old)
+        return format_figure(self.old, self.code)
 
     @property
     def new_text(self) -> str:
-        return format_figure(self.new)
+        return format_figure(self.new, self.code)
 
 
 def drift(snapshot: dict[str, FigureValue], live: dict[str, FigureValue]) -> list[Drift]:
@@ -297,7 +300,7 @@ class Compilation:
 
     @property
     def total_values(self) -> list[str]:
-        return [format_figure(self.total[code]) for code in self.codes]
+        return [format_figure(self.total[code], code) for code in self.codes]
 
     @property
     def missing_count(self) -> int:
@@ -331,7 +334,7 @@ def sum_figures(figure_sets: Iterable[dict[str, FigureValue]], codes: list[str])
                 sum((v.numerator for v in values), 0), sum((v.denominator for v in values), 0)
             )
         else:
-            zero = Decimal(0) if INDICATORS[code].kind == Kind.AMOUNT else 0
+            zero = Decimal(0) if INDICATORS[code].kind in DECIMAL_KINDS else 0
             total[code] = sum(values, zero)
     return total
 
@@ -396,7 +399,10 @@ def compilation(
                 values=None
                 if figures is None
                 else [
-                    (format_figure(figures[code]) if code in figures else "—", code in overridden)
+                    (
+                        format_figure(figures[code], code) if code in figures else "—",
+                        code in overridden,
+                    )
                     for code in codes
                 ],
             )
@@ -414,10 +420,10 @@ def sections_of_catalog() -> list[tuple[str, str]]:
 
 
 def compilation_codes(section: str | None) -> list[str]:
-    """The columns: a chosen catalog section, else the key indicators of the annual tables."""
+    """The columns: a chosen catalog section, else those of the main annual tables."""
     if section in {code for code, _title in sections_of_catalog()}:
         return [code for code, spec in INDICATORS.items() if spec.section == section]
-    return table_codes()
+    return table_codes(MAIN_TABLES)
 
 
 # ── A unit's report page ──────────────────────────────────────────────────────
@@ -462,3 +468,66 @@ def report_overview(report: AnnualReport, today: dt.date | None = None) -> Repor
         staffed=has_staff(report.association),
         catalog_changed=frozen is not None and report.catalog_version != catalog_version(),
     )
+
+
+# ── The drafted work report ───────────────────────────────────────────────────
+def work_report_for(association: Association, year: int) -> WorkReport | None:
+    return WorkReport.objects.filter(association=association, year=year).first()
+
+
+def work_report_draft(report: WorkReport, version: models.Model | None = None) -> narrative.Draft:
+    """The saved draft (or one of its historical `version`s) as a `narrative.Draft`."""
+    row = version or report
+    return narrative.Draft.stored(
+        report.association,
+        report.year,
+        title=row.title,
+        salutation=row.salutation,
+        content=row.content,
+        figures=row.figures,
+    )
+
+
+@dataclass(frozen=True)
+class WorkReportVersion:
+    history_id: int
+    version: int
+    at: dt.datetime
+    who: str
+    reason: str
+
+
+def work_report_versions(report: WorkReport | None) -> list[WorkReportVersion]:
+    """Every saved version, newest first: who saved it, when and why."""
+    if report is None:
+        return []
+    rows = report.history.select_related("history_user").order_by("-history_date", "-history_id")
+    return [
+        WorkReportVersion(
+            row.history_id,
+            row.version,
+            row.history_date,
+            _actor(row.history_user),
+            row.history_change_reason or "",
+        )
+        for row in rows
+    ]
+
+
+def _actor(user) -> str:
+    return (user.get_full_name() or user.username) if user is not None else _("系统")
+
+
+def attached_work_report(association: Association, year: int) -> dict | None:
+    """The unit's current work report as it goes up with the submission: plain text,
+    version, who saved it and when (None when nothing was saved)."""
+    report = work_report_for(association, year)
+    if report is None:
+        return None
+    latest = work_report_versions(report)[0]
+    return {
+        **work_report_draft(report).plain(),
+        "version": report.version,
+        "saved_by": latest.who,
+        "saved_at": timezone.localtime(latest.at).strftime("%Y-%m-%d %H:%M"),
+    }

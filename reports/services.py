@@ -17,12 +17,17 @@ the report's association (`require(by, …)`):
 - `reports.enter_on_behalf` (figure overrides): a secretary above a unit without staff;
 - `reports.review_children` (deadlines): a secretary of the parent or higher.
 Read-only officers may view everything in scope and do nothing here.
+
+The unit's drafted work report is written by whoever may submit its report
+(`reports.submit`); each save is a version, any version can be restored, and the
+version current at submission goes up with the report.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal, InvalidOperation
+from typing import TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -31,10 +36,10 @@ from django.utils.translation import gettext as _
 
 from associations.models import Association, User
 from associations.permissions import require
-from associations.records import model_update, record_save
+from associations.records import field_names, model_update, record_save
 from associations.years import check_year
 
-from . import selectors
+from . import narrative, selectors
 from .catalog import INDICATORS, Kind
 from .models import (
     AnnualReport,
@@ -42,6 +47,7 @@ from .models import (
     ReportDeadline,
     ReportStatus,
     ReportTransition,
+    WorkReport,
 )
 
 
@@ -109,7 +115,9 @@ def report_submit(*, by: User, report: AnnualReport, comment: str = "") -> Annua
     now = timezone.now()
     locked.submitted_at = now
     locked.first_submitted_at = locked.first_submitted_at or now
-    fields = ["submitted_at", "first_submitted_at"]
+    # The work report goes up as it stands now (a later edit does not change what was sent).
+    locked.work_report = selectors.attached_work_report(locked.association, locked.year)
+    fields = ["submitted_at", "first_submitted_at", "work_report"]
     if on_behalf:
         locked.entered_by_parent = True
         fields.append("entered_by_parent")
@@ -265,3 +273,113 @@ def figure_override(
         record_save(locked, by=by, update_fields=["entered_by_parent"])
     _refresh(report, locked)
     return override
+
+
+# ── The drafted work report (工作报告) ──────────────────────────────────────────
+class WorkReportFields(TypedDict):
+    title: str
+    salutation: str
+    texts: dict[str, str]  # section key → its text, a paragraph per line
+
+
+WORK_REPORT_FIELDS = field_names(WorkReportFields)
+
+
+def _work_report_create(
+    *, by: User, association: Association, year: int, draft: narrative.Draft, reason: str
+) -> WorkReport:
+    report = WorkReport(
+        association=association,
+        year=year,
+        title=draft.title,
+        salutation=draft.salutation,
+        content=draft.content(),
+        figures=draft.figures,
+        generated_at=timezone.now(),
+    )
+    report.full_clean(validate_constraints=False)  # the unique row is the database's to keep
+    report._change_reason = reason
+    try:
+        with transaction.atomic():
+            return record_save(report, by=by)
+    except IntegrityError:  # someone saved the unit's first version at the same moment
+        raise ValidationError(
+            _("本单位本年度的工作报告刚刚已由他人保存。您填写的内容保留在下方，请核对后再保存。")
+        ) from None
+
+
+def _work_report_locked(association: Association, year: int) -> WorkReport | None:
+    return (
+        WorkReport.objects.select_for_update()
+        .filter(association=association, year=year)
+        .select_related("association")
+        .first()
+    )
+
+
+@transaction.atomic
+def work_report_save(
+    *,
+    by: User,
+    association: Association,
+    year: int,
+    version: int | None = None,
+    **fields: Unpack[WorkReportFields],
+) -> WorkReport:
+    """Save the secretary's text of the unit's work report as a new version. Lines equal to
+    a generated paragraph stay linked to their figures; every other line is their own."""
+    check_year(year)
+    require(by, "reports.submit", association)
+    report = _work_report_locked(association, year)
+    base = selectors.work_report_draft(report) if report else narrative.generate(association, year)
+    draft = narrative.edited(
+        base, title=fields["title"], salutation=fields["salutation"], texts=fields["texts"]
+    )
+    if report is None:
+        return _work_report_create(
+            by=by, association=association, year=year, draft=draft, reason=_("保存")
+        )
+    report._change_reason = _("修改正文")
+    data = {"title": draft.title, "salutation": draft.salutation, "content": draft.content()}
+    report, _changed = model_update(instance=report, data=data, by=by, version=version)
+    return report
+
+
+@transaction.atomic
+def work_report_regenerate(
+    *, by: User, association: Association, year: int, version: int | None = None
+) -> WorkReport:
+    """Put the latest figures into the unit's work report: generated paragraphs are redrawn,
+    the secretary's own paragraphs kept, and the figures that changed since are marked."""
+    check_year(year)
+    require(by, "reports.submit", association)
+    fresh = narrative.generate(association, year)
+    report = _work_report_locked(association, year)
+    if report is None:
+        return _work_report_create(
+            by=by, association=association, year=year, draft=fresh, reason=_("生成草稿")
+        )
+    draft = narrative.regenerated(selectors.work_report_draft(report), fresh)
+    report._change_reason = _("用最新数据更新数字")
+    data = {"content": draft.content(), "figures": draft.figures, "generated_at": timezone.now()}
+    report, _changed = model_update(instance=report, data=data, by=by, version=version)
+    return report
+
+
+@transaction.atomic
+def work_report_revert(
+    *, by: User, report: WorkReport, history_id: int, version: int | None = None
+) -> WorkReport:
+    """Make an earlier version of the work report the current one (a new version, so the
+    one replaced can be restored in turn)."""
+    require(by, "reports.submit", report.association)
+    earlier = report.history.filter(history_id=history_id).first()
+    if earlier is None:
+        raise ValidationError({"history_id": _("该工作报告没有这个版本。")})
+    data = {
+        field: getattr(earlier, field)
+        for field in ("title", "salutation", "content", "figures", "generated_at")
+    }
+    report._change_reason = _("恢复为第%(n)s版") % {"n": earlier.version}
+    report, _changed = model_update(instance=report, data=data, by=by, version=version)
+    return report

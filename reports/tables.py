@@ -17,8 +17,17 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from activities.models import AwardLevel, EventType, ExpensePurpose, FundSource, ProjectKind
+from activities.models import (
+    AidKind,
+    AwardLevel,
+    EventType,
+    ExpensePurpose,
+    FundSource,
+    MaterialKind,
+    ProjectKind,
+)
 from associations.models import Association
+from members.models import CertificateKind, Education, LeaveReason, OfficerTitle
 
 from .catalog import INDICATORS, FigureValue, Kind, Rate, evaluate, evaluate_children
 
@@ -28,11 +37,21 @@ class TableSpec:
     key: str
     title: str | Promise
     codes: tuple[str, ...]
+    # A supplementary table (附表) breaks the main tables' figures down further; the main
+    # tables are the annual form itself (and the compilation's default columns).
+    supplement: bool = False
 
 
-def _each(prefix: str, suffixes: Iterable[str]) -> tuple[str, ...]:
-    return tuple(f"{prefix}.{suffix}" for suffix in suffixes)
+def _each(prefix: str, suffixes: Iterable[str], suffix: str = "") -> tuple[str, ...]:
+    return tuple(f"{prefix}.{middle}{suffix}" for middle in suffixes)
 
+
+_FVC_LEVELS = ("village", "town", "county")
+_FVC_PARTS = ("", ".female", ".male", ".retired_cadres", ".retired_teachers", ".stepped_back")
+_BACKGROUNDS = ("retired_cadres", "retired_teachers", "stepped_back")
+_RANKS = ("division", "deputy_division", "section", "deputy_section")
+_HOUSEHOLD_KINDS = ("family_planning", "one_child", "two_daughter", "in_difficulty")
+_CHECKLISTS = ("ba_you", "san_you", "yi_hao_si_jian")
 
 # The columns of each table, in the order a secretary's paper form has them.
 # A rate column also shows its numerator and denominator, so those are not
@@ -50,6 +69,8 @@ TABLES: tuple[TableSpec, ...] = (
             "org.member_groups",
             "org.integrity_groups",
             "org.integrity_groups.signed",
+            "org.population",
+            "org.admin_villages_500",
         ),
     ),
     TableSpec(
@@ -69,7 +90,9 @@ TABLES: tuple[TableSpec, ...] = (
             "officers.fulltime_vice_chairs",
             "officers.retired_cadres",
             "officers.retired_teachers",
+            "rate.towns_with_fulltime_vice_chair",
             "rate.villages_with_fulltime_vice_chair",
+            "rate.admin_villages_500_with_fulltime_vice_chair",
         ),
     ),
     TableSpec(
@@ -81,14 +104,7 @@ TABLES: tuple[TableSpec, ...] = (
             "liaison.members",
             *_each(
                 "liaison.households",
-                (
-                    "family_planning",
-                    "one_child",
-                    "two_daughter",
-                    "in_difficulty",
-                    "poor_mother",
-                    "floating",
-                ),
+                (*_HOUSEHOLD_KINDS, "poor_mother", "floating"),
             ),
             "rate.members_with_liaison",
             "rate.liaison_contracts",
@@ -102,6 +118,7 @@ TABLES: tuple[TableSpec, ...] = (
             *_each("projects", ProjectKind.values),
             "rate.villages_with_project",
             "aid.households",
+            "aid.people",
             "aid.amount",
             "rate.aid_fp_share",
         ),
@@ -124,6 +141,8 @@ TABLES: tuple[TableSpec, ...] = (
                 ),
             ),
             "events.participants",
+            "events.training_sessions",
+            "events.training_days",
             "events.trainees",
             "events.screened",
             "rate.cases_found",
@@ -137,7 +156,12 @@ TABLES: tuple[TableSpec, ...] = (
         (
             "awards.total",
             *_each("awards", AwardLevel.values),
+            "awards.collective",
+            "awards.individual",
+            "awards.family",
             "rate.villages_ba_you",
+            "rate.villages_san_you",
+            "rate.villages_yi_hao_si_jian",
             "rate.model_associations",
             "rate.villages_with_charter",
             "selfgov.charters.one_child",
@@ -155,9 +179,181 @@ TABLES: tuple[TableSpec, ...] = (
             *_each("funds.expense", ExpensePurpose.values),
         ),
     ),
+    # ── Supplementary tables: every other figure, broken down as the reports cite them ──
+    TableSpec(
+        "officers",
+        gettext_lazy("理事会成员构成与津贴"),
+        (
+            "officers.total",
+            *_each(
+                "officers.title", [t for t in OfficerTitle.values if t != "fulltime_vice_chair"]
+            ),
+            "officers.fulltime_vice_chairs",
+            "officers.fulltime",
+            *_each("officers", (*_BACKGROUNDS,)),
+            *_each("officers.rank", _RANKS),
+            "officers.monthly_allowance",
+            "officers.allowances_paid",
+            "officers.allowance_recipients",
+        ),
+        supplement=True,
+    ),
+    TableSpec(
+        "vice_chairs",
+        gettext_lazy("专职副会长与常务副会长"),
+        (
+            *[
+                f"officers.fulltime_vice_chairs.{level}{part}"
+                for level in _FVC_LEVELS
+                for part in _FVC_PARTS
+            ],
+            "officers.fulltime_vice_chairs.female",
+            "rate.towns_with_fulltime_vice_chair",
+            "rate.villages_with_fulltime_vice_chair",
+            "rate.admin_villages_500_with_fulltime_vice_chair",
+            "org.villages_without_population",
+            "officers.title.executive_vice_chair",
+            *_each("officers.title.executive_vice_chair", (*_RANKS, *_BACKGROUNDS)),
+        ),
+        supplement=True,
+    ),
+    TableSpec(
+        "member_profile",
+        gettext_lazy("会员构成与会费"),
+        (
+            "members.total",
+            "members.male",
+            *_each("members.age", ("under_30", "30_39", "40_49", "50_59", "60_plus")),
+            *_each("members.education", Education.values),
+            "members.party",
+            "members.floating",
+            "members.with_liaison",
+            *_each("members.left", LeaveReason.values),
+            "members.dues_paid",
+            "members.dues_amount",
+        ),
+        supplement=True,
+    ),
+    TableSpec(
+        "households",
+        gettext_lazy("服务户与计生证件"),
+        (
+            "households.total",
+            *_each("households", (*_HOUSEHOLD_KINDS, "poor_mother", "floating")),
+            *_each("households.certificates", CertificateKind.values),
+            *_each("households.certificates_issued", CertificateKind.values),
+            "liaison.contracts",
+        ),
+        supplement=True,
+    ),
+    TableSpec(
+        "aid",
+        gettext_lazy("帮扶明细"),
+        (
+            "aid.records",
+            "aid.households",
+            "aid.project_households",
+            "aid.fp_households",
+            *_each("aid.households", ("one_child", "two_daughter", "in_difficulty")),
+            *_each("aid.households", ("poor_mother", "floating")),
+            *[
+                f"aid.kind.{kind}.{what}"
+                for kind in AidKind.values
+                for what in ("households", "amount")
+            ],
+            "aid.people",
+            "aid.households_size_unknown",
+        ),
+        supplement=True,
+    ),
+    TableSpec(
+        "project_outcomes",
+        gettext_lazy("项目资金与成效"),
+        (
+            "projects.total",
+            "projects.started",
+            "projects.funds_raised",
+            "projects.funds_spent",
+            "projects.households_out_of_poverty",
+            "projects.jobs_created",
+            "projects.fixed_assets",
+            "projects.output_value",
+            "projects.tax_paid",
+            "projects.villages",
+        ),
+        supplement=True,
+    ),
+    TableSpec(
+        "events_by_type",
+        gettext_lazy("各类活动次数、参与人次和费用"),
+        tuple(
+            f"events.{what}{kind}"
+            for kind in EventType.values
+            for what in ("", "participants.", "cost.")
+        ),
+        supplement=True,
+    ),
+    TableSpec(
+        "materials",
+        gettext_lazy("宣传品发放"),
+        ("events.materials", *_each("events.materials", MaterialKind.values)),
+        supplement=True,
+    ),
+    TableSpec(
+        "awards_by_level",
+        gettext_lazy("各级表彰（集体、个人、家庭）"),
+        tuple(
+            f"awards.{level}.{recipient}"
+            for level in AwardLevel.values
+            for recipient in ("collective", "individual", "family")
+        ),
+        supplement=True,
+    ),
+    TableSpec(
+        "assessments",
+        gettext_lazy("考核达标"),
+        (
+            *[
+                code
+                for checklist in _CHECKLISTS
+                for code in (
+                    f"assessments.villages_{checklist}_assessed",
+                    f"rate.villages_{checklist}",
+                    f"rate.villages_{checklist}_assessed",
+                )
+            ],
+            "rate.san_you",
+            "rate.model_associations",
+        ),
+        supplement=True,
+    ),
+    TableSpec(
+        "selfgov",
+        gettext_lazy("村民自治"),
+        (
+            "selfgov.villages_recorded",
+            "rate.villages_with_charter",
+            "rate.charter_admin_villages",
+            *_each("rate.charters", ("one_child", "second_birth_waiver", "checkups")),
+            "rate.agreement_villages",
+            "rate.agreement_admin_villages",
+            "rate.agreement_villages_recorded",
+            "rate.agreement_households",
+            "selfgov.pilot_villages",
+        ),
+        supplement=True,
+    ),
 )
+MAIN_TABLES = tuple(spec for spec in TABLES if not spec.supplement)
 
 TABLES_BY_KEY: dict[str, TableSpec] = {spec.key: spec for spec in TABLES}
+
+
+def table_label(spec: TableSpec) -> str:
+    """表3 for the third main table, 附表2 for the second supplementary one."""
+    same_kind = [other for other in TABLES if other.supplement == spec.supplement]
+    number = same_kind.index(spec) + 1
+    return (_("附表%(number)s") if spec.supplement else _("表%(number)s")) % {"number": number}
 
 
 def table_codes(specs: Iterable[TableSpec] = TABLES) -> list[str]:
@@ -183,7 +379,7 @@ class Cell:
 
     @property
     def text(self) -> str:
-        return format_figure(self.value)
+        return format_figure(self.value, self.code)
 
     @property
     def rate(self) -> Rate | None:
@@ -201,7 +397,7 @@ class Row:
 @dataclass(frozen=True)
 class Table:
     key: str
-    number: int
+    label: str  # 表3, 附表2
     title: str
     scope_name: str
     scope_code: str
@@ -214,19 +410,21 @@ class Table:
 
     @property
     def heading(self) -> str:
-        return _("表%(number)s %(title)s") % {"number": self.number, "title": self.title}
+        return f"{self.label} {self.title}"
 
     @property
     def subtitle(self) -> str:
         return _("%(scope)s · %(year)s年度") % {"scope": self.scope_name, "year": self.year}
 
 
-def format_figure(value: FigureValue) -> str:
-    """How a figure is written in the HTML and PDF tables: 1,263 · 7,500.00 · 76.4% (1263/1654)."""
+def format_figure(value: FigureValue, code: str | None = None) -> str:
+    """How a figure is written in the HTML and PDF tables: 1,263 · 7,500.00 · 76.4% (1263/1654);
+    the quantity of indicator `code` (training days) to the tenth: 6.5."""
     if isinstance(value, Rate):
         return str(value)
     if isinstance(value, Decimal):
-        return f"{value:,.2f}"
+        spec = INDICATORS.get(code or "")
+        return f"{value:,.{1 if spec and spec.kind == Kind.QUANTITY else 2}f}"
     return f"{value:,}"
 
 
@@ -311,7 +509,7 @@ def _table(
     columns = _columns(codes)
     return Table(
         key=spec.key,
-        number=TABLES.index(spec) + 1,
+        label=table_label(spec),
         title=str(spec.title),
         scope_name=scope.name,
         scope_code=scope.code,

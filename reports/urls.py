@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import dashboard_views, submission_views, views
+from . import dashboard_views, submission_views, views, work_report_views
 
 app_name = "reports"
 
@@ -9,15 +9,25 @@ urlpatterns: list = [
     path("tables/export.xlsx", views.tables_xlsx, name="tables_xlsx"),
     path("tables/export.pdf", views.tables_pdf, name="tables_pdf"),
     path("definitions/", views.definitions, name="definitions"),
-    # Dashboards, the year at a glance and the drafted work report
+    # Dashboards and the year at a glance
     path("dashboard/", dashboard_views.dashboard, name="dashboard"),
     path("dashboard/<int:pk>/", dashboard_views.dashboard, name="dashboard"),
     path("dashboard/<int:pk>/pdf/", dashboard_views.dashboard_pdf, name="dashboard_pdf"),
     path("glance/", dashboard_views.association_year, name="association_year"),
     path("glance/<int:pk>/", dashboard_views.association_year, name="association_year"),
-    path("narrative/", dashboard_views.narrative_draft, name="narrative"),
-    path("narrative/<int:pk>/", dashboard_views.narrative_draft, name="narrative"),
-    path("narrative/<int:pk>/pdf/", dashboard_views.narrative_pdf, name="narrative_pdf"),
+    # The drafted work report
+    path("narrative/", work_report_views.work_report, name="narrative"),
+    path("narrative/<int:pk>/", work_report_views.work_report, name="narrative"),
+    path("narrative/<int:pk>/save/", work_report_views.work_report_save, name="narrative_save"),
+    path(
+        "narrative/<int:pk>/regenerate/",
+        work_report_views.work_report_regenerate,
+        name="narrative_regenerate",
+    ),
+    path(
+        "narrative/<int:pk>/revert/", work_report_views.work_report_revert, name="narrative_revert"
+    ),
+    path("narrative/<int:pk>/pdf/", work_report_views.work_report_pdf, name="narrative_pdf"),
     # Level-by-level submission (逐级上报)
     path("submission/", submission_views.submission_home, name="submission_home"),
     path("submission/<int:pk>/<int:year>/", submission_views.report_detail, name="submission"),

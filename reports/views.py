@@ -15,11 +15,12 @@ from associations.models import Association
 from associations.scope import requested_scope
 from associations.years import requested_year
 
+from . import narrative
 from .catalog import INDICATORS, SECTIONS
-from .dashboard import scope_choices
+from .dashboard import dashboard_codes, scope_choices
 from .exports import render_pdf_report, write_xlsx
 from .forms import TableFilterForm
-from .tables import TABLES, annual_tables
+from .tables import TABLES, annual_tables, table_label
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -65,13 +66,29 @@ def tables_pdf(request: HttpRequest) -> HttpResponse:
     return attachment(pdf, "application/pdf", _file_name(scope, year, "pdf"))
 
 
+def shown_in() -> dict[str, list[str]]:
+    """Where each indicator is shown: its tables (a rate's column shows its numerator and
+    denominator too), the dashboard, the drafted work report."""
+    places: dict[str, list[str]] = {}
+
+    def add(codes, place: str) -> None:
+        for code in codes:
+            spec = INDICATORS[code]
+            for shown in (code, spec.numerator, spec.denominator):
+                if shown and place not in places.setdefault(shown, []):
+                    places[shown].append(place)
+
+    for spec in TABLES:
+        add(spec.codes, table_label(spec))
+    add(dashboard_codes(), _("仪表盘"))
+    add(narrative.codes_used(), _("工作报告"))
+    return places
+
+
 @login_required
 @require_safe
 def definitions(request: HttpRequest) -> HttpResponse:
-    used_in: dict[str, list[str]] = {}
-    for number, spec in enumerate(TABLES, start=1):
-        for code in spec.codes:
-            used_in.setdefault(code, []).append(_("表%(number)s") % {"number": number})
+    used_in = shown_in()
     rows = [
         (spec, SECTIONS.get(spec.section, spec.section), used_in.get(code, []))
         for code, spec in INDICATORS.items()

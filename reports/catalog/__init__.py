@@ -17,6 +17,7 @@ from __future__ import annotations
 from importlib import import_module
 
 from .engine import (
+    DECIMAL_KINDS,
     INDICATORS,
     SECTIONS,
     SOURCES,
@@ -56,6 +57,7 @@ put_in_section_order()
 from .store import Figures, evaluate, evaluate_children, evaluate_with_yoy  # noqa: E402
 
 __all__ = [
+    "DECIMAL_KINDS",
     "INDICATORS",
     "ORG_LEVELS",
     "SECTIONS",

@@ -40,8 +40,13 @@ from associations.models import Association, active_during
 
 class Kind(StrEnum):
     COUNT = "count"
-    AMOUNT = "amount"
+    AMOUNT = "amount"  # money, to the fen
+    QUANTITY = "quantity"  # a measured quantity that is not money (training days), to 0.1
     RATE = "rate"
+
+
+# Kinds whose figures are Decimals (the others are ints, or a Rate).
+DECIMAL_KINDS = (Kind.AMOUNT, Kind.QUANTITY)
 
 
 @dataclass(frozen=True)
@@ -146,7 +151,9 @@ join = lazy(_concatenate, str)
 
 # ── Aggregates ────────────────────────────────────────────────────────────────
 MONEY_OUTPUT = DecimalField(max_digits=18, decimal_places=2)
+QUANTITY_OUTPUT = DecimalField(max_digits=18, decimal_places=1)
 CENT = Decimal("0.01")
+TENTH = Decimal("0.1")
 
 # An indicator's aggregate over its source's rows, for a year.
 Aggregate = Callable[[int], Expression]
@@ -156,12 +163,18 @@ def count(field_name: str = "id", condition: Q | None = None, *, distinct: bool 
     return Count(field_name, filter=condition, distinct=distinct)
 
 
-def total(field_name: str, condition: Q | None = None) -> Coalesce:
+def total(field_name: str | Expression, condition: Q | None = None) -> Coalesce:
     return Coalesce(Sum(field_name, filter=condition), Value(0), output_field=IntegerField())
 
 
 def money(field_name: str | Expression, condition: Q | None = None) -> Coalesce:
     return Coalesce(Sum(field_name, filter=condition), Value(Decimal(0)), output_field=MONEY_OUTPUT)
+
+
+def quantity(expression: Expression, condition: Q | None = None) -> Coalesce:
+    return Coalesce(
+        Sum(expression, filter=condition), Value(Decimal(0)), output_field=QUANTITY_OUTPUT
+    )
 
 
 def _declare(spec: Indicator) -> Indicator:
@@ -230,6 +243,9 @@ def source(rows: Callable[[int], QuerySet], scope_lookup: str, section: str) -> 
     return src
 
 
+_EMPTY_DENOMINATOR = _("分母为0时不计算比率，记“—”。")
+
+
 def rate(
     code: str,
     name: Text,
@@ -240,13 +256,14 @@ def rate(
     denominator: str,
 ) -> Indicator:
     """A share of two declared indicators. Never additive: the share of a subtree is
-    rebuilt from its summed numerator and denominator, never added up."""
+    rebuilt from its summed numerator and denominator, never added up. Every rate's
+    definition ends with the rule for an empty denominator."""
     return _declare(
         Indicator(
             code,
             name,
             name_en,
-            definition,
+            join(definition, _EMPTY_DENOMINATOR),
             "%",
             Kind.RATE,
             section,
@@ -308,9 +325,10 @@ def finish(raw: dict[str, int | Decimal | None], codes: Iterable[str]) -> dict[s
         spec = INDICATORS[code]
         if spec.kind == Kind.RATE:
             values[code] = Rate(raw.get(spec.numerator) or 0, raw.get(spec.denominator) or 0)
-        elif spec.kind == Kind.AMOUNT:
-            # Rounded to the fen: SQLite hands sums back with float noise digits.
-            values[code] = Decimal(raw.get(code) or 0).quantize(CENT)
+        elif spec.kind in DECIMAL_KINDS:
+            # Rounded to the fen (or tenth): SQLite hands sums back with float noise digits.
+            places = CENT if spec.kind == Kind.AMOUNT else TENTH
+            values[code] = Decimal(str(raw.get(code) or 0)).quantize(places)
         else:
             values[code] = raw.get(code) or 0
     return values

@@ -4,14 +4,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import ExpressionWrapper, F, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import Event, EventMaterial, EventType, MaterialKind
 from associations.models import live
 from associations.years import dated_in
 
-from .engine import Aggregate, Kind, Text, count, fmt, join, money, rate, source, total
+from .engine import (
+    QUANTITY_OUTPUT,
+    Aggregate,
+    Kind,
+    Text,
+    count,
+    fmt,
+    join,
+    money,
+    quantity,
+    rate,
+    source,
+    total,
+)
 
 events = source(lambda year: Event.objects.during(year), "association__path", section="events")
 
@@ -62,6 +76,26 @@ for _field, (_name, _label, _unit, _kind) in EVENT_TOTALS.items():
         kind=_kind,
         value=_sum(_field, _kind),
     )
+# "分三期，每期二天": an event records its sessions and the days of each session.
+_DAYS = ExpressionWrapper(
+    Coalesce(F("training_sessions"), Value(1)) * F("training_days"), output_field=QUANTITY_OUTPUT
+)
+events.indicator(
+    "events.training_days",
+    _("培训天数"),
+    "Training days",
+    join(
+        _EVENTS,
+        _(
+            "中填了“培训天数”（每期天数）的，各活动“培训期数”（未填按1期）× 每期天数之和："
+            "分三期、每期二天的培训计6天。"
+        ),
+        _BY_ORGANISER,
+    ),
+    _("天"),
+    kind=Kind.QUANTITY,
+    value=lambda year: quantity(_DAYS, Q(training_days__isnull=False)),
+)
 rate(
     "rate.cases_found",
     _("健康检查病例检出率"),
@@ -102,12 +136,31 @@ materials = source(
     "event__association__path",
     section="events",
 )
+# The measure word each kind is counted in, as reports write them: 宣传单5万余份, 宣传册,
+# 慰问信4400余封, 标语8000多条, 板报墙报150多期, 图板34块.
+MATERIAL_UNITS: dict[MaterialKind, Text] = {
+    MaterialKind.LEAFLET: _("份"),
+    MaterialKind.BOOKLET: _("本"),
+    MaterialKind.LETTER: _("封"),
+    MaterialKind.BANNER: _("条"),
+    MaterialKind.WALL_BOARD: _("期"),
+    MaterialKind.EXHIBITION_BOARD: _("块"),
+    MaterialKind.CONTRACEPTIVE: _("份"),
+    MaterialKind.OTHER: _("件"),
+}
 materials.indicator(
     "events.materials",
-    _("发放宣传资料数"),
+    _("发放宣传品数"),
     "Materials distributed",
-    join(_EVENTS, _("登记的发放资料数量之和（各类合计）。"), _BY_ORGANISER),
-    _("份"),
+    join(
+        _EVENTS,
+        _(
+            "登记的发放数量之和（各类合计；份、本、封、条、期、块等不同计量单位直接相加，"
+            "统称“件”）。"
+        ),
+        _BY_ORGANISER,
+    ),
+    _("件"),
     value=lambda year: total("quantity"),
 )
 for _material in MaterialKind:
@@ -119,9 +172,13 @@ for _material in MaterialKind:
         f"Materials distributed: {_material.value}",
         join(
             _EVENTS,
-            fmt(_("登记的“%(kind)s”发放数量之和。"), kind=_material.label),
+            fmt(
+                _("登记的“%(kind)s”发放数量之和，以“%(unit)s”计。"),
+                kind=_material.label,
+                unit=MATERIAL_UNITS[_material],
+            ),
             _BY_ORGANISER,
         ),
-        _("份"),
+        MATERIAL_UNITS[_material],
         value=lambda year, kind=_material: total("quantity", Q(kind=kind)),
     )

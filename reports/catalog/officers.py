@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.db.models import (
     Case,
     Count,
@@ -16,10 +18,11 @@ from django.db.models import (
 from django.db.models.functions import ExtractMonth
 from django.utils.translation import gettext_lazy as _
 
-from associations.models import Level, live
+from associations.models import VILLAGE_LEVELS, Level, live
 from associations.years import first_day, in_force_on, last_day
 from members.models import CadreRank, Gender, OfficerBackground, OfficerPosition, OfficerTitle
 
+from .context import populous
 from .engine import MONEY_OUTPUT, Kind, Text, count, fmt, join, money, rate, source
 from .org import association_active_on, village_on
 
@@ -44,12 +47,19 @@ def _persons(year: int, condition: Q | None = None) -> Count:
 _IN_POST = _("12月31日在范围内协会任职（任职开始日期不晚于12月31日，结束日期未填或不早于12月31日）")
 _ONE_PERSON = _("；同一人在多个协会或担任多个职务只算一人。")
 _FVC = Q(title=OfficerTitle.FULLTIME_VICE_CHAIR)
+_EVC = Q(title=OfficerTitle.EXECUTIVE_VICE_CHAIR)
 _FEMALE = Q(member__gender=Gender.FEMALE)
+_MALE = Q(member__gender=Gender.MALE)
+
+Condition = Q | Callable[[int], Q]
 
 
-def _officers(code: str, name: Text, name_en: str, what: Text, condition: Q | None = None) -> None:
-    """People in post on 31 December meeting `condition`. Not additive: one person may
-    hold posts in several associations of a subtree and is counted once."""
+def _officers(
+    code: str, name: Text, name_en: str, what: Text, condition: Condition | None = None
+) -> None:
+    """People in post on 31 December meeting `condition` (a Q, or a Q of the year). Not
+    additive: one person may hold posts in several associations of a subtree and is
+    counted once."""
     positions.indicator(
         code,
         name,
@@ -57,7 +67,7 @@ def _officers(code: str, name: Text, name_en: str, what: Text, condition: Q | No
         join(_IN_POST, what, _ONE_PERSON),
         _("人"),
         additive=False,
-        value=lambda year: _persons(year, condition),
+        value=lambda year: _persons(year, condition(year) if callable(condition) else condition),
     )
 
 
@@ -119,6 +129,72 @@ for _rank in OFFICER_RANKS:
         fmt(_("、任职记录的职级为“%(rank)s”的人数"), rank=_rank.label),
         Q(cadre_rank=_rank),
     )
+# The executive vice-chairs by background and rank ("47个常务副会长中，有正处级干部1人……
+# 其它37名均系退休老干部、老教师").
+for _suffix, (_background, _name) in OFFICER_BACKGROUNDS.items():
+    _officers(
+        f"officers.title.executive_vice_chair.{_suffix}",
+        fmt(_("%(background)s担任的常务副会长人数"), background=_background.label),
+        f"Executive vice-chairs: {_suffix}",
+        fmt(
+            _("、职务为“常务副会长”且任职记录的背景为“%(background)s”的人数"),
+            background=_background.label,
+        ),
+        _EVC & Q(background=_background),
+    )
+for _rank in OFFICER_RANKS:
+    _officers(
+        f"officers.title.executive_vice_chair.{_rank.value}",
+        fmt(_("%(rank)s常务副会长人数"), rank=_rank.label),
+        f"Executive vice-chairs ranked {_rank.value}",
+        fmt(_("、职务为“常务副会长”且任职记录的职级为“%(rank)s”的人数"), rank=_rank.label),
+        _EVC & Q(cadre_rank=_rank),
+    )
+
+# Full-time vice-chairs by the level of the association they serve ("245个行政村……245人中
+# 有男性166人，女性79人", "全区11个镇乡（街道）……其中4个镇乡的专职副会长确定为原班子
+# 退二线的老领导").
+FVC_LEVELS: dict[str, tuple[tuple[Level, ...], Text]] = {
+    "village": (VILLAGE_LEVELS, _("村（居）")),
+    "town": ((Level.TOWN,), _("镇乡（街道）")),
+    "county": ((Level.COUNTY, Level.CITY, Level.PROVINCE), _("县（区）及以上")),
+}
+FVC_LEVEL_PARTS: dict[str, tuple[Q, Text, Text]] = {
+    "": (Q(), _("%(level)s专职副会长人数"), _("的人数")),
+    "female": (_FEMALE, _("%(level)s女性专职副会长人数"), _("的女性人数")),
+    "male": (_MALE, _("%(level)s男性专职副会长人数"), _("的男性人数")),
+    **{
+        suffix: (
+            Q(background=background),
+            fmt(_("%(background)s担任的%%(level)s专职副会长人数"), background=background.label),
+            fmt(_("、且任职记录的背景为“%(background)s”的人数"), background=background.label),
+        )
+        for suffix, (background, _name) in OFFICER_BACKGROUNDS.items()
+    },
+}
+
+
+def _fvc_at(levels: tuple[Level, ...], extra: Q) -> Callable[[int], Q]:
+    def condition(year: int) -> Q:
+        in_register = association_active_on("association", last_day(year))
+        return _FVC & Q(association__level__in=levels) & in_register & extra
+
+    return condition
+
+
+for _suffix, (_levels, _where) in FVC_LEVELS.items():
+    for _part, (_extra, _name, _what) in FVC_LEVEL_PARTS.items():
+        _officers(
+            f"officers.fulltime_vice_chairs.{_suffix}" + (f".{_part}" if _part else ""),
+            fmt(_name, level=_where),
+            f"Full-time vice-chairs of {_suffix} associations" + (f": {_part}" if _part else ""),
+            join(
+                fmt(_("、在%(level)s协会（该协会12月31日在册）任“专职副会长”"), level=_where),
+                _what,
+            ),
+            _fvc_at(_levels, _extra),
+        )
+
 positions.indicator(
     "officers.monthly_allowance",
     _("理事会成员月津贴合计"),
@@ -200,6 +276,25 @@ positions.indicator(
         distinct=True,
     ),
 )
+positions.indicator(
+    "org.admin_villages_500_with_fulltime_vice_chair",
+    _("配备专职副会长的500人以上行政村数"),
+    "Villages of 500 people or more with a full-time vice-chair",
+    _(
+        "12月31日在册、登记人口数不少于500人的村级协会（行政村，不含居（社区））中，"
+        "当天有“专职副会长”在任的个数。"
+    ),
+    _("个"),
+    value=lambda year: count(
+        "association",
+        _FVC
+        & _in_post(year)
+        & Q(association__level=Level.VILLAGE)
+        & association_active_on("association", last_day(year))
+        & populous(year, "association"),
+        distinct=True,
+    ),
+)
 rate(
     "rate.towns_with_fulltime_vice_chair",
     _("镇乡（街道）专职副会长配备率"),
@@ -213,8 +308,23 @@ rate(
     "rate.villages_with_fulltime_vice_chair",
     _("村（居）专职副会长配备率"),
     "Share of village associations with a full-time vice-chair",
-    _("配备专职副会长的村（居）协会数 ÷ 12月31日在册的村（居）协会数。"),
+    _(
+        "配备专职副会长的村（居）协会数 ÷ 12月31日在册的村（居）协会数（村级协会与居（社区）"
+        "协会合计；只算500人以上行政村的见“500人以上行政村专职副会长配备率”）。"
+    ),
     "org",
     "org.villages_with_fulltime_vice_chair",
     "org.villages",
+)
+rate(
+    "rate.admin_villages_500_with_fulltime_vice_chair",
+    _("500人以上行政村专职副会长配备率"),
+    "Share of villages of 500 people or more with a full-time vice-chair",
+    _(
+        "配备专职副会长的500人以上行政村数 ÷ 12月31日在册、登记人口数不少于500人的"
+        "村级协会数（不含居（社区）；未登记人口数的村不在分母内）。"
+    ),
+    "org",
+    "org.admin_villages_500_with_fulltime_vice_chair",
+    "org.admin_villages_500",
 )

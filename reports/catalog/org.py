@@ -6,13 +6,15 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import Q
+from django.db.models.lookups import IsNull
 from django.utils.translation import gettext_lazy as _
 
 from associations.models import VILLAGE_LEVELS, Association, Level
 from associations.years import in_force_on, last_day
 from members.models import IntegrityGroup, MemberGroup
 
-from .engine import count, fmt, source
+from .context import population, populous
+from .engine import count, fmt, source, total
 
 
 def association_active_on(prefix: str, day: dt.date) -> Q:
@@ -79,6 +81,37 @@ associations.indicator(
     _("12月31日在册的村级协会与居（社区）协会合计；各项“村（居）”比率以此为分母。"),
     _("个"),
     value=lambda year: count("id", Q(level__in=VILLAGE_LEVELS)),
+)
+
+associations.indicator(
+    "org.population",
+    _("村（居）人口合计"),
+    "Population of villages and residents' committees",
+    _(
+        "12月31日在册的村（居）协会登记的人口数之和（按各协会登记的人口数；未登记的不计入，"
+        "其个数见“未登记人口数的村（居）协会数”）。"
+    ),
+    _("人"),
+    value=lambda year: total(population(year), Q(level__in=VILLAGE_LEVELS)),
+)
+associations.indicator(
+    "org.villages_without_population",
+    _("未登记人口数的村（居）协会数"),
+    "Village associations without a population",
+    _("12月31日在册的村（居）协会中没有登记人口数的个数（它们不计入人口合计和“500人以上”）。"),
+    _("个"),
+    value=lambda year: count("id", Q(level__in=VILLAGE_LEVELS) & Q(IsNull(population(year), True))),
+)
+associations.indicator(
+    "org.admin_villages_500",
+    _("500人以上的行政村数"),
+    "Administrative villages of 500 people or more",
+    _(
+        "12月31日在册的村级协会（行政村，不含居（社区））中，登记人口数不少于500人的个数"
+        "（“500人以上”含500人；未登记人口数的不计入）。"
+    ),
+    _("个"),
+    value=lambda year: count("id", Q(level=Level.VILLAGE) & populous(year)),
 )
 
 member_groups = source(

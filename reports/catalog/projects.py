@@ -7,12 +7,13 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from activities.models import Aid, Project, ProjectKind
+from activities.models import Aid, AidKind, Project, ProjectKind
 from associations.models import VILLAGE_LEVELS, live
 from associations.years import dated_in
 from members.models import HOUSEHOLD_CATEGORIES
 
 from .engine import Aggregate, Kind, count, fmt, join, money, rate, source, total
+from .liaison import households
 from .org import associations
 
 projects = source(
@@ -111,7 +112,7 @@ rate(
     "rate.villages_with_project",
     _("村（居）项目开展率"),
     "Share of village associations running a project",
-    _("开展项目的村（居）协会数 ÷ 12月31日在册的村（居）协会数。"),
+    _("开展项目的村（居）协会数 ÷ 12月31日在册的村（居）协会数（村级协会与居（社区）协会合计）。"),
     "projects",
     "projects.villages",
     "org.villages",
@@ -185,11 +186,64 @@ aid.indicator(
     kind=Kind.AMOUNT,
     value=lambda year: money("amount"),
 )
+# By the kind of aid ("养老保险补助", "成才奖学金", "贷款、购物质"): households and amounts.
+for _kind in AidKind:
+    aid.indicator(
+        f"aid.kind.{_kind.value}.households",
+        fmt(_("受%(kind)s帮扶户数"), kind=_kind.label),
+        f"Households aided: {_kind.value}",
+        join(
+            _AID,
+            fmt(_("中方式为“%(kind)s”的记录涉及的户数（一户多次只算一户）。"), kind=_kind.label),
+            _BY_AIDED,
+        ),
+        _("户"),
+        value=_aided(Q(kind=_kind)),
+    )
+    aid.indicator(
+        f"aid.kind.{_kind.value}.amount",
+        fmt(_("%(kind)s帮扶金额"), kind=_kind.label),
+        f"Aid amount: {_kind.value}",
+        join(_AID, fmt(_("中方式为“%(kind)s”的金额之和。"), kind=_kind.label), _BY_AIDED),
+        _("元"),
+        kind=Kind.AMOUNT,
+        value=lambda year, kind=_kind: money("amount", Q(kind=kind)),
+    )
+
+
+def _aided_in(year: int) -> Q:
+    """The household (a row of `households`) got live aid in `year`, in or outside a project."""
+    given = Aid.objects.during(year).filter(live("project"), household=OuterRef("pk"))
+    return Q(Exists(given))
+
+
+# People reached: the members of the households aided ("惠及帮扶人口总计3000多人").
+households.indicator(
+    "aid.people",
+    _("受帮扶户家庭人口合计"),
+    "People in the households aided",
+    _(
+        "当年有帮扶记录（项目内外都算）的户的“家庭人口”之和，一户只算一次；未填家庭人口的户"
+        "不计入（其户数见“未填家庭人口的受帮扶户数”）。按受助户所属协会计入范围。"
+    ),
+    _("人"),
+    section="projects",
+    value=lambda year: total("size", _aided_in(year)),
+)
+households.indicator(
+    "aid.households_size_unknown",
+    _("未填家庭人口的受帮扶户数"),
+    "Households aided without a household size",
+    _("当年有帮扶记录的户中未填“家庭人口”的户数。按受助户所属协会计入范围。"),
+    _("户"),
+    section="projects",
+    value=lambda year: count("id", _aided_in(year) & Q(size__isnull=True)),
+)
 rate(
     "rate.aid_fp_share",
     _("受帮扶户中实行计划生育家庭比例"),
     "Share of aided households that are family-planning households",
-    _("受帮扶的实行计划生育家庭户数 ÷ 受帮扶户数。"),
+    _("受帮扶的实行计划生育家庭户数 ÷ 受帮扶户数（当年有帮扶记录的户，一户只算一次）。"),
     "projects",
     "aid.fp_households",
     "aid.households",

@@ -44,7 +44,7 @@ from associations.years import last_year
 from reports.models import FigureRefresh, StoredFigures
 
 from . import engine
-from .engine import INDICATORS, FigureValue, Kind, Source
+from .engine import DECIMAL_KINDS, INDICATORS, FigureValue, Kind, Source
 
 logger = logging.getLogger(__name__)
 
@@ -98,7 +98,7 @@ def _jsonable(raw: Raw) -> Raw:
 
 
 def _number(code: str, value: Any) -> int | Decimal:
-    if INDICATORS[code].kind == Kind.AMOUNT:
+    if INDICATORS[code].kind in DECIMAL_KINDS:
         return Decimal(str(value or 0))
     return int(value or 0)
 

@@ -322,6 +322,14 @@ def build_world(network: dict) -> SimpleNamespace:
         cadre_rank="division",
     )
     post(w.m12, county, T.CHAIR, D(2020, 1, 1))
+    post(
+        w.m12,
+        county,
+        T.EXECUTIVE_VICE_CHAIR,
+        D(2024, 1, 1),
+        background=OfficerBackground.STEPPED_BACK,
+        cadre_rank="deputy_division",
+    )
     post(w.mx, ov, T.FULLTIME_VICE_CHAIR, D(2020, 1, 1))
 
     # ── households, certificates, liaison pairs ───────────────────────────
@@ -329,7 +337,9 @@ def build_world(network: dict) -> SimpleNamespace:
     w.h2 = HouseholdFactory(
         association=a1, is_family_planning=True, is_two_daughter=True, is_in_difficulty=True
     )
-    w.h3 = HouseholdFactory(association=a2, is_in_difficulty=True, is_poor_mother=True)
+    w.h3 = HouseholdFactory(
+        association=a2, is_in_difficulty=True, is_poor_mother=True, size=None
+    )  # size unknown
     w.h4 = HouseholdFactory(association=b1, is_floating=True, is_family_planning=True)
     w.h5 = HouseholdFactory(association=ca)
     w.hx = HouseholdFactory(association=ov, is_family_planning=True)
@@ -418,6 +428,7 @@ def build_world(network: dict) -> SimpleNamespace:
         participants=300,
         cost=Decimal("5000.00"),
         training_sessions=3,
+        training_days=2,  # three sessions of two days each
         trainees=300,
     )
     materials(w.e2, booklet=100)
@@ -436,6 +447,7 @@ def build_world(network: dict) -> SimpleNamespace:
         started_on=D(2024, 9, 25),
         participants=50,
         cost=Decimal("1000.50"),
+        training_days=Decimal("0.5"),  # no sessions given: one session
     )
     materials(e4, letter=40)
     e5 = EventFactory(

@@ -21,8 +21,9 @@ def world(network):
     return build_world(network)
 
 
-# The county's own records in 2024 (not under any town): itself, M12 (member and chair)
-# and event E4 with its 40 letters, and the bureau's 100,000.
+# The county's own records in 2024 (not under any town): itself, M12 (member, chair and
+# executive vice-chair) and event E4 with its 40 letters and half a day of training, and
+# the bureau's 100,000.
 COUNTY_OWN_2024 = {
     "org.associations.total": 1,
     "org.associations.county": 1,
@@ -31,6 +32,12 @@ COUNTY_OWN_2024 = {
     "members.age.60_plus": 1,
     "officers.total": 1,
     "officers.title.chair": 1,
+    "officers.title.executive_vice_chair": 1,
+    "officers.title.executive_vice_chair.stepped_back": 1,
+    "officers.title.executive_vice_chair.deputy_division": 1,
+    "officers.stepped_back": 1,
+    "officers.rank.deputy_division": 1,
+    "events.training_days": Decimal("0.5"),
     "events.total": 1,
     "events.sept_25": 1,
     "events.participants": 50,

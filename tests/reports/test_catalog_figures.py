@@ -12,6 +12,7 @@ from decimal import Decimal
 import pytest
 
 from activities.models import (
+    AidKind,
     AwardLevel,
     Direction,
     EventMaterial,
@@ -24,12 +25,13 @@ from activities.models import (
 from members.models import CadreRank, Education, LeaveReason, OfficerTitle
 from reports.catalog import Rate, evaluate
 from tests.activities.factories import (
+    AidFactory,
     AwardFactory,
     EventFactory,
     LedgerEntryFactory,
     ProjectFactory,
 )
-from tests.members.factories import MemberFactory, OfficerPositionFactory
+from tests.members.factories import HouseholdFactory, MemberFactory, OfficerPositionFactory
 
 from .catalog_world import build_world
 
@@ -54,22 +56,37 @@ COUNTY_2024 = {
     "org.associations.enterprise": 1,
     "org.associations.floating": 1,
     "org.villages": 4,
+    # populations: a1 800, a2 300, b1 900; community_a none (a3 dissolved, none either)
+    "org.population": 2000,
+    "org.villages_without_population": 1,  # community_a
+    "org.admin_villages_500": 2,  # a1, b1 (a2 has 300; community_a is not a 行政村)
     "org.member_groups": 3,  # a1 一组 (no dates), a1 二组 (2024-05), a2 一组 (2023-06)
     "org.integrity_groups": 2,  # 诚信一组 (signed 2024-04), 诚信二组 (no date)
     "org.integrity_groups.signed": 1,
     # posts on 2024-12-31: M10 FVC+council @town_a, M2 chair @a1 + vice-chair @town_a,
-    # M9 FVC @b1 (ends 12-31), M12 chair @county; M1's FVC ended 12-30.
+    # M9 FVC @b1 (ends 12-31), M12 chair + executive vice-chair @county; M1's FVC ended 12-30.
     "officers.total": 4,
     "officers.female": 1,  # M10
     "officers.title.chair": 2,  # M2, M12
+    "officers.title.executive_vice_chair": 1,  # M12
+    "officers.title.executive_vice_chair.stepped_back": 1,
+    "officers.title.executive_vice_chair.deputy_division": 1,
     "officers.title.vice_chair": 1,  # M2
     "officers.title.council": 1,  # M10
     "officers.fulltime_vice_chairs": 2,  # M10, M9
     "officers.fulltime_vice_chairs.female": 1,  # M10
+    # by the level of the association served: M9 at village B1, M10 at town A
+    "officers.fulltime_vice_chairs.village": 1,
+    "officers.fulltime_vice_chairs.village.male": 1,
+    "officers.fulltime_vice_chairs.village.retired_cadres": 1,
+    "officers.fulltime_vice_chairs.town": 1,
+    "officers.fulltime_vice_chairs.town.female": 1,
+    "officers.fulltime_vice_chairs.town.stepped_back": 1,
     "officers.fulltime": 2,  # M9, M2 (posts marked 专职)
     "officers.retired_cadres": 2,  # M2 (two posts), M9
-    "officers.stepped_back": 1,  # M10
+    "officers.stepped_back": 2,  # M10, M12
     "officers.rank.division": 1,  # M2
+    "officers.rank.deputy_division": 1,  # M12
     "officers.rank.section": 1,  # M10
     "officers.rank.deputy_section": 1,  # M9
     "officers.monthly_allowance": D("100.00"),  # 60 + 20 + 20
@@ -81,8 +98,18 @@ COUNTY_2024 = {
     "org.villages_with_fulltime_vice_chair": 1,  # b1
     "rate.towns_with_fulltime_vice_chair": Rate(1, 2),
     "rate.villages_with_fulltime_vice_chair": Rate(1, 4),
+    "org.admin_villages_500_with_fulltime_vice_chair": 1,  # b1 (900 people, M9)
+    "rate.admin_villages_500_with_fulltime_vice_chair": Rate(1, 2),
     "assessments.villages_ba_you": 2,  # a1, community_a (a3 dissolved, a2 failed)
     "rate.villages_ba_you": Rate(2, 4),
+    "assessments.villages_ba_you_assessed": 3,  # a1, a2, community_a
+    "rate.villages_ba_you_assessed": Rate(2, 3),
+    # nobody was assessed against 三有 or 一好四建: 0 of all, no share of the assessed
+    "rate.villages_san_you": Rate(0, 4),
+    "rate.villages_san_you_assessed": Rate(0, 0),
+    "rate.villages_yi_hao_si_jian": Rate(0, 4),
+    "rate.villages_yi_hao_si_jian_assessed": Rate(0, 0),
+    "rate.san_you": Rate(0, 10),
     "assessments.model_associations": 3,  # town_a, b1, enterprise_a
     "rate.model_associations": Rate(3, 10),
     # members on 2024-12-31: M1, M2, M3, M7 (rejoined 2024-09), M9, M10, M11, M12
@@ -162,6 +189,12 @@ COUNTY_2024 = {
     "aid.households.in_difficulty": 1,
     "aid.households.poor_mother": 1,
     "aid.amount": D("2200.00"),
+    "aid.kind.cash.households": 2,  # H1 (PR1), H3 twice
+    "aid.kind.cash.amount": D("1900.00"),  # 500 + 1000 + 400
+    "aid.kind.in_kind.households": 1,  # H1
+    "aid.kind.in_kind.amount": D("300.00"),
+    "aid.people": 3,  # H1's 3 people once (aided twice); H3's size is not recorded
+    "aid.households_size_unknown": 1,  # H3
     "rate.aid_fp_share": Rate(1, 2),
     # events starting in 2024: E1 a1, E2 town_a, E3 b1, E4 county
     "events.total": 4,
@@ -172,6 +205,7 @@ COUNTY_2024 = {
     "events.participants": 1021,
     "events.cost": D("6800.50"),
     "events.training_sessions": 3,
+    "events.training_days": D("6.5"),  # E2 3 sessions × 2 days, E4 (no sessions) 1 × 0.5
     "events.trainees": 300,
     "events.screened": 551,
     "events.cases_found": 216,
@@ -197,6 +231,11 @@ COUNTY_2024 = {
     "awards.collective": 3,
     "awards.individual": 1,
     "awards.family": 1,
+    "awards.national.individual": 1,  # M9
+    "awards.provincial.collective": 1,  # town_a
+    "awards.city.family": 1,  # H1
+    "awards.county.collective": 1,  # b1
+    "awards.town.collective": 1,  # a2
     "selfgov.villages_with_charter": 3,  # a1, community_a, b1 (a3 dissolved)
     "selfgov.charters.one_child": 1,
     "selfgov.charters.second_birth_waiver": 1,
@@ -208,6 +247,17 @@ COUNTY_2024 = {
     "rate.villages_with_charter": Rate(3, 4),
     "rate.agreement_villages": Rate(3, 4),
     "rate.agreement_households": Rate(160, 260),
+    "selfgov.villages_recorded": 4,  # a1, a2, community_a, b1
+    "rate.agreement_villages_recorded": Rate(3, 4),
+    # villages proper (行政村): a1, a2, b1 — community_a is a residents' committee
+    "selfgov.agreement_admin_villages": 2,  # a1, b1
+    "rate.agreement_admin_villages": Rate(2, 3),
+    "selfgov.charter_admin_villages": 2,  # a1, b1
+    "rate.charter_admin_villages": Rate(2, 3),
+    # of the 3 charters (a1, community_a, b1)
+    "rate.charters.one_child": Rate(1, 3),
+    "rate.charters.second_birth_waiver": Rate(1, 3),
+    "rate.charters.checkups": Rate(1, 3),
     "funds.income": D("127500.50"),
     "funds.income.bureau": D("100000"),
     "funds.income.budget": D("20000.50"),
@@ -252,6 +302,9 @@ COUNTY_2023 = {
     "org.associations.village": 4,
     "org.associations.enterprise": 0,
     "org.villages": 5,
+    "org.population": 2000,  # a1 800, a2 300, b1 900 (the current figures: see context)
+    "org.villages_without_population": 2,  # community_a, village_a3
+    "org.admin_villages_500": 2,  # a1, b1
     "org.member_groups": 2,  # a1 一组, a2 一组 (a1 三组 dissolved on 2023-12-31)
     "org.integrity_groups": 2,  # 诚信二组, 诚信四组 (dissolved 2024-03)
     "org.integrity_groups.signed": 1,
@@ -269,6 +322,12 @@ COUNTY_2023 = {
     "officers.total": 4,
     "officers.fulltime_vice_chairs": 2,  # M10, M1
     "officers.fulltime_vice_chairs.female": 2,
+    "officers.fulltime_vice_chairs.village": 1,  # M1 at a1
+    "officers.fulltime_vice_chairs.village.female": 1,
+    "officers.fulltime_vice_chairs.village.retired_teachers": 1,
+    "officers.fulltime_vice_chairs.town": 1,  # M10 at town A
+    "officers.title.executive_vice_chair": 0,  # M12's post begins in 2024
+    "rate.admin_villages_500_with_fulltime_vice_chair": Rate(1, 2),  # a1 of a1, b1
     "officers.retired_teachers": 1,  # M1
     "officers.retired_cadres": 1,  # M2
     "officers.fulltime": 0,
@@ -288,13 +347,23 @@ COUNTY_2023 = {
     "aid.records": 1,  # H4 on 2023-12-31
     "rate.aid_fp_share": Rate(1, 1),
     "aid.amount": D("200.00"),
+    "aid.kind.cash.households": 1,
+    "aid.kind.cash.amount": D("200.00"),
+    "aid.people": 3,  # H4
+    "events.training_days": D("0.0"),
     "events.total": 1,
     "events.lecture": 1,
     "events.materials": 60,
     "rate.cases_found": Rate(0, 0),
     "awards.total": 1,
     "awards.city": 1,
+    "awards.city.collective": 1,  # town B
     "rate.villages_ba_you": Rate(1, 5),  # b1
+    "rate.villages_ba_you_assessed": Rate(1, 1),
+    "rate.agreement_admin_villages": Rate(1, 4),  # b1 of a1, a2, a3, b1
+    "rate.charter_admin_villages": Rate(1, 4),
+    "rate.agreement_villages_recorded": Rate(1, 1),
+    "rate.charters.one_child": Rate(0, 1),
     "rate.model_associations": Rate(0, 10),
     "rate.villages_with_charter": Rate(1, 5),
     "rate.agreement_households": Rate(50, 60),
@@ -363,6 +432,19 @@ TOWN_A_2024 = {
     "rate.agreement_households": Rate(130, 200),
     "rate.villages_ba_you": Rate(2, 3),
     "rate.model_associations": Rate(2, 5),
+    "org.population": 1100,  # a1 800 + a2 300; community_a has none
+    "org.villages_without_population": 1,
+    "officers.fulltime_vice_chairs.town": 1,  # M10
+    "officers.fulltime_vice_chairs.village": 0,  # M1's post ended on 30 December
+    "rate.admin_villages_500_with_fulltime_vice_chair": Rate(0, 1),  # a1 (a2 has 300)
+    "aid.people": 3,  # H1; H3 has no size
+    "aid.households_size_unknown": 1,
+    "awards.provincial.collective": 1,
+    "awards.city.family": 1,
+    "awards.town.collective": 1,
+    "events.training_days": D("6.0"),  # E2
+    "rate.agreement_admin_villages": Rate(1, 2),  # a1 of a1, a2
+    "rate.agreement_villages_recorded": Rate(2, 3),  # a1, community_a of a1, a2, community_a
 }
 
 
@@ -385,12 +467,24 @@ VILLAGE_A1_2024 = {
     "rate.villages_ba_you": Rate(1, 1),
     "rate.agreement_households": Rate(80, 100),
     "rate.aid_fp_share": Rate(1, 1),
+    "org.population": 800,
+    "org.admin_villages_500": 1,
+    "rate.admin_villages_500_with_fulltime_vice_chair": Rate(0, 1),
+    "rate.charters.one_child": Rate(1, 1),
+    "rate.charters.second_birth_waiver": Rate(0, 1),
 }
 
 
 def test_village_a1_2024_and_empty_denominators(world):
     figures = evaluate(world.village_a1, 2024)
     assert_figures(figures, VILLAGE_A1_2024)
+    # a village has no towns, no self-governance checklist records of its own kind, …
+    for code in (
+        "rate.villages_san_you_assessed",
+        "rate.villages_yi_hao_si_jian_assessed",
+        "rate.towns_with_fulltime_vice_chair",
+    ):
+        assert figures[code] == Rate(0, 0), code
     no_towns = figures["rate.towns_with_fulltime_vice_chair"]
     assert no_towns == Rate(0, 0)
     assert no_towns.value is None
@@ -485,6 +579,9 @@ def test_each_choice_has_its_own_figure(network):
     for n, rank in enumerate([r for r in CadreRank if r], start=1):
         for _ in range(n):
             OfficerPositionFactory(member=MemberFactory(association=village), cadre_rank=rank)
+    for n, kind in enumerate(AidKind, start=1):
+        for _ in range(n):  # n households, 10 yuan each
+            AidFactory(household=HouseholdFactory(association=village), kind=kind, amount=10)
 
     figures = evaluate(village, year)
     event_types = {f"events.{kind.value}": n for n, kind in enumerate(EventType, start=1)}
@@ -498,6 +595,18 @@ def test_each_choice_has_its_own_figure(network):
     assert figures["events.materials"] == 10 * sum(range(1, len(MaterialKind) + 1))
     assert_figures(figures, {f"projects.{k.value}": n for n, k in enumerate(ProjectKind, start=1)})
     assert_figures(figures, {f"awards.{k.value}": n for n, k in enumerate(AwardLevel, start=1)})
+    assert_figures(
+        figures,
+        {f"awards.{k.value}.collective": n for n, k in enumerate(AwardLevel, start=1)},
+    )
+    assert_figures(
+        figures,
+        {f"aid.kind.{k.value}.households": n for n, k in enumerate(AidKind, start=1)},
+    )
+    assert_figures(
+        figures,
+        {f"aid.kind.{k.value}.amount": D(10 * n) for n, k in enumerate(AidKind, start=1)},
+    )
     assert_figures(
         figures, {f"funds.income.{k.value}": D(n) for n, k in enumerate(FundSource, start=1)}
     )
@@ -528,9 +637,6 @@ def test_each_choice_has_its_own_figure(network):
 
 
 def test_village_runs_a_project_by_its_own_project_or_project_aid(network):
-    from tests.activities.factories import AidFactory
-    from tests.members.factories import HouseholdFactory
-
     a1, a2, town_a = network["village_a1"], network["village_a2"], network["town_a"]
     codes = ["projects.villages", "rate.villages_with_project"]
     household = HouseholdFactory(association=a2)

@@ -62,8 +62,7 @@ def test_every_code_the_dashboard_uses_is_in_the_catalog():
         *dash.RANKING_CODES,
         *dash.CHILD_BAR_CODES,
         *dash.LEVEL_CODES,
-        *dash.EVENT_TYPE_CODES,
-        *dash.PROJECT_KIND_CODES,
+        *dash.BREAKDOWN_CODES,
     )
     assert [c for c in codes if c not in INDICATORS] == []
     assert all(INDICATORS[c].kind == "rate" for c in dash.RANKING_CODES)
@@ -137,11 +136,33 @@ def test_charts_draw_trends_breakdowns_and_children(town_a_data):
     members_trend = str(data.trend_charts[0].svg)
     assert ">5<" in members_trend and ">6<" in members_trend
     titles = [c.title for c in data.breakdown_charts]
-    assert titles == ["协会组织（按级别）", "活动（按类型）", "项目（按类别）"]
+    assert titles == [
+        "协会组织（按级别）",
+        "活动（按类型）",
+        "项目（按类别）",
+        "专职副会长（按所在协会级别）",
+        "帮扶金额（按方式）",
+        "表彰（按级别）",
+    ]
+    assert "村（居） 1人（100%）" in str(data.breakdown_charts[3].svg)
+    assert "现金 1,500元（100%）" in str(data.breakdown_charts[4].svg)
     assert "5·29会员活动日 2次（67%）" in str(data.breakdown_charts[1].svg)
     assert "暂无数据" in str(data.breakdown_charts[2].svg)  # no projects
     member_bars = str(data.child_charts[0].svg)
     assert 'href="/dash/33079901201/"' in member_bars and "4人" in member_bars
+
+
+def test_trends_leave_the_years_before_the_first_record_empty(town_a_data):
+    """Events began in 2023: 2020–2022 are gaps ("no data"), not zeros; members joined in
+    2020 (the factory's date), so every year is drawn."""
+    data = dash.build_dashboard(town_a_data["town_a"], YEAR)
+    members, events = str(data.trend_charts[0].svg), str(data.trend_charts[1].svg)
+    assert members.count("<circle") == 5
+    assert events.count("<circle") == 2 and "活动次数 2023：1次" in events
+    assert "活动次数 2022" not in events
+    # A year with nothing after the first record is a real zero.
+    assert dash.before_first_record([0, 0, 3, 0, 2]) == [None, None, 3, 0, 2]
+    assert dash.before_first_record([0, 0]) == [None, None]
 
 
 def test_a_unit_without_children_has_no_child_sections(town_a_data):

@@ -116,12 +116,13 @@ def test_xlsx_layout_formats_and_print_setup(data):
         "表5 活动与宣传",
         "表6 表彰、考核与村民自治",
         "表7 经费",
+        *[f"附表{n} {spec.title}"[:31] for n, spec in enumerate(TABLES[7:], start=1)],
         "指标说明",
     ]
     sheet = workbook["表4 项目与帮扶"]
     assert sheet["A1"].value == "表4 项目与帮扶（示范区计生协 · 2024年度）"
     assert "A1" in {str(r).split(":")[0] for r in sheet.merged_cells.ranges}
-    assert sheet["A2"].value.startswith("单位：项、户、元；比率：百分比（分子/分母）")
+    assert sheet["A2"].value.startswith("单位：项、户、人、元；比率：百分比（分子/分母）")
     assert "统计年度：2024" in sheet["A2"].value
     assert sheet.freeze_panes == f"C{FIRST_DATA_ROW}"
     assert sheet.page_setup.orientation == "landscape"
@@ -189,7 +190,8 @@ def test_pdf_has_the_tables_in_chinese_with_page_numbers(data, tmp_path):
         "合计",
         "66.7% (2/3)",
         "3,000.50",
-        "第 1 页，共 7 页",
+        "附表11 村民自治",
+        "第 1 页，共 ",
         "生成时间：",
         "单位：元",
     ):

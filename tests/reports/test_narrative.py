@@ -1,327 +1,283 @@
-"""The drafted work report: hand-computed figures in the text, rates with both parts,
-empty denominators without 0%, figure links, the editable page and the PDF export."""
+"""The drafted work report: the frame of the seed reports, the figures of a hand-built town
+in its sentences (rounded as the reports round, with measure words and the exact figure on
+hover), the problems and suggestions drafted from the data, and the wording rules."""
 
 from __future__ import annotations
 
-import datetime as dt
-import shutil
-import subprocess
+from decimal import Decimal
 
 import pytest
-from django.urls import reverse
 
-from activities.models import EventType, FundSource
 from associations.models import Association, Level
-from members.models import Gender, OfficerTitle
 from reports import narrative
-from reports.catalog import INDICATORS
-from reports.catalog.store import work_off
-from tests.activities.factories import (
-    AidFactory,
-    EventFactory,
-    LedgerEntryFactory,
-    SelfGovernanceFactory,
-)
-from tests.members.factories import HouseholdFactory, MemberFactory, OfficerPositionFactory
+from reports.catalog import INDICATORS, Rate
+from reports.narrative import wording
+from reports.narrative.problems import MAIN_RATES
 
-YEAR = 2024
-D = dt.date
+from .narrative_town import YEAR, build_town
 
 
 @pytest.fixture
-def town_a_records(network):
-    """Under town A (2 villages + 1 community), all worked out by hand:
+def town(network):
+    return build_town(network)
 
-    members: a1 3 women since 2020 + 1 man joined 2024, a2 2 women since 2020
-             → 6 at the end of 2024, 5 a year before;
-    a full-time vice-chair (a woman) in a1 since 2021 → 1 of 3 villages;
-    aid in 2024 (500 yuan each) to 4 households, 3 of them family-planning;
-    events 2024 in a1: a member day (100 people), a training (100 people,
-             2 sessions, 30 trainees);
-    self-governance 2024: a1 charter, 80 of 100 households signed; a2 0 of 50;
-    income 2024: bureau 1000 (a1) and same-level budget 15000 (town).
-    """
-    town, a1, a2 = network["town_a"], network["village_a1"], network["village_a2"]
-    chair = MemberFactory(association=a1)
-    MemberFactory.create_batch(2, association=a1)
-    MemberFactory(association=a1, gender=Gender.MALE, joined_on=D(2024, 3, 1))
-    MemberFactory.create_batch(2, association=a2)
-    OfficerPositionFactory(member=chair, title=OfficerTitle.FULLTIME_VICE_CHAIR)
-    for association, fp in ((a1, True), (a1, True), (a1, False), (a2, True)):
-        household = HouseholdFactory(association=association, is_family_planning=fp)
-        AidFactory(household=household, given_on=D(2024, 6, 1), amount=500)
-    EventFactory(association=a1, type=EventType.MEMBER_DAY, started_on=D(2024, 5, 29))
-    EventFactory(
-        association=a1,
-        type=EventType.TRAINING,
-        started_on=D(2024, 7, 1),
-        training_sessions=2,
-        trainees=30,
+
+def paragraphs(scope: Association, year: int = YEAR) -> dict[str, str]:
+    draft = narrative.generate(scope, year)
+    return {p.key: p.text for section in draft.sections for p in section.paragraphs}
+
+
+# ── The town's draft, sentence by sentence ───────────────────────────────────
+def test_the_frame_of_the_seed_reports(town):
+    draft = narrative.generate(town.town, YEAR)
+    assert draft.title == "青山镇计生协2024年工作报告"
+    assert draft.salutation == "各位理事、同志们："
+    assert [(s.part, s.heading) for s in draft.sections] == [
+        ("", ""),
+        ("一、2024年工作回顾", "（一）组织建设"),
+        ("", "（二）会员队伍"),
+        ("", "（三）会员联系户"),
+        ("", "（四）项目与帮扶"),
+        ("", "（五）活动与宣传"),
+        ("", "（六）评先创优"),
+        ("", "（七）村民自治"),
+        ("", "（八）经费"),
+        ("", "二、存在的问题"),
+        ("", "三、2025年工作建议"),
+    ]
+
+
+def test_the_town_draft_reads_as_the_seed_reports_do(town):
+    text = paragraphs(town.town)
+    assert text["opening.situation"] == (
+        "我镇共有6个村、1个居委会（社区），总人口4.76万人，现有计划生育协会组织8个，"
+        "协会会员18人。现将我镇计划生育协会2024年工作情况报告如下。"
     )
-    SelfGovernanceFactory(
-        association=a1, charter_adopted=True, households_due=100, households_signed=80
+    assert text["org.network"] == (
+        "全镇共有协会组织8个（含本级），其中村级协会6个、居委会（社区）协会1个，与上年持平。"
     )
-    SelfGovernanceFactory(association=a2, households_due=50, households_signed=0)
-    LedgerEntryFactory(association=a1, date=D(2024, 3, 1), amount=1000)
-    LedgerEntryFactory(association=town, date=D(2024, 4, 1), amount=15000, source=FundSource.BUDGET)
-    return network
+    # 5 villages of 500+ people (新村 has 450), 3 with a vice-chair; 3 of the 7 村（居）.
+    assert text["org.vice_chairs"] == (
+        "5个500人以上的行政村中有3个配备了专职副会长，占60%，与上年持平。"
+        "全镇7个村（居）协会中有3个配备了专职副会长，配备率40%以上，与上年持平。"
+        "村（居）专职副会长共3人，其中男性2人、女性1人；担任者中有退休老干部1人、退二线领导1人。"
+    )
+    assert text["members.roll"] == ("全镇共有会员18人，比上年增加1人，其中女会员15人、男会员3人。")
+    # Aid: the count and its records first, the change after (not "减少2户（4次）");
+    # ¥183,500 in the seeds' style; each kind of aid without a 、 inside the list.
+    assert text["projects.aid"] == (
+        "全年帮扶4户（4次），比上年减少2户，帮扶金额18万余元，惠及群众12人。"
+        "其中现金2户共3.3万余元、养老保险补助1户共10万元、助学金1户共5万元。"
+        "受帮扶的4户中实行计划生育家庭3户，占75.0%，比上年下降8.3个百分点。"
+    )
+    assert text["events.summary"] == (
+        "全镇全年开展各类活动3次，参与4500多人次，其中“5·29”会员活动日活动1次"
+        "（参与3600多人次）、培训1次（参与900人次）、宣传活动1次。"
+        "举办培训班3期，共6天，培训900人次。"
+    )
+    # Each material in its own measure word; money rounded, never to the fen.
+    assert text["events.publicity"] == (
+        "发放宣传单2万多份、宣传册380多本、公开信4400封、横幅标语8条、板报墙报150期、"
+        "展板34块。活动支出费用5.8万余元，其中“5·29”会员活动日活动5万元、培训8000余元。"
+    )
+    assert text["awards.summary"] == (
+        "全年获得各级表彰3项：1名个人受到国家级表彰；1个集体受到省级表彰；1户家庭受到市级表彰。"
+    )
+    assert text["selfgov.charters"] == (
+        "7个村（居）协会中已制定村民自治章程的4个，占55%以上。"
+        "在已制定章程的4个中，有2个规定了对独生子女家庭的优待措施。"
+    )
+    # 5 of the 6 villages (the residents' committee is not one): 83.3% → "80%以上".
+    assert text["selfgov.agreements"] == (
+        "全镇6个村中已有5个与农户签订了村民自治协议书，签订率80%以上。"
+        "应签自治协议500户，已签340户，签订率68.0%。"
+    )
+    assert text["funds.summary"] == (
+        "全年经费收入18万余元，比上年减少1.9万余元，其中计生部门拨款10万元、同级财政8万余元。"
+        "全年经费支出5万元，其中用于活动5万元。"
+    )
 
 
-def sections(scope: Association, year: int = YEAR) -> dict[str, str]:
-    return {s.key: s.text for s in narrative.draft(scope, year).sections}
+def test_problems_and_suggestions_are_drafted_from_the_data(town):
+    text = paragraphs(town.town)
+    # Below the town's own rate: 3 of 7 have a vice-chair (42.9%), 5 of 7 signed (71.4%);
+    # fell: aid households 6 → 4, income ¥200,000 → ¥180,000.50.
+    assert text["problems.data"] == (
+        "从统计数据看，存在的问题主要有："
+        "一是村（居）专职副会长配备率低于全镇平均水平（42.9%）的有青山社区（0.0%）、西村（0.0%）、"
+        "中村（0.0%）、新村（0.0%）；"
+        "二是村民自治协议签订比例低于全镇平均水平（71.4%）的有青山社区（0.0%）、新村（0.0%）；"
+        "三是受帮扶户数比上年减少2户；"
+        "四是经费收入比上年减少1.9万余元。"
+    )
+    assert text["suggestions.data"] == (
+        "2025年，我镇计划生育协会将在巩固2024年工作成果的基础上，重点抓好以下工作："
+        "一要配齐村（居）专职副会长，帮助青山社区、西村、中村、新村赶上全镇水平；"
+        "二要推动村民自治协议的签订和履行，帮助青山社区、新村赶上全镇水平；"
+        "三要扭转受帮扶户数下降的势头；四要扭转经费收入下降的势头。"
+    )
 
 
+def test_a_unit_without_problems_says_so(network):
+    text = paragraphs(network["village_a1"])
+    assert text["problems.data"] == "从统计数据看，主要指标均未低于上年。"
+    assert text["suggestions.data"] == (
+        "2025年，我村计划生育协会将在巩固2024年工作成果的基础上，"
+        "继续抓好组织建设、会员联系户、项目帮扶和村民自治等各项工作。"
+    )
+
+
+def test_suggestions_start_from_next_years_targets(town, monkeypatch):
+    """The hook the targets issue fills: planned figures come first."""
+    targets = [narrative.Target("members.total", 30)]
+    monkeypatch.setattr("reports.narrative.draft.planned_targets", lambda scope, year: targets)
+    text = paragraphs(town.town)["suggestions.data"]
+    assert "重点抓好以下工作：一要力争会员总数达到30人；二要配齐" in text
+
+
+def test_the_same_draft_reads_naturally_for_the_county(town):
+    text = paragraphs(town.county)
+    assert text["opening.situation"].startswith(
+        "我区共有3个镇乡（街道）、9个村、2个居委会（社区），已登记人口的村（居）共有人口4.96万人，"
+    )
+    assert text["org.vice_chairs"].startswith("全区3个镇乡（街道）均未配备专职副会长。")
+    assert "低于全区平均水平（27.3%）的有甲镇（0.0%）、乙镇（0.0%）" in text["problems.data"]
+    assert all("全镇" not in t and "我镇" not in t for t in text.values())
+
+
+def test_no_slashes_internal_labels_or_fen_in_the_text(town):
+    for scope in (town.town, town.county, town.villages["东村"]):
+        for key, text in paragraphs(scope).items():
+            assert "/" not in text, (key, text)
+            assert not any(code in text for code in ("ba_you", "rate.", "members.")), text
+            assert ".50元" not in text and ".5元" not in text, text
+
+
+def test_figures_link_to_their_definitions_with_the_exact_figure_on_hover(town):
+    draft = narrative.generate(town.town, YEAR)
+    events = next(s for s in draft.sections if s.key == "events")
+    html = "".join(str(narrative.paragraph_html(p, "/d/", {})) for p in events.paragraphs)
+    assert (
+        '<a class="figure" href="/d/#ind-events.participants.member_day" '
+        'title="5·29会员活动日参与人次：3647人次">3600多人次</a>'
+    ) in html
+    assert 'href="/d/#ind-events.materials.exhibition_board" title="发放展板数">34块</a>' in html
+    aid = next(s for s in draft.sections if s.key == "projects").paragraphs[1]
+    html = str(narrative.paragraph_html(aid, "/d/", {}))
+    assert 'title="帮扶金额：183500元">18万余元</a>' in html
+    selfgov = next(s for s in draft.sections if s.key == "selfgov").paragraphs[1]
+    html = str(narrative.paragraph_html(selfgov, "/d/", {}))
+    assert 'title="行政村自治协议签订比例：83.3%（5/6）">80%以上</a>' in html
+
+
+def test_a_village_reads_as_its_own_unit(town):
+    text = paragraphs(town.villages["东村"])
+    assert text["opening.situation"].startswith("我村总人口8000人，协会会员4人。")
+    assert text["org.vice_chairs"] == "本协会已配备专职副会长。"
+    assert text["org.checklists"] == "本协会尚未达到“八有”标准。"
+    assert text["selfgov.charters"] == "本村（居）已制定计划生育村民自治章程。"
+
+
+def test_empty_denominators_read_as_no_data_never_zero_percent(network):
+    text = paragraphs(network["town_a"])
+    assert text["projects.aid"] == ("本年暂无帮扶记录，受帮扶户中实行计划生育家庭的比例暂无数据。")
+    assert "自治协议签订户数暂无数据。" in text["selfgov.agreements"]
+    assert text["members.roll"] == "全镇暂无在册会员数据。"
+    assert text["liaison.pairs"] == "本年暂无会员联系户结对记录。"
+    assert text["funds.summary"] == "本年暂无经费收支记录。"
+    assert not any("0.0%" in t for t in text.values())
+
+
+# ── Which figures the draft reads ────────────────────────────────────────────
 def test_every_code_the_draft_cites_is_in_the_catalog():
-    codes = narrative._with_parts(narrative.codes_used())
+    codes = narrative.draft._with_parts(narrative.codes_used())
     assert [c for c in codes if c not in INDICATORS] == []
 
 
 def test_the_codes_read_are_found_from_the_writers_for_every_kind_of_unit():
     codes = narrative.codes_used()
     assert len(codes) == len(set(codes))
+    assert set(MAIN_RATES) <= set(codes)
     # Read only by some units: the county's own level is listed by the units below it,
     # the 八有 state only by a village, town vice-chairs only above the towns.
     assert {
         "org.associations.county",
         "assessments.villages_ba_you",
         "rate.towns_with_fulltime_vice_chair",
+        "rate.admin_villages_500_with_fulltime_vice_chair",
         "funds.income.bureau",
         "events.materials.leaflet",
+        "events.training_days",
+        "aid.kind.scholarship.amount",
+        "awards.national.individual",
+        "officers.allowances_paid",
     } <= set(codes)
-    assert "officers.allowances_paid" not in codes  # no writer reads it
 
 
-def test_sections_in_report_order(network):
-    draft = narrative.draft(network["town_a"], YEAR)
-    assert [s.heading for s in draft.sections] == [
-        "一、组织建设",
-        "二、会员队伍",
-        "三、会员联系户",
-        "四、项目与帮扶",
-        "五、活动与宣传",
-        "六、村民自治",
-        "七、经费",
-    ]
-    assert draft.title == "甲镇计生协2024年度工作报告（统计部分）"
-
-
-def test_town_figures_worked_out_by_hand(town_a_records):
-    text = sections(town_a_records["town_a"])
-    assert text["org"].startswith(
-        "全镇共有协会组织4个（含本级），其中村级协会2个、居委会（社区）协会1个，与上年持平。"
-    )
-    assert "全镇3个村（居）协会中有1个配备了专职副会长，配备率33.3%，与上年持平。" in text["org"]
-    assert "现有专职副会长1人，其中女性1人。" in text["org"]
-    assert text["members"] == (
-        "全镇共有会员6人，比上年增加1人，其中女会员5人、男会员1人。本年新入会1人。"
-    )
-    assert "全年帮扶4户（4次），帮扶金额2000元。" in text["projects"]
-    assert "受帮扶的4户中实行计划生育家庭3户，占75.0%。" in text["projects"]
-    assert "本年暂无在实施的项目。3个村（居）协会均未开展项目。" in text["projects"]
-    assert text["events"] == (
-        "全镇全年开展各类活动2次，参与200人次，其中5·29会员活动日1次、培训1次。"
-        "举办培训班2期，培训30人次。"
-    )
-    assert text["selfgov"] == (
-        "3个村（居）协会中已制定村民自治章程的1个，占33.3%。"
-        "签订自治协议的村（居）1个，占33.3%。"
-        "应签自治协议150户，已签80户，签订率53.3%。"
-    )
-    assert text["funds"] == "全年经费收入1.6万元，其中计生部门拨款1000元、同级财政1.5万元。"
-
-
-def test_year_over_year_for_rates_is_in_percentage_points(town_a_records):
-    a2 = town_a_records["village_a2"]
-    chair = MemberFactory(association=a2)
-    OfficerPositionFactory(
-        member=chair, title=OfficerTitle.FULLTIME_VICE_CHAIR, started_on=D(2024, 1, 5)
-    )
-    text = sections(town_a_records["town_a"])["org"]
-    assert "有2个配备了专职副会长，配备率66.7%，比上年提高33.3个百分点。" in text
-
-
-def test_empty_denominators_read_as_no_data_never_zero_percent(network):
-    text = sections(network["town_a"])
-    assert "本年暂无帮扶记录，受帮扶户中实行计划生育家庭的比例暂无数据。" in text["projects"]
-    assert "自治协议签订户数暂无数据。" in text["selfgov"]
-    assert text["members"] == "全镇暂无在册会员数据。"
-    assert text["liaison"] == "本年暂无会员联系户结对记录。"
-    assert text["funds"] == "本年暂无经费收支记录。"
-    assert not any("0.0%" in t for t in text.values())
-
-
-def test_county_wording_and_levels(town_a_records):
-    text = sections(town_a_records["county"])["org"]
-    assert text.startswith(
-        "全区共有协会组织7个（含本级），其中镇乡（街道）协会2个、村级协会3个、"
-        "居委会（社区）协会1个，与上年持平。"
-    )
-    assert "2个镇乡（街道）协会均未配备专职副会长。" in text
-    assert "全区4个村（居）协会中有1个配备了专职副会长，配备率25.0%" in text
-
-
-def test_village_reads_as_its_own_unit(town_a_records):
-    text = sections(town_a_records["village_a1"])
-    assert "本协会已配备专职副会长。" in text["org"]
-    assert "本协会尚未达到“八有”标准。" in text["org"]
-    assert text["members"].startswith("全村共有会员4人，比上年增加1人")
-    assert "本村（居）已制定计划生育村民自治章程。" in text["selfgov"]
-    assert "应签自治协议100户，已签80户，签订率80.0%。" in text["selfgov"]
+# ── Wording ──────────────────────────────────────────────────────────────────
+@pytest.mark.parametrize(
+    ("number", "money", "expected"),
+    [
+        (3647, False, "3600多"),
+        (3600, False, "3600"),
+        (551, False, "550多"),
+        (47, False, "47"),
+        (Decimal("183500"), True, "18万余"),
+        (Decimal("7500.00"), True, "7500"),
+        (Decimal("7500.50"), True, "7500余"),
+        (Decimal("50000"), True, "5万"),
+        (52000, False, "5.2万"),
+        (27000000, True, "2700万"),
+        (Decimal("12.5"), True, "12.5"),
+    ],
+)
+def test_numbers_are_rounded_as_the_reports_round_them(number, money, expected):
+    assert wording.approximately(number, money=money) == expected
 
 
 @pytest.mark.parametrize(
-    ("name", "level", "expected"),
+    ("rate", "expected"),
     [
-        ("金东区计划生育协会", Level.COUNTY, "全区"),
-        ("永康县计生协", Level.COUNTY, "全县"),
-        ("孝顺镇计生协", Level.TOWN, "全镇"),
-        ("源东乡计生协", Level.TOWN, "全乡"),
-        ("多湖街道计生协", Level.TOWN, "全街道"),
-        ("小沈畈村计生协", Level.VILLAGE, "全村"),
-        ("城东社区计生协", Level.COMMUNITY, "全社区"),
-        ("某市计生协", Level.CITY, "全市"),
+        (Rate(37, 41), "90%以上"),
+        (Rate(5, 6), "80%以上"),
+        (Rate(3, 4), "75%"),
+        (Rate(1, 3), "30%以上"),
+        (Rate(1, 1), "100%"),
+        (Rate(1, 12), "8.3%"),
     ],
 )
-def test_place_words(name, level, expected):
-    assert narrative.place(Association(name=name, level=level)) == expected
+def test_shares_of_units_are_stated_as_the_reports_state_them(rate, expected):
+    assert wording.about_percent(rate) == expected
 
 
-def test_money_and_percent_wording():
-    from decimal import Decimal
+@pytest.mark.parametrize(
+    ("name", "level", "place", "we"),
+    [
+        ("金东区计划生育协会", Level.COUNTY, "全区", "我区"),
+        ("永康县计生协", Level.COUNTY, "全县", "我县"),
+        ("孝顺镇计生协", Level.TOWN, "全镇", "我镇"),
+        ("源东乡计生协", Level.TOWN, "全乡", "我乡"),
+        ("多湖街道计生协", Level.TOWN, "全街道", "我街道"),
+        ("小沈畈村计生协", Level.VILLAGE, "全村", "我村"),
+        ("城东社区计生协", Level.COMMUNITY, "全社区", "我社区"),
+        ("某市计生协", Level.CITY, "全市", "我市"),
+        ("某厂计生协", Level.ENTERPRISE, "本单位", "本单位"),
+    ],
+)
+def test_place_words(name, level, place, we):
+    unit = Association(name=name, level=level)
+    assert (wording.place(unit), wording.we(unit)) == (place, we)
 
-    assert narrative.money(Decimal("7500.00")) == "7500元"
-    assert narrative.money(Decimal("183500")) == "18.35万元"
-    assert narrative.money(Decimal("50000")) == "5万元"
-    assert narrative.money(Decimal("12.5")) == "12.5元"
 
-
-def test_figures_link_to_their_definitions(town_a_records):
-    draft = narrative.draft(town_a_records["town_a"], YEAR)
-    html = str(draft.sections[0].html("/reports/definitions/"))
-    assert (
-        '<a class="figure" href="/reports/definitions/#ind-org.associations.total" '
-        'title="协会组织总数">4个</a>'
-    ) in html
-    projects = str(draft.sections[3].html("/d/"))
-    assert 'href="/d/#ind-aid.households" title="受帮扶户数">4户</a>' in projects
-    assert (
-        'href="/d/#ind-rate.aid_fp_share" title="受帮扶户中实行计划生育家庭比例">75.0%</a>'
-        in projects
-    )
+def test_lists_whose_items_hold_a_dun_comma_are_separated_by_semicolons():
+    assert wording.plain_text(wording.joined([["甲"], ["乙"]])) == "甲、乙"
+    items = [["镇（乡、街道）级2项"], ["市级1项"]]
+    assert wording.plain_text(wording.joined(items)) == "镇（乡、街道）级2项；市级1项"
+    assert wording.plain_text(wording.enumerated([["甲"], ["乙"]])) == "一是甲；二是乙"
 
 
 def test_text_pieces_are_escaped_in_html():
-    pieces = narrative.sentence("<b>%(n)s</b>", n=narrative.Figure("members.total", "3<人>"))
-    html = str(narrative.html_text(pieces, "/d/"))
+    pieces = wording.sentence("<b>%(n)s</b>", n=narrative.Figure("members.total", "3<人>"))
+    html = str(wording.html_text(pieces, "/d/"))
     assert "&lt;b&gt;" in html and "3&lt;人&gt;" in html and "<b>" not in html
-    assert narrative.plain_text(pieces) == "<b>3<人></b>"
-
-
-def test_edited_sections_split_paragraphs_and_drop_empty_ones():
-    edited = narrative.edited_sections(
-        {"org": "第一段。\n\n 第二段。 ", "members": "  ", "funds": "经费。"}
-    )
-    assert [(s.heading, s.paragraphs) for s in edited] == [
-        ("一、组织建设", ["第一段。", "第二段。"]),
-        ("二、经费", ["经费。"]),
-    ]
-
-
-# ── Pages ────────────────────────────────────────────────────────────────────
-def test_draft_page_prefills_textareas_and_links_figures(
-    client_for, town_secretary, town_a_records
-):
-    response = client_for(town_secretary).get(reverse("reports:narrative"), {"year": YEAR})
-    assert response.status_code == 200
-    assert response.context["scope"] == town_a_records["town_a"]
-    body = response.content.decode()
-    assert '<textarea name="section_members"' in body
-    assert "全镇共有会员6人，比上年增加1人" in body
-    definitions = reverse("reports:definitions")
-    assert f'href="{definitions}#ind-members.total"' in body
-    assert reverse("reports:narrative_pdf", args=[town_a_records["town_a"].pk]) in body
-
-
-def test_officer_can_view_another_unit_in_their_subtree(
-    client_for, county_officer, town_a_records, django_assert_max_num_queries
-):
-    client = client_for(county_officer)
-    url = reverse("reports:narrative", args=[town_a_records["village_a2"].pk])
-    work_off()  # the task worker refreshes the stored figures after the writes
-    # Session, user, its permissions, scope, the user's unit, picker, ancestors, the session
-    # renewal, and the stored figures of the year and the year before (2 queries each).
-    with django_assert_max_num_queries(16):
-        response = client.get(url, {"year": YEAR})
-    assert response.status_code == 200
-    assert "全村共有会员2人" in response.content.decode()
-
-
-@pytest.mark.parametrize("method", ["get", "post"])
-def test_outsider_gets_404(client_for, outsider, town_a_records, method):
-    a1 = town_a_records["village_a1"]
-    client = client_for(outsider)
-    if method == "get":
-        response = client.get(reverse("reports:narrative", args=[a1.pk]))
-    else:
-        response = client.post(
-            reverse("reports:narrative_pdf", args=[a1.pk]), {"year": YEAR, "title": "x"}
-        )
-    assert response.status_code == 404
-
-
-def test_export_needs_post(client_for, county_officer, network):
-    url = reverse("reports:narrative_pdf", args=[network["town_a"].pk])
-    assert client_for(county_officer).get(url).status_code == 405
-
-
-def test_invalid_export_keeps_what_was_typed(client_for, county_officer, town_a_records):
-    url = reverse("reports:narrative_pdf", args=[town_a_records["town_a"].pk])
-    response = client_for(county_officer).post(
-        url, {"year": YEAR, "title": "", "section_org": "我改过的组织建设段落"}
-    )
-    assert response.status_code == 400
-    body = response.content.decode()
-    assert "我改过的组织建设段落" in body
-    assert "标题" in body and "errors" in body
-
-
-@pytest.mark.skipif(not shutil.which("pdftotext"), reason="pdftotext (poppler-utils) missing")
-def test_export_makes_a_pdf_of_the_edited_text(client_for, county_officer, network, tmp_path):
-    pytest.importorskip("reports.pdf")
-    url = reverse("reports:narrative_pdf", args=[network["town_a"].pk])
-    response = client_for(county_officer).post(
-        url,
-        {
-            "year": YEAR,
-            "title": "甲镇计生协2024年度工作报告",
-            "section_org": "全镇共有协会组织四个，经修改。\n第二段：协会工作稳步推进。",
-            "section_funds": "经费收支平衡。",
-        },
-    )
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/pdf"
-    assert "attachment" in response["Content-Disposition"]
-    pdf = tmp_path / "report.pdf"
-    pdf.write_bytes(response.content)
-    text = subprocess.run(
-        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
-    ).stdout
-    assert "甲镇计生协2024年度工作报告" in text
-    assert "一、组织建设" in text and "二、经费" in text
-    assert "全镇共有协会组织四个，经修改。" in text
-    assert "第二段：协会工作稳步推进。" in text
-
-
-def test_draft_stays_chinese_when_the_page_is_english(client_for, town_secretary, network):
-    client = client_for(town_secretary)
-    client.cookies["django_language"] = "en"
-    response = client.get(reverse("reports:narrative"))
-    assert response.status_code == 200
-    assert "组织建设" in response.context["draft"].sections[0].title
-
-
-def test_outsider_picking_another_towns_unit_gets_404(client_for, outsider, town_a_records):
-    response = client_for(outsider).get(
-        reverse("reports:narrative"), {"scope": town_a_records["village_a1"].pk}
-    )
-    assert response.status_code == 404
+    assert wording.plain_text(pieces) == "<b>3<人></b>"

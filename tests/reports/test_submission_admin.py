@@ -72,3 +72,27 @@ def test_deadlines_are_set_through_the_service(client_for, town_admin, outsider,
         == 200
     )  # town B is not a choice for town A's administrator
     assert ReportDeadline.objects.count() == 2
+
+
+def test_work_reports_are_read_only_and_scoped_in_the_admin(
+    client_for, town_admin, town_secretary, outsider, network
+):
+    def write(by, association):
+        return services.work_report_save(
+            by=by,
+            association=association,
+            year=YEAR,
+            title=f"{association.name}工作报告",
+            salutation="",
+            texts={"opening": "开头。"},
+        )
+
+    mine, theirs = write(town_secretary, network["town_a"]), write(outsider, network["town_b"])
+    admin = client_for(town_admin)
+    listing = admin.get(reverse("admin:reports_workreport_changelist"))
+    assert listing.status_code == 200 and list(listing.context["cl"].queryset) == [mine]
+    detail = admin.get(reverse("admin:reports_workreport_change", args=[mine.pk]))
+    assert detail.status_code == 200 and not detail.context["has_change_permission"]
+    other = admin.get(reverse("admin:reports_workreport_change", args=[theirs.pk]))
+    assert other.status_code in (302, 404)
+    assert admin.get(reverse("admin:reports_workreport_add")).status_code == 403

@@ -11,11 +11,13 @@ from django.test.utils import CaptureQueriesContext
 from reports.catalog import INDICATORS, Kind, Rate, evaluate, evaluate_children
 from reports.catalog.store import work_off
 from reports.tables import (
+    MAIN_TABLES,
     TABLES,
     annual_table,
     annual_tables,
     format_figure,
     table_codes,
+    table_label,
     unit_line,
     unknown_codes,
 )
@@ -36,13 +38,16 @@ def data(network):
 
 def test_every_declared_code_is_in_the_catalog():
     assert unknown_codes() == []
-    assert 5 <= len(TABLES) <= 8
+    assert 5 <= len(MAIN_TABLES) <= 8
     assert len({spec.key for spec in TABLES}) == len(TABLES)
 
 
 def test_tables_cover_the_issue_sections():
-    keys = [spec.key for spec in TABLES]
+    keys = [spec.key for spec in MAIN_TABLES]
     assert keys == ["org", "members", "liaison", "projects", "events", "awards", "funds"]
+    # The supplementary tables (附表) follow the main ones and are numbered on their own.
+    assert [spec.supplement for spec in TABLES] == sorted(spec.supplement for spec in TABLES)
+    assert [table_label(spec) for spec in TABLES][6:9] == ["表7", "附表1", "附表2"]
     assert {"members.total", "rate.aid_fp_share", "funds.income", "liaison.pairs"} <= set(
         table_codes()
     )
@@ -118,10 +123,11 @@ def test_a_scope_without_children_is_shown_whole(data):
 
 
 def test_table_heading_units_and_columns(data):
-    org, members, *_rest, funds = annual_tables(data["town_a"], YEAR)
+    tables = annual_tables(data["town_a"], YEAR)
+    org, members, funds = tables[0], tables[1], tables[6]
     assert org.heading == "表1 组织建设"
     assert org.subtitle == "甲镇计生协 · 2024年度"
-    assert org.unit_line == "单位：个"
+    assert org.unit_line == "单位：个、人"  # associations, and the villages' population
     assert members.unit_line == "单位：人；比率：百分比（分子/分母），分母为零记“—”"
     assert funds.unit_line == "单位：元"
     column = members.columns[0]
@@ -143,6 +149,8 @@ def test_table_heading_units_and_columns(data):
 def test_format_figure():
     assert format_figure(1263) == "1,263"
     assert format_figure(Decimal("7500")) == "7,500.00"
+    assert format_figure(Decimal("6.5"), "events.training_days") == "6.5"
+    assert format_figure(Decimal("6"), "events.training_days") == "6.0"
     assert format_figure(Rate(1263, 1654)) == "76.4% (1263/1654)"
     assert format_figure(Rate(0, 0)) == "—"
 

@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from associations.years import default_report_year, year_error
 from reports.catalog import INDICATORS
 from reports.catalog.store import work_off
+from reports.tables import TABLES
 from tests.reports import tables_data
 from tests.reports.tables_data import YEAR
 
@@ -40,7 +41,8 @@ def test_page_defaults_to_own_association_reporting_year_by_children(
     assert response.status_code == 200
     assert response.context["scope"] == data["town_a"]
     tables = response.context["tables"]
-    assert len(tables) == 7
+    assert len(tables) == len(TABLES)
+    assert tables[7].heading == "附表1 理事会成员构成与津贴"
     assert tables[0].year == response.context["year"] == default_report_year()
     assert tables[0].by_children
     html = response.content.decode()
