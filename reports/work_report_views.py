@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from associations.forms import VersionField, run_service
 from associations.models import Association
+from associations.permissions import require
 from associations.scope import requested_scope, write_required
 from associations.years import requested_year
 
@@ -70,6 +71,7 @@ def work_report(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 @require_POST
 def work_report_save(request: HttpRequest, pk: int) -> HttpResponse:
     scope, year = requested_scope(request, pk), requested_year(request.POST)
+    require(request.user, "reports.submit", scope)
     with translation.override(narrative.report_language()):
         form = WorkReportForm(request.POST, headings=narrative.headings(year))
     if run_service(form, services.work_report_save, association=scope, year=year, by=request.user):
@@ -82,6 +84,7 @@ def work_report_save(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def work_report_regenerate(request: HttpRequest, pk: int) -> HttpResponse:
     scope, year = requested_scope(request, pk), requested_year(request.POST)
+    require(request.user, "reports.submit", scope)
     form = RegenerateForm(request.POST)
     service = services.work_report_regenerate
     if run_service(form, service, association=scope, year=year, by=request.user):
@@ -94,6 +97,7 @@ def work_report_regenerate(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def work_report_revert(request: HttpRequest, pk: int) -> HttpResponse:
     scope, year = requested_scope(request, pk), requested_year(request.POST)
+    require(request.user, "reports.submit", scope)
     report = selectors.work_report_for(scope, year)
     if report is None:
         raise Http404(_("该单位本年度还没有保存的工作报告。"))
