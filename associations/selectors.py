@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.db.models import Count, Q, QuerySet
 
-from .models import Association, Level, PersonalDataAccess
+from .models import Association, PersonalDataAccess
 
 
 def subtree(
@@ -22,21 +22,6 @@ def subtree(
     if current:
         queryset = queryset.current()
     return queryset
-
-
-def subtree_level_counts(
-    association: Association, *, on: dt.date | None = None, current: bool = False
-) -> dict[str, int]:
-    """How many associations of each level the subtree holds (the scope itself included)."""
-    rows = (
-        subtree(association, on=on, current=current)
-        .values("level")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    counts = {level: 0 for level in Level.values}
-    counts.update({row["level"]: row["n"] for row in rows})
-    return counts
 
 
 def children_with_counts(association: Association) -> QuerySet[Association]:

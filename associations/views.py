@@ -17,7 +17,7 @@ from .forms import (
     PersonalDataLogFilterForm,
     run_service,
 )
-from .models import Association, Level
+from .models import Association
 from .permissions import require
 from .records import history_of
 from .scope import get_visible_or_404, perm_required, requested_scope, write_required
@@ -46,13 +46,10 @@ def tree(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     association = get_visible_or_404(Association, request.user, pk=pk)
-    counts = selectors.subtree_level_counts(association, current=True)
     context = {
         "association": association,
         "ancestors": _visible_ancestors(request.user, association),
         "children": selectors.children_with_counts(association),
-        "level_counts": [(Level(level).label, n) for level, n in counts.items() if n],
-        "subtree_total": sum(counts.values()),
         "history": history_of(association),
     }
     return render(request, "associations/detail.html", context)

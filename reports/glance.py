@@ -26,6 +26,7 @@ from associations.models import Association, live
 
 from . import catalog
 from .catalog import INDICATORS, FigureValue, Kind
+from .catalog.org import ORG_LEVELS
 from .tables import format_figure
 
 
@@ -37,7 +38,10 @@ def _each(prefix: str, values: list[str]) -> tuple[str, ...]:
 AWARD_LEVEL_CODES = _each("awards", AwardLevel.values)
 INCOME_SOURCE_CODES = _each("funds.income", FundSource.values)
 EXPENSE_PURPOSE_CODES = _each("funds.expense", ExpensePurpose.values)
-BREAKDOWNS = frozenset({*AWARD_LEVEL_CODES, *INCOME_SOURCE_CODES, *EXPENSE_PURPOSE_CODES})
+ORG_LEVEL_CODES = _each("org.associations", list(ORG_LEVELS))
+BREAKDOWNS = frozenset(
+    {*AWARD_LEVEL_CODES, *INCOME_SOURCE_CODES, *EXPENSE_PURPOSE_CODES, *ORG_LEVEL_CODES}
+)
 
 KEY_CODES = (
     "events.total",
@@ -48,6 +52,7 @@ KEY_CODES = (
     "funds.expense",
 )
 CARDS: tuple[tuple[str, Any, tuple[str, ...]], ...] = (
+    ("org", _("组织网络"), ("org.associations.total", *ORG_LEVEL_CODES, "org.member_groups")),
     (
         "events",
         _("活动"),

@@ -30,13 +30,13 @@ def test_tree_queries_do_not_grow_with_nodes(
     assert len(response.context["nodes"]) == 47
 
 
-def test_detail_counts_by_level(client_for, county_officer, network):
+def test_detail_lists_the_direct_children(client_for, county_officer, network):
     response = client_for(county_officer).get(
         reverse("associations:detail", args=[network["county"].pk])
     )
     assert response.status_code == 200
-    assert response.context["subtree_total"] == 7
-    assert ("村", 3) in response.context["level_counts"]
+    towns = {town.name: town.child_count for town in response.context["children"]}
+    assert towns == {network["town_a"].name: 3, network["town_b"].name: 1}
 
 
 @pytest.mark.parametrize(
