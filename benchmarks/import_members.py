@@ -6,8 +6,14 @@ writes an .xlsx of members spread over its villages and communities, runs
 unchanged), and prints elapsed seconds and peak memory.
 
     .venv/bin/python benchmarks/import_members.py [--rows 100000] [--reimport] [--tracemalloc]
+    DATABASE_URL=postgres://…/jsx_city .venv/bin/python benchmarks/import_members.py \
+        --scope 339907101          # into a town of the city (`seed_demo --scale city`)
 
-DATABASE_URL chooses the database (default: a fresh temporary SQLite file).
+DATABASE_URL chooses the database (default: a fresh temporary SQLite file). With --scope the
+members go into the villages of that association of an existing network, and everything the
+run wrote is rolled back at the end, so the city stays as it was (the final COMMIT of the
+rows is the only work not timed). The last line, `RESULT …`, is what `benchmarks/city.py`
+reads.
 """
 
 from __future__ import annotations
@@ -30,17 +36,16 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
-def _write_members(path: Path, rows: int) -> None:
+def _write_members(path: Path, rows: int, scope) -> None:
     from openpyxl import Workbook
 
-    from associations.demo import DISTRICT_CODE
     from associations.models import Association
     from members import idcard
 
     codes = list(
-        Association.objects.filter(
-            path__startswith=f"{DISTRICT_CODE}/", level__in=["village", "community"]
-        ).values_list("code", flat=True)
+        Association.objects.within(scope)
+        .filter(level__in=["village", "community"])
+        .values_list("code", flat=True)
     )
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("会员")
@@ -83,6 +88,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--reimport", action="store_true", help="import the same file again")
     parser.add_argument("--tracemalloc", action="store_true", help="also trace Python allocations")
+    parser.add_argument("--scope", help="code of an association of an existing network")
     args = parser.parse_args()
 
     scratch = Path(tempfile.mkdtemp(prefix="import-bench-"))
@@ -92,39 +98,53 @@ def main() -> None:
 
     django.setup()
     from django.core.management import CommandError, call_command
-    from django.db import connection
+    from django.db import connection, transaction
 
-    from associations.demo import build_network
+    from associations.demo import DISTRICT_CODE, build_network
+    from associations.models import Association
     from members.models import Member
 
     print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
-    call_command("migrate", verbosity=0)
-    build_network()
-    Member.objects.all().delete()  # an earlier run on the same database
+    if args.scope:
+        scope = Association.objects.get(code=args.scope)
+    else:
+        call_command("migrate", verbosity=0)
+        scope = build_network()
+        Member.objects.all().delete()  # an earlier run on the same database
+    assert args.scope or scope.code == DISTRICT_CODE
     path = scratch / "members.xlsx"
     started = time.perf_counter()
-    _write_members(path, args.rows)
+    _write_members(path, args.rows, scope)
     print(
         f"wrote {args.rows} rows to {path.name} ({path.stat().st_size / 1e6:.1f} MB) "
         f"in {time.perf_counter() - started:.1f} s; peak RSS so far {_peak_mb():.0f} MB"
     )
 
     runs = ["first import"] + (["re-import (unchanged)"] if args.reimport else [])
-    for label in runs:
-        if args.tracemalloc:
-            tracemalloc.start()
-        started = time.perf_counter()
-        try:
-            call_command("import_records", "members", str(path))
-        except CommandError as exc:
-            print(f"import failed: {exc}")
-        elapsed = time.perf_counter() - started
-        traced = ""
-        if args.tracemalloc:
-            traced = f", Python allocations peak {tracemalloc.get_traced_memory()[1] / 1e6:.0f} MB"
-            tracemalloc.stop()
-        print(f"{label}: {elapsed:.1f} s, peak RSS {_peak_mb():.0f} MB{traced}")
-    print(f"members stored: {Member.objects.count()}")
+    timings = []
+    with transaction.atomic():
+        before = Member.objects.count()
+        for label in runs:
+            if args.tracemalloc:
+                tracemalloc.start()
+            started = time.perf_counter()
+            try:
+                call_command("import_records", "members", str(path))
+            except CommandError as exc:
+                print(f"import failed: {exc}")
+            elapsed = time.perf_counter() - started
+            timings.append(elapsed)
+            traced = ""
+            if args.tracemalloc:
+                peak = tracemalloc.get_traced_memory()[1] / 1e6
+                traced = f", Python allocations peak {peak:.0f} MB"
+                tracemalloc.stop()
+            print(f"{label}: {elapsed:.1f} s, peak RSS {_peak_mb():.0f} MB{traced}")
+        added = Member.objects.count() - before
+        print(f"members added: {added}")
+        # Into an existing network: leave it as it was.
+        transaction.set_rollback(bool(args.scope))
+    print(f"RESULT {timings[0]:.1f} s, {_peak_mb():.0f} MB, {added} rows")
 
 
 if __name__ == "__main__":
