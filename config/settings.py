@@ -192,6 +192,9 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# A write queues a refresh of the stored figures it touches. False leaves the marks for a
+# scheduled `manage.py refresh_figures` (a network so large that nightly is enough).
+FIGURES_REFRESH_AFTER_WRITES = env.bool("FIGURES_REFRESH_AFTER_WRITES", default=True)
 RQ_QUEUES = {"default": {"URL": env("REDIS_URL", default="redis://127.0.0.1:6379/2")}}
 
 # Files with personal data (uploads awaiting confirmation, job results) live here, readable by

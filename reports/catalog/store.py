@@ -428,7 +428,8 @@ def mark(association_ids: Iterable[int], since: int | None = None) -> None:
         [FigureRefresh(association_id=pk, year=year) for pk in ids for year in years],
         ignore_conflicts=True,
     )
-    transaction.on_commit(_enqueue_refresh)
+    if settings.FIGURES_REFRESH_AFTER_WRITES:
+        transaction.on_commit(_enqueue_refresh)
 
 
 def _enqueue_refresh() -> None:

@@ -84,6 +84,20 @@ def test_a_write_marks_its_association_from_its_year_and_the_scope_catches_up(wo
     assert not figures.stale and figures.as_of is not None
 
 
+def test_a_committed_write_has_the_worker_refresh_what_it_marked(
+    world, settings, django_capture_on_commit_callbacks
+):
+    settings.FIGURES_REFRESH_AFTER_WRITES = True  # off for the rest of the suite
+    FigureRefresh.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        MemberFactory(association=world.village_b1, joined_on=dt.date(2025, 3, 1))
+    assert queued  # the refresh task, run at once by the tests' task backend
+    assert not FigureRefresh.objects.exists()
+    stored = StoredFigures.objects.get(association=world.village_b1, year=2025)
+    live = evaluate_live(world.village_b1, 2025)["members.total"]
+    assert stored.subtree["members.total"] == live
+
+
 def test_many_pending_associations_are_read_as_of_their_last_computation(world, monkeypatch):
     county = world.county
     before = evaluate(county, 2025)["members.total"]
