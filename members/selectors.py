@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 
-from associations.models import VILLAGE_LEVELS, Association, live
+from associations.models import Association, live
 from associations.selectors import association_choices
 
 from .models import (
@@ -48,27 +48,75 @@ def member_search(members: QuerySet[Member], q: str) -> QuerySet[Member]:
     return members.filter(name__icontains=q)
 
 
-def member_list(
-    user,
+# The member list's sortable columns: key → order (the last field unique, for stable pages).
+MEMBER_SORTS = {
+    "name": ("name", "id"),
+    "birth_date": ("birth_date", "id"),
+    "joined_on": ("joined_on", "id"),
+    "association": ("association__path", "name", "id"),
+}
+
+
+def filter_members(
+    members: QuerySet[Member],
     *,
-    scope: Association,
     q: str = "",
-    group: MemberGroup | None = None,
+    group: MemberGroup | int | None = None,
     status: str | None = None,
     flags: Iterable[str] = (),
 ) -> QuerySet[Member]:
-    """Members of the scope's subtree the user may see, filtered."""
-    queryset = Member.objects.visible_to(user).within(scope).select_related("association", "group")
-    if group is not None:
-        queryset = queryset.filter(group=group)
+    """The member list's filters (also its export's, with JSON values)."""
+    if group:
+        members = members.filter(group=group)
     if status:
-        queryset = queryset.filter(status=status)
+        members = members.filter(status=status)
     for flag in flags:
         if flag in MEMBER_FLAGS:
-            queryset = queryset.filter(**{flag: True})
+            members = members.filter(**{flag: True})
     if q.strip():
-        queryset = member_search(queryset, q)
-    return queryset.order_by("association__path", "name", "id")
+        members = member_search(members, q)
+    return members
+
+
+def member_list(
+    user, *, scope: Association, order: Iterable[str] = MEMBER_SORTS["name"], **filters
+) -> QuerySet[Member]:
+    """Members of the scope's subtree the user may see, filtered, in `order`."""
+    queryset = Member.objects.visible_to(user).within(scope).select_related("association", "group")
+    return filter_members(queryset, **filters).order_by(*order)
+
+
+def member_picks(
+    user, q: str = "", *, within: Association | None = None, active: bool = False
+) -> QuerySet[Member]:
+    """Members a picker offers: visible to the user, under `within`, in the roll if `active`,
+    matching `q` like the list's search (name, ID tail, phone)."""
+    members = Member.objects.visible_to(user)
+    if within is not None:
+        members = members.within(within)
+    if active:
+        members = members.filter(status=MemberStatus.ACTIVE)
+    if q.strip():
+        members = member_search(members, q)
+    return members.select_related("association").order_by("name", "id")
+
+
+def household_picks(user, q: str = "", *, within: Association | None = None):
+    """Households a picker offers: code (start) or head's name (part)."""
+    households = Household.objects.visible_to(user)
+    if within is not None:
+        households = households.within(within)
+    return household_search(households, q).select_related("association").order_by("code")
+
+
+def group_picks(user, association_pk: int, q: str = "") -> QuerySet[MemberGroup]:
+    """The current member groups of one association the user may see."""
+    groups = MemberGroup.objects.visible_to(user).filter(
+        association_id=association_pk, dissolved_on__isnull=True
+    )
+    if q := q.strip():
+        groups = groups.filter(name__icontains=q)
+    return groups.order_by("name")
 
 
 @dataclass(frozen=True)
@@ -181,22 +229,36 @@ def position_association_choices(user, member: Member) -> QuerySet[Association]:
 # ── households ────────────────────────────────────────────────────────────────
 
 
-def household_list(
-    user,
-    *,
-    scope: Association,
-    q: str = "",
-    category: str | None = None,
-) -> QuerySet[Household]:
-    """Households of the scope's subtree the user may see; search by code (start) or
-    head's name (part)."""
-    queryset = Household.objects.visible_to(user).within(scope).select_related("association")
-    if category in HOUSEHOLD_CATEGORIES:
-        queryset = queryset.filter(**{category: True})
+HOUSEHOLD_SORTS = {
+    "code": ("code",),
+    "head_name": ("head_name", "id"),
+    "association": ("association__path", "code"),
+}
+
+
+def household_search(households: QuerySet[Household], q: str) -> QuerySet[Household]:
+    """By code (start) or head's name (part)."""
     q = q.strip()
-    if q:
-        queryset = queryset.filter(Q(code__istartswith=q) | Q(head_name__icontains=q))
-    return queryset.order_by("association__path", "code")
+    return (
+        households.filter(Q(code__istartswith=q) | Q(head_name__icontains=q)) if q else households
+    )
+
+
+def filter_households(
+    households: QuerySet[Household], *, q: str = "", category: str | None = None
+) -> QuerySet[Household]:
+    """The household list's filters (also its export's)."""
+    if category in HOUSEHOLD_CATEGORIES:
+        households = households.filter(**{category: True})
+    return household_search(households, q)
+
+
+def household_list(
+    user, *, scope: Association, order: Iterable[str] = HOUSEHOLD_SORTS["code"], **filters
+) -> QuerySet[Household]:
+    """Households of the scope's subtree the user may see, filtered, in `order`."""
+    queryset = Household.objects.visible_to(user).within(scope).select_related("association")
+    return filter_households(queryset, **filters).order_by(*order)
 
 
 @dataclass
@@ -231,11 +293,6 @@ def withdrawn_households(user, scope: Association) -> QuerySet[Household]:
 
 
 # ── liaison ───────────────────────────────────────────────────────────────────
-
-
-def village_choices(user) -> QuerySet[Association]:
-    """Village-level associations (村、居) the user may pick."""
-    return association_choices(user, levels=VILLAGE_LEVELS).order_by("path")
 
 
 @dataclass
