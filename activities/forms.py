@@ -19,6 +19,7 @@ from associations.models import VILLAGE_LEVELS, Association
 from associations.pickers import (
     Autocomplete,
     AutocompleteMultiple,
+    ScopeField,
     association_picker,
     prefill_single,
     use_picker,
@@ -108,20 +109,14 @@ class _Filters(forms.Form):
     them, withdrawn records; subclasses add their own choices."""
 
     year = YearField(required=False)
-    scope = forms.ModelChoiceField(
-        label=_("协会（含下级）"),
-        queryset=Association.objects.none(),
-        required=False,
-        empty_label=_("全部"),
-    )
     withdrawn = forms.BooleanField(label=_("已作废"), required=False)
 
-    def __init__(self, *args: Any, user, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user, scope: Association | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = [("", _("全部")), *year_choices()]
         # Dissolved associations too: their past records are still listed.
-        visible = Association.objects.visible_to(user)
-        association_picker(self.fields["scope"], visible, dissolved=True)
+        self.fields["scope"] = ScopeField(scope, label=_("协会（含下级）"), dissolved=True)
+        self.order_fields(["year", "scope"])
         if not user.has_perm("records.withdraw"):
             del self.fields["withdrawn"]
 

@@ -131,7 +131,10 @@ class Event(Versioned, Withdrawable):
         verbose_name = _("活动")
         verbose_name_plural = _("活动")
         ordering = ["-started_on", "id"]
-        indexes = [models.Index(fields=["association", "started_on"], name="event_assoc_date")]
+        indexes = [
+            models.Index(fields=["association", "started_on"], name="event_assoc_date"),
+            models.Index(fields=["started_on", "id"], name="event_date"),  # lists, newest first
+        ]
         constraints = [
             _ends_after_starts("event_end_after_start"),
             models.CheckConstraint(

@@ -27,6 +27,7 @@ from associations.scope import (
     visible,
     write_required,
 )
+from associations.selectors import in_subtree
 from associations.spreadsheets.views import export_response
 
 from . import forms, selectors, services
@@ -67,7 +68,7 @@ def _list_page(
     withdrawn ones for those who may restore them), sorted by a column, a bounded page of it,
     or — with `?export=xlsx` — exactly those rows as a spreadsheet (personal data masked)."""
     scope = requested_scope(request)
-    filters = filter_form(request.GET or None, user=request.user)
+    filters = filter_form(request.GET or None, user=request.user, scope=scope)
     chosen = filters.values()
     withdrawn = filters.wants_withdrawn()
     if request.GET.get("export") and not withdrawn:
@@ -79,7 +80,11 @@ def _list_page(
         records = model.objects.all()
     default, sorts = selectors.LIST_SORTS[model]
     sort, order = sort_order(request, sorts, default)
-    listed = rows(visible(records, request.user), scope=scope, **chosen).order_by(*order)
+    if any(f.name == "association" for f in model._meta.fields):
+        listed = rows(in_subtree(records, request.user, scope), **chosen)
+    else:  # aid belongs where its household does
+        listed = rows(visible(records, request.user), scope=scope, **chosen)
+    listed = listed.order_by(*order)
     context = {
         "filters": filters,
         "page_obj": bounded_page(request, listed, PER_PAGE),

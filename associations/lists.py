@@ -37,7 +37,8 @@ class BoundedPaginator(Paginator):
 
     @cached_property
     def _counted(self) -> int:
-        return self.object_list[: self.limit + 1].count()
+        # Unordered: counting needs no sort, only the first limit + 1 matching rows.
+        return self.object_list.order_by()[: self.limit + 1].count()
 
 
 def bounded_page(request: HttpRequest, rows, per_page: int) -> Page:

@@ -151,6 +151,29 @@ def association_picker(
     return use_picker(field, widget("associations:pick", params=params))
 
 
+class ScopeField(forms.Field):
+    """The `?scope=` picker of a list page. The view reads and checks the scope itself
+    (`requested_scope`: 404 outside the user's subtree), so this field only shows the
+    association in force and searches for another; it never queries to validate."""
+
+    def __init__(
+        self,
+        scope,
+        *,
+        label,
+        levels: Sequence[str] = (),
+        dissolved: bool = False,
+    ) -> None:
+        params = {"levels": ",".join(levels), "all": "1" if dissolved else ""}
+        widget = Autocomplete("associations:pick", params=params)
+        initial = scope.pk if scope is not None else None
+        super().__init__(label=label, required=False, widget=widget, initial=initial)
+        self.widget.choices = [(scope.pk, association_label(scope))] if scope is not None else []
+
+    def bound_data(self, data, initial):
+        return data or initial  # a list opened without ?scope= shows the user's own
+
+
 def association_rows(associations: Iterable) -> list[dict[str, Any]]:
     """Picker rows of associations, each with its parent as the hint (same-named villages)."""
     return [

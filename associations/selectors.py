@@ -24,6 +24,19 @@ def subtree(
     return queryset
 
 
+# Levels whose subtree is small enough (a town: a few thousand members) to search names by
+# any part; above them a name is matched from its start, through an index.
+LARGE_LEVELS = (Level.PROVINCE, Level.CITY, Level.COUNTY)
+
+
+def in_subtree(queryset: QuerySet, user, association: Association) -> QuerySet:
+    """Rows of a model with an `association` key under `association` that `user` may see,
+    found by the associations' keys (a hashed look-up of at most a few thousand) instead of
+    joining every row of a large table to its association's path."""
+    keys = Association.objects.visible_to(user).within(association).values("pk")
+    return queryset.filter(association__in=keys)
+
+
 def subtree_level_counts(
     association: Association, *, on: dt.date | None = None, current: bool = False
 ) -> dict[str, int]:

@@ -18,12 +18,13 @@ from associations.forms import RecordForm, model_field
 from associations.models import VILLAGE_LEVELS, Association
 from associations.pickers import (
     Autocomplete,
+    ScopeField,
     association_label,
     association_picker,
     prefill_single,
     use_picker,
 )
-from associations.selectors import association_choices
+from associations.selectors import LARGE_LEVELS, association_choices
 from associations.years import YearField
 
 from . import idcard, phone, selectors
@@ -68,10 +69,15 @@ def member_label(member: Member) -> str:
     return f"{member.name} {idcard.mask(member.id_number)}"
 
 
-def scope_field(user, *, label=SCOPE_LABEL, levels: tuple[str, ...] = ()) -> forms.ModelChoiceField:
-    """The `?scope=` picker of a list page (the view reads it with `requested_scope`)."""
-    field = forms.ModelChoiceField(label=label, queryset=Association.objects.none(), required=False)
-    return association_picker(field, association_choices(user, levels=levels), levels=levels)
+def _names_anywhere(field: forms.Field, scope: Association) -> bool:
+    """Whether names are searched anywhere in them (a town or smaller) or from their start;
+    the search box says which."""
+    if scope.level not in LARGE_LEVELS:
+        return True
+    field.help_text = _(
+        "县级及以上范围按姓名开头查找（如“王秀”）；按名字中间的字查找请先选择镇（街道）。"
+    )
+    return False
 
 
 # ── members ───────────────────────────────────────────────────────────────────
@@ -101,9 +107,9 @@ class MemberFilterForm(forms.Form):
 
     def __init__(self, *args: Any, user, scope: Association, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["scope"] = scope_field(user)
-        self.fields["scope"].initial = scope.pk
+        self.fields["scope"] = ScopeField(scope, label=SCOPE_LABEL)
         self.order_fields(["q", "scope"])
+        self.anywhere = _names_anywhere(self.fields["q"], scope)
         # Groups are offered for an association that has them only: a county has thousands.
         self.offers_groups = scope.level in MEMBER_GROUP_LEVELS
         if self.offers_groups:
@@ -131,6 +137,7 @@ class MemberFilterForm(forms.Form):
             "group": data["group"].pk if data.get("group") else None,
             "status": data["status"],
             "flags": list(data["flags"]),
+            "anywhere": self.anywhere,
         }
 
 
@@ -191,7 +198,11 @@ class MemberForm(RecordForm):
         group = self.fields["group"]
         group.queryset = self._group_choices(user, instance)
         group.label_from_instance = lambda g: g.name
-        use_picker(group, Autocomplete("members:pick_group", depends_on="association"))
+        placeholder = _("先选所属协会，再选小组")
+        picker = Autocomplete(
+            "members:pick_group", depends_on="association", placeholder=placeholder
+        )
+        use_picker(group, picker)
         group.help_text = _("先选所属协会，再选该协会的会员小组。")
         if instance is not None:
             del self.fields["birth_date"]
@@ -288,8 +299,7 @@ class OfficersFilterForm(forms.Form):
     def __init__(self, *args: Any, user, scope: Association, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Officers sit in towns and above, and in villages: offer every level.
-        self.fields["scope"] = scope_field(user)
-        self.fields["scope"].initial = scope.pk
+        self.fields["scope"] = ScopeField(scope, label=SCOPE_LABEL)
         self.order_fields(["day", "scope", "title"])
 
 
@@ -308,14 +318,15 @@ class HouseholdFilterForm(forms.Form):
 
     def __init__(self, *args: Any, user, scope: Association, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["scope"] = scope_field(user)
-        self.fields["scope"].initial = scope.pk
+        self.fields["scope"] = ScopeField(scope, label=SCOPE_LABEL)
         self.order_fields(["q", "scope", "category"])
+        self.anywhere = _names_anywhere(self.fields["q"], scope)
 
     def filters(self) -> dict[str, Any]:
         """The selector's filters (an invalid one is left out)."""
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}
-        return {"q": data.get("q", ""), "category": data.get("category") or None}
+        category = data.get("category") or None
+        return {"q": data.get("q", ""), "category": category, "anywhere": self.anywhere}
 
 
 class HouseholdForm(RecordForm):
@@ -359,8 +370,7 @@ class VillageForm(forms.Form):
 
     def __init__(self, *args: Any, user, village: Association | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["scope"] = scope_field(user, label=_("村（居）"), levels=VILLAGE_LEVELS)
-        self.fields["scope"].initial = village.pk if village else None
+        self.fields["scope"] = ScopeField(village, label=_("村（居）"), levels=VILLAGE_LEVELS)
 
 
 class LiaisonForm(forms.Form):

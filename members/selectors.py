@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 
 from associations.models import Association, live
-from associations.selectors import association_choices
+from associations.selectors import LARGE_LEVELS, association_choices, in_subtree
 
 from .models import (
     HOUSEHOLD_CATEGORIES,
@@ -33,8 +33,12 @@ ID_TAIL = re.compile(r"^\d{3,5}[\dXx]$")  # the last 4–6 characters of an ID n
 DIGITS = re.compile(r"^\d+$")
 
 
-def member_search(members: QuerySet[Member], q: str) -> QuerySet[Member]:
+def member_search(members: QuerySet[Member], q: str, *, anywhere: bool = True) -> QuerySet[Member]:
     """Name, the tail of an ID number (4–6 characters) or a phone number (whole or start).
+
+    A name is matched anywhere in it (秀英 finds 王秀英) when `anywhere`, for a town or
+    smaller; else from its start (王秀 finds 王秀英), through the name's prefix index, so a
+    search over a city's 500,000 members reads only the names that match.
 
     The caller (the search form) has already refused anything longer that looks
     like a full ID, so a full number never travels in a URL.
@@ -45,7 +49,7 @@ def member_search(members: QuerySet[Member], q: str) -> QuerySet[Member]:
         return members.filter(Q(pk__in=by_tail) | Q(phone__endswith=q))
     if DIGITS.match(q) and len(q) >= 7:
         return members.filter(phone__startswith=q)
-    return members.filter(name__icontains=q)
+    return members.filter(name__contains=q) if anywhere else members.filter(name__startswith=q)
 
 
 # The member list's sortable columns: key → order (the last field unique, for stable pages).
@@ -64,8 +68,10 @@ def filter_members(
     group: MemberGroup | int | None = None,
     status: str | None = None,
     flags: Iterable[str] = (),
+    anywhere: bool = True,
 ) -> QuerySet[Member]:
-    """The member list's filters (also its export's, with JSON values)."""
+    """The member list's filters (also its export's, with JSON values); `anywhere`: see
+    `member_search`."""
     if group:
         members = members.filter(group=group)
     if status:
@@ -74,16 +80,19 @@ def filter_members(
         if flag in MEMBER_FLAGS:
             members = members.filter(**{flag: True})
     if q.strip():
-        members = member_search(members, q)
+        members = member_search(members, q, anywhere=anywhere)
     return members
 
 
 def member_list(
     user, *, scope: Association, order: Iterable[str] = MEMBER_SORTS["name"], **filters
 ) -> QuerySet[Member]:
-    """Members of the scope's subtree the user may see, filtered, in `order`."""
-    queryset = Member.objects.visible_to(user).within(scope).select_related("association", "group")
-    return filter_members(queryset, **filters).order_by(*order)
+    """Members of the scope's subtree the user may see, filtered, in `order`; a page's
+    associations and groups are fetched for its rows only."""
+    filters.setdefault("anywhere", scope.level not in LARGE_LEVELS)
+    queryset = in_subtree(Member.objects.all(), user, scope)
+    queryset = filter_members(queryset, **filters).order_by(*order)
+    return queryset.prefetch_related("association", "group")
 
 
 def member_picks(
@@ -91,22 +100,29 @@ def member_picks(
 ) -> QuerySet[Member]:
     """Members a picker offers: visible to the user, under `within`, in the roll if `active`,
     matching `q` like the list's search (name, ID tail, phone)."""
-    members = Member.objects.visible_to(user)
-    if within is not None:
-        members = members.within(within)
+    scope = within if within is not None else user.association
+    if scope is not None:
+        members = in_subtree(Member.objects.all(), user, scope)
+    else:
+        members = Member.objects.visible_to(user)
     if active:
         members = members.filter(status=MemberStatus.ACTIVE)
     if q.strip():
-        members = member_search(members, q)
+        anywhere = scope is not None and scope.level not in LARGE_LEVELS
+        members = member_search(members, q, anywhere=anywhere)
     return members.select_related("association").order_by("name", "id")
 
 
 def household_picks(user, q: str = "", *, within: Association | None = None):
     """Households a picker offers: code (start) or head's name (part)."""
-    households = Household.objects.visible_to(user)
-    if within is not None:
-        households = households.within(within)
-    return household_search(households, q).select_related("association").order_by("code")
+    scope = within if within is not None else user.association
+    if scope is None:
+        households = Household.objects.visible_to(user)
+    else:
+        households = in_subtree(Household.objects.all(), user, scope)
+    anywhere = scope is not None and scope.level not in LARGE_LEVELS
+    households = household_search(households, q, anywhere=anywhere)
+    return households.select_related("association").order_by("code")
 
 
 def group_picks(user, association_pk: int, q: str = "") -> QuerySet[MemberGroup]:
@@ -236,29 +252,38 @@ HOUSEHOLD_SORTS = {
 }
 
 
-def household_search(households: QuerySet[Household], q: str) -> QuerySet[Household]:
-    """By code (start) or head's name (part)."""
-    q = q.strip()
-    return (
-        households.filter(Q(code__istartswith=q) | Q(head_name__icontains=q)) if q else households
-    )
+def household_search(
+    households: QuerySet[Household], q: str, *, anywhere: bool = True
+) -> QuerySet[Household]:
+    """By code (start, as typed or in capitals) or head's name (anywhere in it for a town
+    or smaller, else from its start: see `member_search`); each through an index."""
+    if not (q := q.strip()):
+        return households
+    by_code = Q(code__startswith=q) | Q(code__startswith=q.upper())
+    by_head = Q(head_name__contains=q) if anywhere else Q(head_name__startswith=q)
+    return households.filter(by_code | by_head)
 
 
 def filter_households(
-    households: QuerySet[Household], *, q: str = "", category: str | None = None
+    households: QuerySet[Household],
+    *,
+    q: str = "",
+    category: str | None = None,
+    anywhere: bool = True,
 ) -> QuerySet[Household]:
     """The household list's filters (also its export's)."""
     if category in HOUSEHOLD_CATEGORIES:
         households = households.filter(**{category: True})
-    return household_search(households, q)
+    return household_search(households, q, anywhere=anywhere)
 
 
 def household_list(
     user, *, scope: Association, order: Iterable[str] = HOUSEHOLD_SORTS["code"], **filters
 ) -> QuerySet[Household]:
     """Households of the scope's subtree the user may see, filtered, in `order`."""
-    queryset = Household.objects.visible_to(user).within(scope).select_related("association")
-    return filter_households(queryset, **filters).order_by(*order)
+    filters.setdefault("anywhere", scope.level not in LARGE_LEVELS)
+    queryset = in_subtree(Household.objects.all(), user, scope)
+    return filter_households(queryset, **filters).order_by(*order).prefetch_related("association")
 
 
 @dataclass

@@ -195,10 +195,17 @@ def test_an_unusable_year_is_the_sites_400_page(client_for, town_secretary, reco
     assert "年度须为 1980–" in response.content.decode()
 
 
-def test_filter_dropdown_is_scoped(client_for, town_secretary, records):
-    response = client_for(town_secretary).get(reverse("activities:event_list"))
-    choices = {a.code for a in response.context["filters"].fields["scope"].queryset}
-    assert choices == {"33079901", "33079901201", "33079901202", "33079901001"}
+def test_scope_filter_is_a_scoped_picker(client_for, town_secretary, records, network):
+    client = client_for(town_secretary)
+    body = client.get(reverse("activities:event_list")).content.decode()
+    # Only the association in force is rendered; the rest are searched as the user types.
+    picker = body[body.index('<select name="scope"') :]
+    picker = picker[: picker.index("</select>")]
+    assert picker.count("<option") == 2  # the empty one, and the association in force
+    assert "selected>甲镇计生协（33079901）" in picker
+    rows = client.get(reverse("associations:pick"), {"all": "1"}).json()["results"]
+    codes = {row["text"].split("（")[1].rstrip("）") for row in rows}
+    assert codes == {"33079901", "33079901201", "33079901202", "33079901001"}
 
 
 # ── Query-count guards ────────────────────────────────────────────────────────
