@@ -10,7 +10,7 @@ from django.forms.models import model_to_dict
 from django.utils.translation import gettext_lazy as _
 
 from .models import AccessKind, Association
-from .pickers import Autocomplete, association_label, use_picker
+from .pickers import Autocomplete, ScopeField, association_label, use_picker
 from .records import StaleEdit
 from .selectors import association_choices, move_targets
 from .services import ASSOCIATION_FIELDS
@@ -207,6 +207,14 @@ class PersonalDataLogFilterForm(forms.Form):
     )
     since = forms.DateField(label=_("起始日期"), required=False, widget=DateInput())
     until = forms.DateField(label=_("截止日期"), required=False, widget=DateInput())
+
+
+class ScopeForm(forms.Form):
+    """The association a page covers (`?scope=`, read and checked by the view), searched."""
+
+    def __init__(self, *args, scope: Association, label, levels: tuple[str, ...] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["scope"] = ScopeField(scope, label=label, levels=levels)
 
 
 class SavedFilterForm(forms.Form):

@@ -22,9 +22,9 @@ NOT_FILTERS = ("page", "export", "csrfmiddlewaretoken")
 class BoundedPaginator(Paginator):
     """A paginator over at most `limit` rows, counted up to the limit only."""
 
-    def __init__(self, object_list, per_page: int, limit: int = ROW_LIMIT) -> None:
+    def __init__(self, object_list, per_page: int, limit: int | None = None) -> None:
         super().__init__(object_list, per_page)
-        self.limit = limit
+        self.limit = limit or ROW_LIMIT
 
     @cached_property
     def count(self) -> int:

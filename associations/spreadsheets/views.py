@@ -19,9 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from associations.forms import ScopeForm
 from associations.models import Level
 from associations.scope import requested_scope, write_required
-from associations.selectors import association_choices
 from associations.services import job_start
 
 from . import uploads
@@ -55,11 +55,11 @@ def index(
     chosen: str = "",
 ) -> HttpResponse:
     scope = requested_scope(request, request.POST.get("scope"))
-    scopes = association_choices(request.user, levels=EXPORT_LEVELS).order_by("path")
+    scope_form = ScopeForm(scope=scope, label=_("导出范围"), levels=EXPORT_LEVELS)
     context = {
         "kinds": kinds(),
         "scope": scope,
-        "scopes": scopes,
+        "scope_form": scope_form,
         "form": form or UploadForm(),
         "full_form": full_form or FullExportForm(auto_id=False, initial={"scope": scope.pk}),
         "chosen": chosen,
