@@ -7,7 +7,6 @@ sets (materials, funding, attendees, item scores) in the shape the service takes
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any, ClassVar
 
 from django import forms
@@ -29,7 +28,6 @@ from associations.years import (
     YearError,
     YearField,
     default_report_year,
-    first_day,
     year_choices,
 )
 from members.forms import member_label
@@ -57,9 +55,6 @@ from .models import (
 )
 from .selectors import SheetRow, score_sheet
 
-# Events offered in the ledger form: this year and the two before.
-RECENT_EVENT_YEARS = 3
-
 
 def _scoped_associations(
     user, *, levels: tuple[str, ...] | None = None, keep: int | None = None
@@ -86,6 +81,22 @@ class CodeChoiceField(forms.ModelChoiceField):
             ),
         )
         super().__init__(queryset=Household.objects.none(), to_field_name="code", **kwargs)
+
+
+def project_label(project: Project) -> str:
+    return f"{project.code} {project.name}"
+
+
+def event_label(event: Event) -> str:
+    return f"{event.started_on:%Y-%m-%d} {event.title}"
+
+
+def project_picker(field: forms.ModelChoiceField, user) -> None:
+    """Projects the user may see, searched by code or name (a city runs thousands)."""
+    field.queryset = Project.objects.visible_to(user)
+    field.label_from_instance = project_label
+    placeholder = _("输入项目编码或名称")
+    use_picker(field, Autocomplete("activities:pick_project", placeholder=placeholder))
 
 
 def member_field(
@@ -314,9 +325,7 @@ class AidForm(_ScopedRecordForm):
         self.fields["household"].queryset = Household.objects.visible_to(user)
         if instance is not None:
             self.initial["household"] = instance.household.code  # typed by code, not pk
-        projects = Project.objects.visible_to(user).order_by("-started_on", "code")
-        self.fields["project"].queryset = projects
-        self.fields["project"].label_from_instance = lambda p: f"{p.code} {p.name}"
+        project_picker(self.fields["project"], user)
 
 
 # ── Awards ────────────────────────────────────────────────────────────────────
@@ -452,21 +461,8 @@ class LedgerForm(_ScopedRecordForm):
     def __init__(self, *args: Any, user, instance: LedgerEntry | None = None, **kwargs: Any):
         super().__init__(*args, user=user, instance=instance, **kwargs)
         event = self.fields["event"]
-        event.queryset = self._event_choices(user, instance)
-        event.help_text = _("列出近三年本级及直属下级协会的活动。")
-        event.label_from_instance = lambda e: f"{e.started_on} {e.title}"
-        projects = Project.objects.visible_to(user).order_by("-started_on", "code")
-        self.fields["project"].queryset = projects
-        self.fields["project"].label_from_instance = lambda p: f"{p.code} {p.name}"
-
-    @staticmethod
-    def _event_choices(user, instance: LedgerEntry | None) -> QuerySet[Event]:
-        """Recent events one level deep: village lectures by the thousand would swamp the list."""
-        depth = user.association.depth if user.association_id else 0
-        since = first_day(dt.date.today().year - RECENT_EVENT_YEARS + 1)
-        events = Event.objects.visible_to(user).filter(
-            started_on__gte=since, association__depth__lte=depth + 1
-        )
-        if instance is not None and instance.event_id:
-            events = events | Event.objects.visible_to(user).filter(pk=instance.event_id)
-        return events.select_related("association").order_by("-started_on")
+        event.queryset = Event.objects.visible_to(user)
+        event.label_from_instance = event_label
+        event.help_text = _("按活动标题查找，新近的在前。")
+        use_picker(event, Autocomplete("activities:pick_event", placeholder=_("输入活动标题")))
+        project_picker(self.fields["project"], user)

@@ -147,6 +147,20 @@ def aid_rows(
     return rows
 
 
+def project_picks(projects: QuerySet[Project], q: str = "") -> QuerySet[Project]:
+    """Projects a picker offers, by code (start) or name (part), the latest first."""
+    if q := q.strip():
+        projects = projects.filter(Q(code__istartswith=q) | Q(name__icontains=q))
+    return projects.order_by("-started_on", "code")
+
+
+def event_picks(events: QuerySet[Event], q: str = "") -> QuerySet[Event]:
+    """Events a picker offers, by title (part), the latest first."""
+    if q := q.strip():
+        events = events.filter(title__icontains=q)
+    return events.order_by("-started_on", "-id")
+
+
 def aid_totals(aid: QuerySet[Aid]) -> dict[str, int | Decimal]:
     """Rows, distinct households, family-planning households among them, and amount."""
     return aid.order_by().aggregate(

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from associations.forms import WithdrawForm, run_service
 from associations.lists import bounded_page, sort_order
+from associations.pickers import PICKER_LIMIT, picker_response
 from associations.scope import (
     get_visible_or_404,
     requested_scope,
@@ -129,6 +130,25 @@ def _edit(
     if request.method == "POST" and run_service(form, service, by=request.user, **record):
         return _saved(request, obj, name)
     return _form_page(request, form, title, reverse(f"activities:{name}_detail", args=[obj.pk]))
+
+
+@login_required
+def pick_project(request: HttpRequest) -> JsonResponse:
+    """Projects the user may see, by code or name (`q`), for the aid and ledger forms."""
+    rows = selectors.project_picks(visible(Project, request.user), request.GET.get("q", "")[:50])
+    results = [{"value": p.pk, "text": forms.project_label(p)} for p in rows[:PICKER_LIMIT]]
+    return picker_response(results)
+
+
+@login_required
+def pick_event(request: HttpRequest) -> JsonResponse:
+    """Events the user may see, by title (`q`), for the ledger form."""
+    rows = selectors.event_picks(visible(Event, request.user), request.GET.get("q", "")[:50])
+    rows = rows.select_related("association")[:PICKER_LIMIT]
+    results = [
+        {"value": e.pk, "text": forms.event_label(e), "hint": e.association.name} for e in rows
+    ]
+    return picker_response(results)
 
 
 @login_required

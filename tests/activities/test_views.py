@@ -657,13 +657,19 @@ def test_nav_links(client_for, town_secretary, network):
         assert f">{label}</a>" in body
 
 
-def test_ledger_event_choices_are_recent_and_one_level_deep(client_for, county_secretary, network):
-    EventFactory(association=network["town_a"], title="镇活动", started_on=dt.date.today())
-    EventFactory(association=network["village_a1"], title="村讲座", started_on=dt.date.today())
-    EventFactory(association=network["town_a"], title="旧活动", started_on=D(2001, 1, 1))
-    page = client_for(county_secretary).get(url("ledger", "create"))
-    titles = {e.title for e in page.context["form"].fields["event"].queryset}
-    assert titles == {"镇活动"}
+def test_ledger_pickers_search_events_and_projects_in_scope(
+    client_for, town_secretary, records, network
+):
+    EventFactory(association=network["town_a"], title="镇活动", started_on=D(2025, 3, 8))
+    EventFactory(association=network["village_a1"], title="村讲座", started_on=D(2024, 1, 1))
+    EventFactory(association=network["town_b"], title="乙镇活动", started_on=D(2025, 3, 8))
+    client = client_for(town_secretary)
+    rows = client.get(reverse("activities:pick_event"), {"q": "活动"}).json()["results"]
+    assert [r["text"] for r in rows] == ["2025-03-08 镇活动", "2024-05-29 甲一村会员活动日"]
+    rows = client.get(reverse("activities:pick_project"), {"q": "P-A"}).json()["results"]
+    assert [r["text"] for r in rows] == ["P-A-001 甲镇桃园项目"]
+    page = client.get(url("ledger", "create")).content.decode()
+    assert "镇活动" not in page and 'data-autocomplete="/activities/pick/events/"' in page
 
 
 def test_index_withdraw_confirmation_and_prefilled_project(client_for, town_secretary, records):
