@@ -30,6 +30,8 @@
       maxOptions: 50,
       loadThrottle: 250,
       preload: "focus",
+      closeAfterSelect: true,
+      onItemAdd: function () { this.setTextboxValue(""); },
       placeholder: select.getAttribute("data-placeholder") || "",
       plugins: plugins,
       shouldLoad: function () { return true; },

@@ -105,3 +105,22 @@ def test_a_full_id_number_in_the_search_box_is_looked_up_by_post(
     assert page.url.endswith(f"/members/{member.pk}/")  # the member's page, by POST
     assert member.id_number not in page.url
     shots(page, "found")
+
+
+def test_event_attendees_picked_by_name(open_as, shots, network, town_secretary):
+    MemberFactory(association=network["village_a1"], name="李梅")
+    MemberFactory(association=network["village_a1"], name="李兰")
+    page = open_as(town_secretary)
+    page.goto(page.base + "/activities/events/new/")
+    _pick(page, "association", "甲一", "甲一村计生协")
+    page.select_option("#id_type", "member_day")
+    page.fill("#id_title", "甲一村会员活动日")
+    page.fill("#id_started_on", "2024-05-29")
+    for name in ("李梅", "李兰"):
+        _pick(page, "attendees", name, name)
+    shots(page, "attendees-picked")
+    page.get_by_role("button", name="保存").click()
+    page.wait_for_load_state("networkidle")
+    body = page.content()
+    assert "李梅" in body and "李兰" in body  # listed on the event's page, with links
+    shots(page, "event-page")
