@@ -127,8 +127,13 @@ def active_members(association: Association) -> int:
 
 
 def _preview(
-    association: Association, losing: list[Association], gaining: list[Association], since: int
+    association: Association, old: list[Association], new: list[Association], since: int
 ) -> Preview:
+    """The preview of records leaving the units in `old` (a chain, nearest first) for those in
+    `new`: their shared ancestors keep their totals; every year from `since` changes."""
+    shared = {a.pk for a in old} & {a.pk for a in new}
+    losing = [a for a in old if a.pk not in shared]
+    gaining = [a for a in new if a.pk not in shared]
     counts = subtree_level_counts(association, current=True)
     years = range(since, last_year() + 1)
     return Preview(
@@ -145,16 +150,9 @@ def _preview(
 def move_preview(association: Association, new_parent: Association) -> Preview:
     """Moving `association` under `new_parent`: its old ancestors lose its figures and the new
     ones gain them, for every year since its records began (moves are not dated)."""
-    old, new = _chain(association.parent), _chain(new_parent)
-    shared = {a.pk for a in old} & {a.pk for a in new}
     first = _first_year(association)
     since = first if first is not None else last_year() + 1
-    return _preview(
-        association,
-        [a for a in old if a.pk not in shared],
-        [a for a in new if a.pk not in shared],
-        since,
-    )
+    return _preview(association, _chain(association.parent), _chain(new_parent), since)
 
 
 def dissolve_preview(
@@ -162,19 +160,10 @@ def dissolve_preview(
 ) -> Preview:
     """Dissolving `association` on `dissolved_on`: it stops counting from that year; members
     transferred to `members_to` count there instead for every year since they joined."""
-    old = _chain(association)
-    if members_to is None:
-        return _preview(association, old, [], dissolved_on.year)
-    new = _chain(members_to)
-    shared = {a.pk for a in old} & {a.pk for a in new}
-    first = _first_year(association)
-    since = min(dissolved_on.year, first) if first is not None else dissolved_on.year
-    return _preview(
-        association,
-        [a for a in old if a.pk not in shared],
-        [a for a in new if a.pk not in shared],
-        since,
-    )
+    since = dissolved_on.year
+    if members_to is not None and (first := _first_year(association)) is not None:
+        since = min(since, first)
+    return _preview(association, _chain(association), _chain(members_to), since)
 
 
 def settle_for_dissolution(
