@@ -15,14 +15,16 @@ from typing import Any
 from django.db.models import (
     Count,
     DecimalField,
+    OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
 )
 from django.db.models.functions import Coalesce
 
-from associations.models import Association, live
+from associations.models import Association
 from members.models import Member
 
 from . import scoring
@@ -122,8 +124,10 @@ def project_rows(
         rows = rows.running_in(year)
     if kind:
         rows = rows.filter(kind=kind)
-    # Meta.ordering is ignored once rows are grouped, so order explicitly.
-    aid_count = Count("aid", filter=live("aid"))  # withdrawn aid is not counted
+    # Counted for the rows of a page only (a subquery PostgreSQL evaluates after the LIMIT),
+    # not by grouping every project of a city with its aid; withdrawn aid is not counted.
+    live_aid = Aid.objects.filter(project=OuterRef("pk")).order_by().values("project")
+    aid_count = Coalesce(Subquery(live_aid.annotate(n=Count("id")).values("n")), 0)
     return rows.annotate(aid_count=aid_count).order_by("-started_on", "code")
 
 
