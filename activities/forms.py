@@ -7,27 +7,30 @@ sets (materials, funding, attendees, item scores) in the shape the service takes
 
 from __future__ import annotations
 
-import datetime as dt
-import re
-import unicodedata
 from typing import Any, ClassVar
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from associations.forms import RecordForm
 from associations.models import VILLAGE_LEVELS, Association
+from associations.pickers import (
+    Autocomplete,
+    AutocompleteMultiple,
+    ScopeField,
+    association_picker,
+    prefill_single,
+    use_picker,
+)
 from associations.selectors import association_choices
 from associations.years import (
     YearError,
     YearField,
     default_report_year,
-    first_day,
     year_choices,
 )
-from members import idcard
+from members.forms import member_label
 from members.models import Household, Member
 
 from . import services
@@ -50,14 +53,7 @@ from .models import (
     ProjectKind,
     SelfGovernance,
 )
-from .selectors import AttendeeEntry, SheetRow, attendee_candidates, score_sheet
-
-# Events offered in the ledger form: this year and the two before.
-RECENT_EVENT_YEARS = 3
-
-
-def association_label(association: Association) -> str:
-    return f"{association.name}（{association.code}）"
+from .selectors import SheetRow, score_sheet
 
 
 def _scoped_associations(
@@ -67,38 +63,55 @@ def _scoped_associations(
     queryset = association_choices(user, levels=levels)
     if keep:
         queryset = queryset | Association.objects.visible_to(user).filter(pk=keep)
-    return queryset.order_by("path")
-
-
-def _association_field(field: forms.ModelChoiceField, queryset: QuerySet[Association]) -> None:
-    field.queryset = queryset
-    field.label_from_instance = association_label
-
-
-class IdNumberChoiceField(forms.ModelChoiceField):
-    """A member picked by typing the full ID number (never put in a URL)."""
-
-    def to_python(self, value: Any):
-        if value in self.empty_values:
-            return None
-        # The number is stored encrypted: found through its keyed hash, not a column.
-        member = self.queryset.with_id_number(str(value)).first()
-        if member is None:
-            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
-        return member
+    return queryset
 
 
 class CodeChoiceField(forms.ModelChoiceField):
-    """A household picked by typing its code (a dropdown of thousands would not do)."""
-
-    widget = forms.TextInput(attrs={"autocomplete": "off"})
+    """A household picked by its code: searched by code or head's name as the user types."""
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault(
             "error_messages",
             {"invalid_choice": _("没有找到户编码为“%(value)s”的户，或该户不在您的管辖范围内。")},
         )
+        kwargs.setdefault(
+            "widget",
+            Autocomplete(
+                "members:pick_household", value_field="code", placeholder=_("输入户编码或户主姓名")
+            ),
+        )
         super().__init__(queryset=Household.objects.none(), to_field_name="code", **kwargs)
+
+
+def project_label(project: Project) -> str:
+    return f"{project.code} {project.name}"
+
+
+def event_label(event: Event) -> str:
+    return f"{event.started_on:%Y-%m-%d} {event.title}"
+
+
+def project_picker(field: forms.ModelChoiceField, user) -> None:
+    """Projects the user may see, searched by code or name (a city runs thousands)."""
+    field.queryset = Project.objects.visible_to(user)
+    field.label_from_instance = project_label
+    placeholder = _("输入项目编码或名称")
+    use_picker(field, Autocomplete("activities:pick_project", placeholder=placeholder))
+
+
+def member_field(
+    label, *, multiple: bool = False, depends_on: str = "", **kwargs: Any
+) -> forms.ModelChoiceField:
+    """Members searched by name or ID tail (shown masked), under the association chosen in
+    `depends_on` if named; the form sets the queryset (what the user may see)."""
+    field_class = forms.ModelMultipleChoiceField if multiple else forms.ModelChoiceField
+    widget_class = AutocompleteMultiple if multiple else Autocomplete
+    kwargs.setdefault("error_messages", {"invalid_choice": _("所选会员不在您的管辖范围内。")})
+    field = field_class(label=label, queryset=Member.objects.none(), **kwargs)
+    field.label_from_instance = member_label
+    placeholder = _("输入姓名或身份证号后 4 位")
+    widget = widget_class("members:pick_member", depends_on=depends_on, placeholder=placeholder)
+    return use_picker(field, widget)
 
 
 # ── Filters ───────────────────────────────────────────────────────────────────
@@ -107,20 +120,14 @@ class _Filters(forms.Form):
     them, withdrawn records; subclasses add their own choices."""
 
     year = YearField(required=False)
-    scope = forms.ModelChoiceField(
-        label=_("协会（含下级）"),
-        queryset=Association.objects.none(),
-        required=False,
-        empty_label=_("全部"),
-    )
     withdrawn = forms.BooleanField(label=_("已作废"), required=False)
 
-    def __init__(self, *args: Any, user, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user, scope: Association | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = [("", _("全部")), *year_choices()]
         # Dissolved associations too: their past records are still listed.
-        visible = Association.objects.visible_to(user).order_by("path")
-        _association_field(self.fields["scope"], visible.only("id", "code", "name"))
+        self.fields["scope"] = ScopeField(scope, label=_("协会（含下级）"), dissolved=True)
+        self.order_fields(["year", "scope"])
         if not user.has_perm("records.withdraw"):
             del self.fields["withdrawn"]
 
@@ -206,7 +213,9 @@ class _ScopedRecordForm(RecordForm):
         if "association" in self.fields:
             keep = getattr(instance, "association_id", None)
             queryset = _scoped_associations(user, levels=self.association_levels, keep=keep)
-            _association_field(self.fields["association"], queryset)
+            levels = self.association_levels or ()
+            association_picker(self.fields["association"], queryset, levels=levels)
+            prefill_single(self, "association")
         for field in self.fields.values():
             if isinstance(field.widget, forms.Textarea):
                 field.widget.attrs["rows"] = 3
@@ -217,36 +226,6 @@ def _material_field(kind: str) -> str:
     return f"material_{kind}"
 
 
-_ATTENDEE_SEPARATORS = re.compile(r"[\n,，、;；]+")
-_ATTENDEE = re.compile(r"(?P<name>\D*?)\s*(?P<tail>\d+X?)?")
-TAIL_DIGITS = 4
-
-
-def attendee_label(member: Member) -> str:
-    """How an attendee is written back into the field: name and the last ID digits."""
-    return f"{member.name} {member.id_number[-TAIL_DIGITS:]}"
-
-
-class AttendeesField(forms.CharField):
-    """Members typed one a line: a name, the last digits of the ID number, or both."""
-
-    widget = forms.Textarea(attrs={"rows": 4})
-
-    def to_python(self, value: Any) -> list[AttendeeEntry]:
-        text = unicodedata.normalize("NFKC", super().to_python(value)).upper()
-        entries = []
-        for part in _ATTENDEE_SEPARATORS.split(text):
-            match = _ATTENDEE.fullmatch(part.strip())
-            if match is None or 0 < len(match["tail"] or "") < TAIL_DIGITS:
-                raise ValidationError(
-                    _("“%(entry)s”无法识别：每行填一名会员的姓名或身份证号后 4 位，或两者都填。")
-                    % {"entry": part.strip()}
-                )
-            if match["name"] or match["tail"]:
-                entries.append((match["name"].strip(), match["tail"] or ""))
-        return list(dict.fromkeys(entries))
-
-
 class EventForm(_ScopedRecordForm):
     model = Event
     record_fields = services.EVENT_FIELDS
@@ -254,32 +233,29 @@ class EventForm(_ScopedRecordForm):
     co_organisers = forms.ModelMultipleChoiceField(
         label=_("协办单位"), queryset=Association.objects.none(), required=False
     )
-    # Resolved to members in `clean`.
-    attendees = AttendeesField(
-        label=_("参加会员"),
+    attendees = member_field(
+        _("参加会员"),
+        multiple=True,
+        depends_on="association",
         required=False,
-        help_text=_(
-            "每行一人，填姓名或身份证号后 4 位；重名时两者都填，如“张三 1234”。"
-            "须为主办协会及其下级的会员。"
-        ),
+        help_text=_("按姓名或身份证号后 4 位查找，可选多人；须为主办协会及其下级的会员。"),
     )
 
     def __init__(self, *args: Any, user, instance: Event | None = None, **kwargs: Any) -> None:
         super().__init__(*args, user=user, instance=instance, **kwargs)
         co = self.fields["co_organisers"]
-        co.queryset = _scoped_associations(user)
-        co.label_from_instance = association_label
-        co.widget.attrs["size"] = 6
+        association_picker(co, _scoped_associations(user), multiple=True)
+        self.fields["attendees"].queryset = Member.objects.visible_to(user)
         current: dict[str, int] = {}
         if instance is not None:
             organisers = instance.co_organisers.values("pk")
             # A co-organiser dissolved since must stay offered, or saving would drop it.
-            co.queryset = (
-                co.queryset | Association.objects.visible_to(user).filter(pk__in=organisers)
-            ).order_by("path")
+            co.queryset = co.queryset | Association.objects.visible_to(user).filter(
+                pk__in=organisers
+            )
             self.initial.setdefault("co_organisers", [a["pk"] for a in organisers])
-            attendees = instance.attendees.order_by("name", "id")
-            self.initial.setdefault("attendees", "\n".join(attendee_label(m) for m in attendees))
+            attendees = instance.attendees.values_list("pk", flat=True)
+            self.initial.setdefault("attendees", list(attendees))
             current = {m.kind: m.quantity for m in instance.materials.all()}
         for kind, label in MaterialKind.choices:
             self.fields[_material_field(kind)] = forms.IntegerField(
@@ -291,38 +267,12 @@ class EventForm(_ScopedRecordForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        entries, organiser = data.get("attendees"), data.get("association")
-        if entries is not None and organiser is not None:
-            data["attendees"] = self._attendees(entries, organiser)
+        if data.get("attendees") is not None:
+            data["attendees"] = list(data["attendees"])
         data["materials"] = {
             kind: data.pop(_material_field(kind), None) or 0 for kind in MaterialKind.values
         }
         return data
-
-    def _attendees(self, entries: list[AttendeeEntry], organiser: Association) -> list[Member]:
-        """The members meant, or an error on the field for each entry missing or ambiguous."""
-        members = Member.objects.visible_to(self.user)
-        found, errors = [], []
-        for (name, tail), matches in attendee_candidates(members, organiser, entries).items():
-            entry = " ".join(filter(None, (name, tail)))
-            if not matches:
-                errors.append(
-                    _("没有找到“%(entry)s”：须为“%(association)s”及其下级协会的会员。")
-                    % {"entry": entry, "association": organiser.name}
-                )
-            elif len(matches) > 1:
-                who = "、".join(
-                    f"{m.name} {idcard.shown_to(m.id_number, self.user)}" for m in matches[:5]
-                )
-                errors.append(
-                    _("“%(entry)s”对应多名会员（%(who)s），请同时填写姓名和身份证号后 4 位。")
-                    % {"entry": entry, "who": who}
-                )
-            else:
-                found.append(matches[0])
-        if errors:
-            self.add_error("attendees", errors)
-        return list(dict.fromkeys(found))
 
 
 # ── Projects ──────────────────────────────────────────────────────────────────
@@ -368,16 +318,14 @@ class AidForm(_ScopedRecordForm):
     model = Aid
     record_fields = services.AID_FIELDS
 
-    household = CodeChoiceField(label=_("受助户（户编码）"))
+    household = CodeChoiceField(label=_("受助户"))
 
     def __init__(self, *args: Any, user, instance: Aid | None = None, **kwargs: Any) -> None:
         super().__init__(*args, user=user, instance=instance, **kwargs)
         self.fields["household"].queryset = Household.objects.visible_to(user)
         if instance is not None:
             self.initial["household"] = instance.household.code  # typed by code, not pk
-        projects = Project.objects.visible_to(user).order_by("-started_on", "code")
-        self.fields["project"].queryset = projects
-        self.fields["project"].label_from_instance = lambda p: f"{p.code} {p.name}"
+        project_picker(self.fields["project"], user)
 
 
 # ── Awards ────────────────────────────────────────────────────────────────────
@@ -391,7 +339,7 @@ class AwardEditForm(_ScopedRecordForm):
 
 
 class AwardForm(AwardEditForm):
-    """Granting: the recipient is an association, a member (full ID number) or a household."""
+    """Granting: the recipient is an association, a member or a household (each searched)."""
 
     record_fields = services.AWARD_GRANT_FIELDS
 
@@ -401,14 +349,8 @@ class AwardForm(AwardEditForm):
         required=False,
         help_text=_("协会、会员、家庭三者只填一项。"),
     )
-    member = IdNumberChoiceField(
-        label=_("获奖会员（完整身份证号）"),
-        queryset=Member.objects.none(),
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
-        error_messages={"invalid_choice": _("没有找到该身份证号的会员，或不在您的管辖范围内。")},
-    )
-    household = CodeChoiceField(label=_("获奖家庭（户编码）"), required=False)
+    member = member_field(_("获奖会员"), required=False)
+    household = CodeChoiceField(label=_("获奖家庭"), required=False)
 
     def __init__(self, *args: Any, user, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"year": default_report_year()})
@@ -519,21 +461,8 @@ class LedgerForm(_ScopedRecordForm):
     def __init__(self, *args: Any, user, instance: LedgerEntry | None = None, **kwargs: Any):
         super().__init__(*args, user=user, instance=instance, **kwargs)
         event = self.fields["event"]
-        event.queryset = self._event_choices(user, instance)
-        event.help_text = _("列出近三年本级及直属下级协会的活动。")
-        event.label_from_instance = lambda e: f"{e.started_on} {e.title}"
-        projects = Project.objects.visible_to(user).order_by("-started_on", "code")
-        self.fields["project"].queryset = projects
-        self.fields["project"].label_from_instance = lambda p: f"{p.code} {p.name}"
-
-    @staticmethod
-    def _event_choices(user, instance: LedgerEntry | None) -> QuerySet[Event]:
-        """Recent events one level deep: village lectures by the thousand would swamp the list."""
-        depth = user.association.depth if user.association_id else 0
-        since = first_day(dt.date.today().year - RECENT_EVENT_YEARS + 1)
-        events = Event.objects.visible_to(user).filter(
-            started_on__gte=since, association__depth__lte=depth + 1
-        )
-        if instance is not None and instance.event_id:
-            events = events | Event.objects.visible_to(user).filter(pk=instance.event_id)
-        return events.select_related("association").order_by("-started_on")
+        event.queryset = Event.objects.visible_to(user)
+        event.label_from_instance = event_label
+        event.help_text = _("按活动标题查找，新近的在前。")
+        use_picker(event, Autocomplete("activities:pick_event", placeholder=_("输入活动标题")))
+        project_picker(self.fields["project"], user)

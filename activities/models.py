@@ -131,7 +131,10 @@ class Event(Versioned, Withdrawable):
         verbose_name = _("活动")
         verbose_name_plural = _("活动")
         ordering = ["-started_on", "id"]
-        indexes = [models.Index(fields=["association", "started_on"], name="event_assoc_date")]
+        indexes = [
+            models.Index(fields=["association", "started_on"], name="event_assoc_date"),
+            models.Index(fields=["started_on", "id"], name="event_date"),  # lists, newest first
+        ]
         constraints = [
             _ends_after_starts("event_end_after_start"),
             models.CheckConstraint(
@@ -244,6 +247,7 @@ class Project(Versioned, Withdrawable):
         verbose_name = _("项目")
         verbose_name_plural = _("项目")
         ordering = ["-started_on", "code"]
+        indexes = [models.Index(fields=["started_on", "code"], name="project_date")]  # lists
         constraints = [_ends_after_starts("project_end_after_start")]
 
     def __str__(self) -> str:
@@ -914,7 +918,10 @@ class LedgerEntry(Versioned, Withdrawable):
         verbose_name = _("经费收支")
         verbose_name_plural = _("经费收支")
         ordering = ["-date", "id"]
-        indexes = [models.Index(fields=["association", "date"], name="ledger_assoc_date")]
+        indexes = [
+            models.Index(fields=["association", "date"], name="ledger_assoc_date"),
+            models.Index(fields=["date", "id"], name="ledger_date"),  # lists, newest first
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=(Q(direction="income") & ~Q(source=""))

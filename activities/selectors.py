@@ -15,14 +15,16 @@ from typing import Any
 from django.db.models import (
     Count,
     DecimalField,
+    OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
 )
 from django.db.models.functions import Coalesce
 
-from associations.models import Association, live
+from associations.models import Association
 from members.models import Member
 
 from . import scoring
@@ -53,6 +55,48 @@ def _in(queryset: QuerySet, scope: Association | None) -> QuerySet:
 
 
 # ── Lists ─────────────────────────────────────────────────────────────────────
+# Each list's sortable columns (key → order, the last field unique) and the default key.
+LIST_SORTS: dict[type, tuple[str, dict[str, tuple[str, ...]]]] = {
+    Event: (
+        "-date",
+        {
+            "date": ("started_on", "id"),
+            "title": ("title", "id"),
+            "association": ("association__path", "-started_on", "id"),
+            "participants": ("participants", "id"),
+            "cost": ("cost", "id"),
+        },
+    ),
+    Project: (
+        "-started_on",
+        {
+            "started_on": ("started_on", "code"),
+            "code": ("code",),
+            "association": ("association__path", "code"),
+            "raised": ("funds_raised", "code"),
+        },
+    ),
+    Aid: ("-date", {"date": ("given_on", "id"), "amount": ("amount", "id")}),
+    Award: ("-year", {"year": ("year", "-level", "id"), "name": ("title", "id")}),
+    Assessment: (
+        "-year",
+        {
+            "year": ("year", "-association__path", "-template__code", "-id"),
+            "association": ("association__path", "-year", "id"),
+            "total": ("total_score", "id"),
+        },
+    ),
+    SelfGovernance: (
+        "-year",
+        {
+            "year": ("year", "-association__path", "-id"),
+            "association": ("association__path", "-year", "id"),
+        },
+    ),
+    LedgerEntry: ("-date", {"date": ("date", "id"), "amount": ("amount", "id")}),
+}
+
+
 def event_rows(
     events: QuerySet[Event],
     *,
@@ -80,8 +124,10 @@ def project_rows(
         rows = rows.running_in(year)
     if kind:
         rows = rows.filter(kind=kind)
-    # Meta.ordering is ignored once rows are grouped, so order explicitly.
-    aid_count = Count("aid", filter=live("aid"))  # withdrawn aid is not counted
+    # Counted for the rows of a page only (a subquery PostgreSQL evaluates after the LIMIT),
+    # not by grouping every project of a city with its aid; withdrawn aid is not counted.
+    live_aid = Aid.objects.filter(project=OuterRef("pk")).order_by().values("project")
+    aid_count = Coalesce(Subquery(live_aid.annotate(n=Count("id")).values("n")), 0)
     return rows.annotate(aid_count=aid_count).order_by("-started_on", "code")
 
 
@@ -93,7 +139,9 @@ def aid_rows(
     scope: Association | None = None,
     project: Project | None = None,
 ) -> QuerySet[Aid]:
-    rows = _in(aid, scope).select_related("household", "household__association", "project")
+    rows = _in(aid, scope).select_related(
+        "household", "household__association", "project", "project__association"
+    )
     if year:
         rows = rows.during(year)
     if kind:
@@ -101,6 +149,20 @@ def aid_rows(
     if project is not None:
         rows = rows.filter(project=project)
     return rows
+
+
+def project_picks(projects: QuerySet[Project], q: str = "") -> QuerySet[Project]:
+    """Projects a picker offers, by code (start) or name (part), the latest first."""
+    if q := q.strip():
+        projects = projects.filter(Q(code__istartswith=q) | Q(name__icontains=q))
+    return projects.order_by("-started_on", "code")
+
+
+def event_picks(events: QuerySet[Event], q: str = "") -> QuerySet[Event]:
+    """Events a picker offers, by title (part), the latest first."""
+    if q := q.strip():
+        events = events.filter(title__icontains=q)
+    return events.order_by("-started_on", "-id")
 
 
 def aid_totals(aid: QuerySet[Aid]) -> dict[str, int | Decimal]:
@@ -245,28 +307,3 @@ def event_attendees(event: Event, user) -> list[tuple[Member, bool]]:
         .values_list("pk", flat=True)
     )
     return [(member, member.pk in visible) for member in attendees]
-
-
-# ── Event attendees 参加会员 ──────────────────────────────────────────────────
-AttendeeEntry = tuple[str, str]  # (name, last digits of the ID number); either may be ""
-
-
-def _matches(member: Member, entry: AttendeeEntry) -> bool:
-    name, tail = entry
-    return (not name or member.name == name) and member.id_number.endswith(tail)
-
-
-def attendee_candidates(
-    members: QuerySet[Member], organiser: Association, entries: Iterable[AttendeeEntry]
-) -> dict[AttendeeEntry, list[Member]]:
-    """The members of the organiser's subtree each typed entry could mean, in one query."""
-    entries = list(entries)
-    if not entries:
-        return {}
-    wanted = Q()
-    for name, tail in entries:
-        # ID numbers are stored encrypted: a tail is found through the members' queryset.
-        by_tail = Q(pk__in=members.with_id_tail(tail).values("pk")) if tail else Q()
-        wanted |= by_tail & Q(**({"name": name} if name else {}))
-    found = list(members.within(organiser).filter(wanted).order_by("name", "id"))
-    return {entry: [m for m in found if _matches(m, entry)] for entry in entries}

@@ -6,6 +6,8 @@ app_name = "activities"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("pick/projects/", views.pick_project, name="pick_project"),
+    path("pick/events/", views.pick_event, name="pick_event"),
     path("events/", views.event_list, name="event_list"),
     path("events/new/", views.event_create, name="event_create"),
     path("events/<int:pk>/", views.event_detail, name="event_detail"),

@@ -11,15 +11,16 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Page, Paginator
 from django.db.models import Model, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from associations.forms import WithdrawForm, run_service
+from associations.lists import bounded_page, sort_order
+from associations.pickers import PICKER_LIMIT, picker_response
 from associations.scope import (
     get_visible_or_404,
     requested_scope,
@@ -27,6 +28,8 @@ from associations.scope import (
     visible,
     write_required,
 )
+from associations.selectors import in_subtree
+from associations.spreadsheets.views import export_response
 
 from . import forms, selectors, services
 from .models import (
@@ -41,34 +44,56 @@ from .models import (
 )
 
 PER_PAGE = 50
-
-
-def _page(request: HttpRequest, rows: QuerySet) -> Page:
-    return Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
-
-
-def _listing(
-    request: HttpRequest,
-    model: type[Model],
-    filter_form: type[forms._Filters],
-    rows: Callable[..., QuerySet],
-) -> tuple[forms._Filters, QuerySet]:
-    """The filters and the rows of a list: what the user may see under `?scope=`, live
-    records, or withdrawn ones for those who may restore them."""
-    scope = requested_scope(request)
-    filters = filter_form(request.GET or None, user=request.user)
-    chosen = filters.values()
-    if filters.wants_withdrawn():
-        records = model.all_objects.filter(withdrawn_at__isnull=False)
-    else:
-        records = model.objects.all()
-    return filters, rows(visible(records, request.user), scope=scope, **chosen)
+# The spreadsheet kind each list exports.
+EXPORT_KINDS: dict[type[Model], str] = {
+    Event: "events",
+    Project: "projects",
+    Aid: "aid",
+    Award: "awards",
+    Assessment: "assessments",
+    SelfGovernance: "selfgov",
+    LedgerEntry: "ledger",
+}
 
 
 def _list_page(
-    request: HttpRequest, template: str, filters: forms._Filters, rows: QuerySet, **extra: Any
+    request: HttpRequest,
+    template: str,
+    model: type[Model],
+    filter_form: type[forms._Filters],
+    rows: Callable[..., QuerySet],
+    totals: Callable[[QuerySet], dict] | None = None,
+    **extra: Any,
 ) -> HttpResponse:
-    context = {"filters": filters, "page_obj": _page(request, rows), **extra}
+    """A list: what the user may see under `?scope=` with the filters (live records, or
+    withdrawn ones for those who may restore them), sorted by a column, a bounded page of it,
+    or — with `?export=xlsx` — exactly those rows as a spreadsheet (personal data masked)."""
+    scope = requested_scope(request)
+    filters = filter_form(request.GET or None, user=request.user, scope=scope)
+    chosen = filters.values()
+    withdrawn = filters.wants_withdrawn()
+    if request.GET.get("export") and not withdrawn:
+        as_json = {k: v.pk if isinstance(v, Model) else v for k, v in chosen.items()}
+        return export_response(request, EXPORT_KINDS[model], scope, filters=as_json)
+    if withdrawn:
+        records = model.all_objects.filter(withdrawn_at__isnull=False)
+    else:
+        records = model.objects.all()
+    default, sorts = selectors.LIST_SORTS[model]
+    sort, order = sort_order(request, sorts, default)
+    if any(f.name == "association" for f in model._meta.fields):
+        listed = rows(in_subtree(records, request.user, scope), **chosen)
+    else:  # aid belongs where its household does
+        listed = rows(visible(records, request.user), scope=scope, **chosen)
+    listed = listed.order_by(*order)
+    context = {
+        "filters": filters,
+        "page_obj": bounded_page(request, listed, PER_PAGE),
+        "sort": sort,
+        "exportable": not withdrawn,
+        **({"totals": totals(listed)} if totals else {}),
+        **extra,
+    }
     return render(request, f"activities/{template}", context)
 
 
@@ -108,6 +133,25 @@ def _edit(
 
 
 @login_required
+def pick_project(request: HttpRequest) -> JsonResponse:
+    """Projects the user may see, by code or name (`q`), for the aid and ledger forms."""
+    rows = selectors.project_picks(visible(Project, request.user), request.GET.get("q", "")[:50])
+    results = [{"value": p.pk, "text": forms.project_label(p)} for p in rows[:PICKER_LIMIT]]
+    return picker_response(results)
+
+
+@login_required
+def pick_event(request: HttpRequest) -> JsonResponse:
+    """Events the user may see, by title (`q`), for the ledger form."""
+    rows = selectors.event_picks(visible(Event, request.user), request.GET.get("q", "")[:50])
+    rows = rows.select_related("association")[:PICKER_LIMIT]
+    results = [
+        {"value": e.pk, "text": forms.event_label(e), "hint": e.association.name} for e in rows
+    ]
+    return picker_response(results)
+
+
+@login_required
 def index(request: HttpRequest) -> HttpResponse:
     return redirect("activities:event_list")
 
@@ -115,8 +159,9 @@ def index(request: HttpRequest) -> HttpResponse:
 # ── Events 活动 ────────────────────────────────────────────────────────────────
 @login_required
 def event_list(request: HttpRequest) -> HttpResponse:
-    filters, rows = _listing(request, Event, forms.EventFilterForm, selectors.event_rows)
-    return _list_page(request, "event_list.html", filters, rows)
+    return _list_page(
+        request, "event_list.html", Event, forms.EventFilterForm, selectors.event_rows
+    )
 
 
 @login_required
@@ -148,8 +193,9 @@ def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
 # ── Projects 项目 ──────────────────────────────────────────────────────────────
 @login_required
 def project_list(request: HttpRequest) -> HttpResponse:
-    filters, rows = _listing(request, Project, forms.ProjectFilterForm, selectors.project_rows)
-    return _list_page(request, "project_list.html", filters, rows)
+    return _list_page(
+        request, "project_list.html", Project, forms.ProjectFilterForm, selectors.project_rows
+    )
 
 
 @login_required
@@ -161,7 +207,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "funding": project.funding.all(),
         "funding_totals": selectors.project_funding_totals(project),
         "aid_totals": selectors.aid_totals(aid),
-        "page_obj": _page(request, aid),
+        "page_obj": bounded_page(request, aid, PER_PAGE),
     }
     return render(request, "activities/project_detail.html", context)
 
@@ -182,8 +228,7 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
 # ── Aid 帮扶 ───────────────────────────────────────────────────────────────────
 @login_required
 def aid_list(request: HttpRequest) -> HttpResponse:
-    filters, rows = _listing(request, Aid, forms.AidFilterForm, selectors.aid_rows)
-    return _list_page(request, "aid_list.html", filters, rows)
+    return _list_page(request, "aid_list.html", Aid, forms.AidFilterForm, selectors.aid_rows)
 
 
 @login_required
@@ -209,8 +254,9 @@ def aid_edit(request: HttpRequest, pk: int) -> HttpResponse:
 # ── Awards 表彰 ────────────────────────────────────────────────────────────────
 @login_required
 def award_list(request: HttpRequest) -> HttpResponse:
-    filters, rows = _listing(request, Award, forms.AwardFilterForm, selectors.award_rows)
-    return _list_page(request, "award_list.html", filters, rows)
+    return _list_page(
+        request, "award_list.html", Award, forms.AwardFilterForm, selectors.award_rows
+    )
 
 
 @login_required
@@ -235,11 +281,15 @@ def award_edit(request: HttpRequest, pk: int) -> HttpResponse:
 # ── Assessments 考核 ───────────────────────────────────────────────────────────
 @login_required
 def assessment_list(request: HttpRequest) -> HttpResponse:
-    filters, rows = _listing(
-        request, Assessment, forms.AssessmentFilterForm, selectors.assessment_rows
-    )
     templates = AssessmentTemplate.objects.all()
-    return _list_page(request, "assessment_list.html", filters, rows, templates=templates)
+    return _list_page(
+        request,
+        "assessment_list.html",
+        Assessment,
+        forms.AssessmentFilterForm,
+        selectors.assessment_rows,
+        templates=templates,
+    )
 
 
 @login_required
@@ -274,10 +324,13 @@ def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
 # ── Village self-governance 村民自治 ───────────────────────────────────────────
 @login_required
 def selfgov_list(request: HttpRequest) -> HttpResponse:
-    filters, rows = _listing(
-        request, SelfGovernance, forms.SelfGovFilterForm, selectors.selfgov_rows
+    return _list_page(
+        request,
+        "selfgov_list.html",
+        SelfGovernance,
+        forms.SelfGovFilterForm,
+        selectors.selfgov_rows,
     )
-    return _list_page(request, "selfgov_list.html", filters, rows)
 
 
 @login_required
@@ -302,9 +355,14 @@ def selfgov_edit(request: HttpRequest, pk: int) -> HttpResponse:
 # ── Ledger 经费 ────────────────────────────────────────────────────────────────
 @login_required
 def ledger_list(request: HttpRequest) -> HttpResponse:
-    filters, rows = _listing(request, LedgerEntry, forms.LedgerFilterForm, selectors.ledger_rows)
-    totals = selectors.ledger_totals(rows)
-    return _list_page(request, "ledger_list.html", filters, rows, totals=totals)
+    return _list_page(
+        request,
+        "ledger_list.html",
+        LedgerEntry,
+        forms.LedgerFilterForm,
+        selectors.ledger_rows,
+        totals=selectors.ledger_totals,
+    )
 
 
 @login_required

@@ -9,9 +9,10 @@ from django.db import models
 from django.forms.models import model_to_dict
 from django.utils.translation import gettext_lazy as _
 
-from .models import AccessKind, Association, Level
+from .models import AccessKind, Association
+from .pickers import Autocomplete, ScopeField, association_label, use_picker
 from .records import StaleEdit
-from .selectors import association_choices
+from .selectors import association_choices, move_targets
 from .services import ASSOCIATION_FIELDS
 
 T = TypeVar("T")
@@ -120,21 +121,73 @@ class AssociationForm(RecordForm):
 
 
 class MoveForm(forms.Form):
+    """Where to: only associations that may be its parent (level, scope, not inside it)."""
+
     new_parent = forms.ModelChoiceField(
         label=_("新的上级协会"), queryset=Association.objects.none()
     )
 
     def __init__(self, *args, user, association: Association, **kwargs):
         super().__init__(*args, **kwargs)
-        choices = association_choices(user, levels=tuple(Level.values)).exclude(
-            path__startswith=association.path
+        field = self.fields["new_parent"]
+        field.queryset = move_targets(user, association)
+        field.label_from_instance = association_label
+        use_picker(field, Autocomplete("associations:pick", params={"move": association.pk}))
+
+
+class TreeSearchForm(forms.Form):
+    """Find an association in the tree by name or code (dissolved ones too)."""
+
+    find = forms.ModelChoiceField(
+        label=_("查找协会"), queryset=Association.objects.none(), required=False
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["find"]
+        field.queryset = Association.objects.visible_to(user)
+        field.label_from_instance = association_label
+        widget = Autocomplete(
+            "associations:pick", params={"all": "1"}, attrs={"data-autosubmit": ""}
         )
-        self.fields["new_parent"].queryset = choices
-        self.fields["new_parent"].label_from_instance = lambda a: f"{a.name}（{a.code}）"
+        use_picker(field, widget)
 
 
 class DissolveForm(forms.Form):
+    """The day, and — when the unit still has members in the roll — what becomes of them."""
+
+    TRANSFER, END = "transfer", "end"
+
     dissolved_on = forms.DateField(label=_("撤销日期"), widget=DateInput())
+    members = forms.ChoiceField(
+        label=_("在册会员"),
+        widget=forms.RadioSelect,
+        choices=[(TRANSFER, _("全部转到另一个协会")), (END, _("结束会籍（撤销日离会）"))],
+    )
+    members_to = forms.ModelChoiceField(
+        label=_("接收会员的协会"), queryset=Association.objects.none(), required=False
+    )
+
+    def __init__(self, *args, user, association: Association, active_members: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not active_members:
+            del self.fields["members"], self.fields["members_to"]
+            return
+        field = self.fields["members_to"]
+        field.queryset = association_choices(user).exclude(pk=association.pk)
+        field.label_from_instance = association_label
+        field.help_text = _("会员连同会籍记录转入该协会；他们的会员小组随原协会撤销。")
+        use_picker(field, Autocomplete("associations:pick", params={"outside": association.pk}))
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        choice = cleaned.pop("members", None)
+        if choice == self.TRANSFER and not cleaned.get("members_to"):
+            self.add_error("members_to", _("请选择接收会员的协会。"))
+        if choice != self.TRANSFER:
+            cleaned["members_to"] = None
+        cleaned["end_memberships"] = choice == self.END
+        return cleaned
 
 
 class WithdrawForm(forms.Form):
@@ -154,3 +207,19 @@ class PersonalDataLogFilterForm(forms.Form):
     )
     since = forms.DateField(label=_("起始日期"), required=False, widget=DateInput())
     until = forms.DateField(label=_("截止日期"), required=False, widget=DateInput())
+
+
+class ScopeForm(forms.Form):
+    """The association a page covers (`?scope=`, read and checked by the view), searched."""
+
+    def __init__(self, *args, scope: Association, label, levels: tuple[str, ...] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["scope"] = ScopeField(scope, label=label, levels=levels)
+
+
+class SavedFilterForm(forms.Form):
+    """Save the filters of the list shown (its URL name and query string) under a name."""
+
+    name = forms.CharField(label=_("名称"), max_length=40)
+    page = forms.CharField(max_length=60, widget=forms.HiddenInput)
+    query = forms.CharField(max_length=1000, required=False, widget=forms.HiddenInput)

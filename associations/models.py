@@ -397,3 +397,33 @@ class Job(models.Model):
         if not self.total:
             return 100 if self.status == JobStatus.SUCCEEDED else None
         return min(100, round(self.done * 100 / self.total))
+
+
+class SavedFilter(models.Model):
+    """常用筛选: a list's filters saved by one user under a name, to open again in one click.
+
+    A personal preference, not a record of the network: no history, and its owner may remove
+    it. The query never holds a full ID number (the lists refuse one, and so does the service).
+    """
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        on_delete=models.CASCADE,
+        related_name="saved_filters",
+    )
+    page = models.CharField(_("列表"), max_length=60)  # the list's URL name, e.g. members:list
+    name = models.CharField(_("名称"), max_length=40)
+    query = models.CharField(_("筛选条件"), max_length=1000, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("常用筛选")
+        verbose_name_plural = _("常用筛选")
+        ordering = ["page", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "page", "name"], name="saved_filter_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -8,15 +8,19 @@ record's history says who made the change. Commands act as `system_actor()`.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import TypedDict, Unpack
+from urllib.parse import unquote
 
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Length, Substr
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
+from . import restructuring
 from .models import (
     PATH_SEPARATOR,
     Association,
@@ -24,6 +28,7 @@ from .models import (
     JobStatus,
     PersonalDataAccess,
     Role,
+    SavedFilter,
     User,
     validate_placement,
 )
@@ -155,14 +160,39 @@ def association_move(
 
 @transaction.atomic
 def association_dissolve(
-    *, by: User, association: Association, dissolved_on: dt.date
+    *,
+    by: User,
+    association: Association,
+    dissolved_on: dt.date,
+    members_to: Association | None = None,
+    end_memberships: bool = False,
 ) -> Association:
-    """Mark an association dissolved (撤销); its records stay for past years' reports."""
+    """Mark an association dissolved (撤销); its records stay for past years' reports.
+
+    Its members still in the roll go first, in the same step: transferred to `members_to`
+    (they count there from now on, for past years too) or, with `end_memberships`, their
+    membership ends on the dissolution day. Its open posts end that day and its member
+    groups are dissolved with it (see each app's `restructuring.py`). With members left and
+    neither chosen, the dissolution is refused.
+    """
     require(by, "network.restructure", association)
     if association.children.filter(dissolved_on__isnull=True).exists():
         raise ValidationError(
             {"dissolved_on": _("该协会还有未撤销的下级协会，请先撤销或移走下级协会。")}
         )
+    if members_to is not None:
+        require(by, "records.change", members_to, field="members_to")
+        if members_to.pk == association.pk or members_to.dissolved_on is not None:
+            raise ValidationError({"members_to": _("请选择一个未撤销的其他协会接收会员。")})
+    blockers = restructuring.settle_for_dissolution(
+        by=by,
+        association=association,
+        dissolved_on=dissolved_on,
+        members_to=members_to,
+        end_memberships=end_memberships,
+    )
+    if blockers:
+        raise ValidationError({"dissolved_on": restructuring.blockers_message(blockers)})
     association, _changed = model_update(
         instance=association, data={"dissolved_on": dissolved_on}, by=by
     )
@@ -308,6 +338,38 @@ def personal_data_access_record(
         purpose=(purpose or "").strip()[:200],
         rows=rows,
     )
+
+
+# ── Saved filters (常用筛选) ──────────────────────────────────────────────────
+# A run of digits as long as an ID number's first 12: never kept in a saved query.
+_LONG_NUMBER = re.compile(r"\d{12,}")
+
+
+def saved_filter_save(*, by: User, page: str, name: str, query: str) -> SavedFilter:
+    """Save (or replace, under the same name) the filters of one of `by`'s lists."""
+    name, query = (name or "").strip(), (query or "").strip().lstrip("?")
+    errors = {}
+    if not name:
+        errors["name"] = _("请给这个筛选起个名字。")
+    if _LONG_NUMBER.search(unquote(query)):
+        errors["query"] = _("为保护个人信息，筛选条件中不能保存完整身份证号。")
+    try:
+        reverse(page)
+    except NoReverseMatch:
+        errors["page"] = _("没有这个列表。")
+    if errors:
+        raise ValidationError(errors)
+    saved, _created = SavedFilter.objects.update_or_create(
+        owner=by, page=page, name=name[:40], defaults={"query": query[:1000]}
+    )
+    return saved
+
+
+def saved_filter_remove(*, by: User, saved: SavedFilter) -> None:
+    """Remove one of `by`'s own saved filters (a preference, not a record: it is deleted)."""
+    if saved.owner_id != by.pk:
+        raise PermissionDenied(_("只能删除自己的常用筛选。"))
+    saved.delete()
 
 
 # ── Background jobs (我的任务) ────────────────────────────────────────────────

@@ -7,6 +7,7 @@ app_name = "associations"
 
 urlpatterns = [
     path("", views.tree, name="tree"),
+    path("pick/", views.pick, name="pick"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/tree/", views.tree, name="subtree"),
     path("<int:parent_pk>/add/", views.create, name="create"),
@@ -20,6 +21,8 @@ urlpatterns = [
     path("jobs/<int:pk>/download/", job_views.job_download, name="job_download"),
     path("jobs/<int:pk>/retry/", job_views.job_retry, name="job_retry"),
     path("personal-data-log/", views.personal_data_log, name="personal_data_log"),
+    path("saved-filters/", views.saved_filter_save, name="saved_filter_save"),
+    path("saved-filters/<int:pk>/remove/", views.saved_filter_remove, name="saved_filter_remove"),
     path("imports/", sheets.index, name="imports"),
     path("imports/confirm/", sheets.confirm, name="import_confirm"),
     path("imports/<slug:kind>/template/", sheets.template, name="import_template"),

@@ -1,7 +1,7 @@
 """City-scale benchmark: every row of the scale issue's table, on PostgreSQL.
 
     .venv/bin/python benchmarks/city.py [--runs 5] [--load-seconds 120] [--skip-load]
-                                         [--skip-files] [--growth]
+                                         [--skip-files] [--growth] [--only-lists]
 
 Uses the database in CITY_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/jsx_city),
 creating and seeding it with `seed_demo --scale city` when it is missing (about 5 minutes).
@@ -177,17 +177,19 @@ def _ok(response) -> None:
 
 
 def lists(runs: int) -> None:
-    """The staff member list against the Django admin's changelist, the same searches."""
+    """The staff lists against the Django admin's changelists, the same searches: members,
+    households and events of the city."""
     from django.test import Client
-    from django.urls import reverse
 
+    from activities.models import Event
     from associations.demo_city import CITY_CODE
     from associations.models import Association, User
-    from members.models import Member
+    from members.models import Household, Member
 
     city = Association.objects.get(code=CITY_CODE)
     village = Association.objects.filter(path__startswith=city.path, level="village").first()
     name = Member.objects.filter(association=village).values_list("name", flat=True).first()
+    head = Household.objects.filter(association=village).values_list("head_name", flat=True)[0]
     admin, _created = User.objects.get_or_create(
         username="bench_admin", defaults={"is_superuser": True, "is_staff": True, "role": "admin"}
     )
@@ -195,7 +197,8 @@ def lists(runs: int) -> None:
     staff_client, admin_client = Client(), Client()
     staff_client.force_login(staff)
     admin_client.force_login(admin)
-    cases = [
+    in_village = ({"scope": village.pk}, {"association__id__exact": village.pk})
+    members = [
         ("page 1", {}, {}),
         ("page 200", {"page": 200}, {"p": 199}),
         ("name", {"q": name}, {"q": name}),
@@ -205,25 +208,41 @@ def lists(runs: int) -> None:
             {"q": name, "association__id__exact": village.pk},
         ),
         ("status left", {"status": "left"}, {"status__exact": "left"}),
-        ("village", {"scope": village.pk}, {"association__id__exact": village.pk}),
+        ("village", *in_village),
     ]
-    for label, staff_params, admin_params in cases:
-        staff_times = measure(
-            f"member list (staff) — {label}",
-            "≥ 5× faster than the admin",
-            lambda p=staff_params: _ok(staff_client.get(reverse("members:list"), p)),
-            runs,
-        )
-        admin_times = measure(
-            f"member list (admin changelist) — {label}",
-            "—",
-            lambda p=admin_params: _ok(
-                admin_client.get(reverse("admin:members_member_changelist"), p)
-            ),
-            runs,
-        )
-        ratio = statistics.median(admin_times) / statistics.median(staff_times)
-        ROWS.append((f"admin ÷ staff — {label}", f"{ratio:.1f}×", "", "≥ 5×"))
+    households = [
+        ("page 1", {}, {}),
+        ("page 200", {"page": 200}, {"p": 199}),
+        ("head's name", {"q": head}, {"q": head}),
+        ("village", *in_village),
+    ]
+    events = [
+        ("page 1", {}, {}),
+        ("page 200", {"page": 200}, {"p": 199}),
+        ("year", {"year": YEAR}, {"started_on__year": YEAR}),
+        ("village", *in_village),
+    ]
+    assert Event.objects.exists()
+    for what, staff_url, admin_url, cases in (
+        ("member list", "/members/", "/admin/members/member/", members),
+        ("household list", "/members/households/", "/admin/members/household/", households),
+        ("event list", "/activities/events/", "/admin/activities/event/", events),
+    ):
+        for label, staff_params, admin_params in cases:
+            staff_times = measure(
+                f"{what} (staff) — {label}",
+                "≥ 5× faster than the admin",
+                lambda u=staff_url, p=staff_params: _ok(staff_client.get(u, p)),
+                runs,
+            )
+            admin_times = measure(
+                f"{what} (admin changelist) — {label}",
+                "—",
+                lambda u=admin_url, p=admin_params: _ok(admin_client.get(u, p)),
+                runs,
+            )
+            ratio = statistics.median(admin_times) / statistics.median(staff_times)
+            ROWS.append((f"{what}: admin ÷ staff — {label}", f"{ratio:.1f}×", "", "≥ 5×"))
 
 
 def files(url: str) -> None:
@@ -399,6 +418,7 @@ def main() -> None:
     parser.add_argument("--skip-files", action="store_true")
     parser.add_argument("--growth", action="store_true")
     parser.add_argument("--only-report", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--only-lists", action="store_true", help="only the staff lists")
     args = parser.parse_args()
     url = os.environ.get("CITY_DATABASE_URL", DEFAULT_URL)
     if not args.only_report:
@@ -412,11 +432,12 @@ def main() -> None:
     if args.only_report:
         only_report(args.runs)
         return
-    in_process(args.runs)
+    if not args.only_lists:
+        in_process(args.runs)
     lists(args.runs)
-    if not args.skip_files:
+    if not args.skip_files and not args.only_lists:
         files(url)
-    if not args.skip_load:
+    if not args.skip_load and not args.only_lists:
         load(url, args.load_seconds)
     if args.growth:
         growth(args.runs)

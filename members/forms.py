@@ -15,8 +15,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from associations.forms import RecordForm, model_field
-from associations.models import Association
-from associations.selectors import association_choices
+from associations.models import VILLAGE_LEVELS, Association
+from associations.pickers import (
+    Autocomplete,
+    ScopeField,
+    association_label,
+    association_picker,
+    prefill_single,
+    use_picker,
+)
+from associations.selectors import LARGE_LEVELS, association_choices
 from associations.years import YearField
 
 from . import idcard, phone, selectors
@@ -53,26 +61,23 @@ from .services import (
 LONG_ID_LIKE = re.compile(r"^(\d{12,}[\dXx]?|\d{6,}[Xx])$")
 
 
-def _association_label(association: Association) -> str:
-    return f"{association.name}（{association.code}）"
-
-
-def _group_label(group: MemberGroup) -> str:
-    return f"{group.association.name} · {group.name}"
-
-
 SCOPE_LABEL = _("协会（含下级）")
 
 
-def scope_field(user, *, label=SCOPE_LABEL, queryset=None) -> forms.ModelChoiceField:
-    """The `?scope=` picker of a list page (the view reads it with `requested_scope`)."""
-    field = forms.ModelChoiceField(
-        label=label,
-        queryset=queryset if queryset is not None else association_choices(user).order_by("path"),
-        required=False,
+def member_label(member: Member) -> str:
+    """How pickers name a member: the name and the masked ID number (same-named people)."""
+    return f"{member.name} {idcard.mask(member.id_number)}"
+
+
+def _names_anywhere(field: forms.Field, scope: Association) -> bool:
+    """Whether names are searched anywhere in them (a town or smaller) or from their start;
+    the search box says which."""
+    if scope.level not in LARGE_LEVELS:
+        return True
+    field.help_text = _(
+        "县级及以上范围按姓名开头查找（如“王秀”）；按名字中间的字查找请先选择镇（街道）。"
     )
-    field.label_from_instance = _association_label
-    return field
+    return False
 
 
 # ── members ───────────────────────────────────────────────────────────────────
@@ -84,7 +89,8 @@ class MemberFilterForm(forms.Form):
     q = forms.CharField(
         label=_("姓名 / 身份证后 4–6 位 / 手机号"),
         required=False,
-        widget=forms.TextInput(attrs={"maxlength": 11, "autocomplete": "off"}),
+        # No maxlength: a full ID number typed here goes to the look-up by POST (js/lists.js).
+        widget=forms.TextInput(attrs={"autocomplete": "off", "data-id-lookup": ""}),
     )
     group = forms.ModelChoiceField(
         label=_("会员小组"), queryset=MemberGroup.objects.none(), required=False
@@ -101,9 +107,9 @@ class MemberFilterForm(forms.Form):
 
     def __init__(self, *args: Any, user, scope: Association, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["scope"] = scope_field(user)
-        self.fields["scope"].initial = scope.pk
+        self.fields["scope"] = ScopeField(scope, label=SCOPE_LABEL)
         self.order_fields(["q", "scope"])
+        self.anywhere = _names_anywhere(self.fields["q"], scope)
         # Groups are offered for an association that has them only: a county has thousands.
         self.offers_groups = scope.level in MEMBER_GROUP_LEVELS
         if self.offers_groups:
@@ -117,6 +123,22 @@ class MemberFilterForm(forms.Form):
                 _("为保护个人信息，请只输入身份证号的后 4–6 位；完整号码请用“按身份证号查找”。")
             )
         return q
+
+    def filters(self) -> dict[str, Any] | None:
+        """The selector's filters (JSON values, so an export job can take them), or None when
+        they are not valid (nothing is listed)."""
+        if not self.is_bound:
+            return {}
+        if not self.is_valid():
+            return None
+        data = self.cleaned_data
+        return {
+            "q": data["q"],
+            "group": data["group"].pk if data.get("group") else None,
+            "status": data["status"],
+            "flags": list(data["flags"]),
+            "anywhere": self.anywhere,
+        }
 
 
 class IdLookupForm(forms.Form):
@@ -171,10 +193,17 @@ class MemberForm(RecordForm):
         self.fields["phone"].max_length = None
         self.fields["phone"].validators = []
         self.fields["phone"].widget.attrs.pop("maxlength", None)
-        self.fields["association"].queryset = association_choices(user).order_by("path")
-        self.fields["association"].label_from_instance = _association_label
-        self.fields["group"].queryset = self._group_choices(user, instance, association)
-        self.fields["group"].label_from_instance = _group_label
+        association_picker(self.fields["association"], association_choices(user))
+        prefill_single(self, "association")
+        group = self.fields["group"]
+        group.queryset = self._group_choices(user, instance)
+        group.label_from_instance = lambda g: g.name
+        placeholder = _("先选所属协会，再选小组")
+        picker = Autocomplete(
+            "members:pick_group", depends_on="association", placeholder=placeholder
+        )
+        use_picker(group, picker)
+        group.help_text = _("先选所属协会，再选该协会的会员小组。")
         if instance is not None:
             del self.fields["birth_date"]
             correction = self.fields["id_number"]
@@ -187,18 +216,14 @@ class MemberForm(RecordForm):
                 "修改的是本次入会的日期；离会、重新入会请用详情页的操作。"
             )
 
-    def _group_choices(self, user, member: Member | None, association: Association | None):
-        """Groups of the association being edited when known, else all the user sees."""
-        chosen = self.data.get("association") if self.is_bound else None
-        if not (chosen and str(chosen).isdigit()):
-            chosen = member.association_id if member else (association.pk if association else None)
+    @staticmethod
+    def _group_choices(user, member: Member | None):
+        """Current groups the user sees (and the member's own, even if dissolved since); a
+        group of another association than the chosen one is the service's error, in words."""
         current = Q(dissolved_on__isnull=True)
         if member is not None and member.group_id:
-            current |= Q(pk=member.group_id)  # keep the member's group even if dissolved since
-        groups = MemberGroup.objects.visible_to(user).filter(current)
-        if chosen:
-            groups = groups.filter(association_id=chosen)
-        return groups.select_related("association").order_by("association__path", "name")
+            current |= Q(pk=member.group_id)
+        return MemberGroup.objects.visible_to(user).filter(current)
 
     def clean_id_number(self) -> str:
         number = self.cleaned_data["id_number"]
@@ -242,7 +267,7 @@ class PositionForm(RecordForm):
         super().__init__(data, initial={"association": member.association_id})
         field = self.fields["association"]
         field.queryset = selectors.position_association_choices(user, member)
-        field.label_from_instance = _association_label
+        field.label_from_instance = association_label
 
 
 class PositionDetailsForm(RecordForm):
@@ -274,8 +299,7 @@ class OfficersFilterForm(forms.Form):
     def __init__(self, *args: Any, user, scope: Association, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Officers sit in towns and above, and in villages: offer every level.
-        self.fields["scope"] = scope_field(user)
-        self.fields["scope"].initial = scope.pk
+        self.fields["scope"] = ScopeField(scope, label=SCOPE_LABEL)
         self.order_fields(["day", "scope", "title"])
 
 
@@ -294,9 +318,15 @@ class HouseholdFilterForm(forms.Form):
 
     def __init__(self, *args: Any, user, scope: Association, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["scope"] = scope_field(user)
-        self.fields["scope"].initial = scope.pk
+        self.fields["scope"] = ScopeField(scope, label=SCOPE_LABEL)
         self.order_fields(["q", "scope", "category"])
+        self.anywhere = _names_anywhere(self.fields["q"], scope)
+
+    def filters(self) -> dict[str, Any]:
+        """The selector's filters (an invalid one is left out)."""
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        category = data.get("category") or None
+        return {"q": data.get("q", ""), "category": category, "anywhere": self.anywhere}
 
 
 class HouseholdForm(RecordForm):
@@ -323,8 +353,8 @@ class HouseholdForm(RecordForm):
             initial = {"association": association.pk} if association else {}
         super().__init__(data, instance=instance, initial=initial)
         self.order_fields(HOUSEHOLD_FIELDS)
-        self.fields["association"].queryset = association_choices(user).order_by("path")
-        self.fields["association"].label_from_instance = _association_label
+        association_picker(self.fields["association"], association_choices(user))
+        prefill_single(self, "association")
 
 
 class CertificateForm(RecordForm):
@@ -340,10 +370,7 @@ class VillageForm(forms.Form):
 
     def __init__(self, *args: Any, user, village: Association | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["scope"] = scope_field(
-            user, label=_("村（居）"), queryset=selectors.village_choices(user)
-        )
-        self.fields["scope"].initial = village.pk if village else None
+        self.fields["scope"] = ScopeField(village, label=_("村（居）"), levels=VILLAGE_LEVELS)
 
 
 class LiaisonForm(forms.Form):
@@ -388,9 +415,11 @@ class MemberGroupForm(RecordForm):
         self, data=None, *, association: Association, instance: MemberGroup | None = None
     ) -> None:
         super().__init__(data, instance=instance)
-        self.fields["leader"].queryset = Member.objects.filter(
-            association=association, status=MemberStatus.ACTIVE
-        ).order_by("name")
+        leader = self.fields["leader"]
+        leader.queryset = Member.objects.filter(association=association, status=MemberStatus.ACTIVE)
+        leader.label_from_instance = member_label
+        params = {"association": association.pk, "active": 1}
+        use_picker(leader, Autocomplete("members:pick_member", params=params))
         if instance is None:
             del self.fields["dissolved_on"]  # a new group is not dissolved
         else:

@@ -208,6 +208,12 @@ class Member(Versioned, Withdrawable):
         indexes = [
             models.Index(fields=["association", "status"], name="member_assoc_status"),
             models.Index(fields=["name"], name="member_name"),
+            # Names searched from their start in any collation (PostgreSQL; elsewhere a plain
+            # index), and the roll by status in name order (the list's "left" filter).
+            models.Index(
+                fields=["name"], name="member_name_prefix", opclasses=["varchar_pattern_ops"]
+            ),
+            models.Index(fields=["status", "name", "id"], name="member_status_name"),
             models.Index(fields=["phone"], name="member_phone"),
         ]
 
@@ -445,6 +451,13 @@ class Household(Versioned, Withdrawable):
         verbose_name = _("户")
         verbose_name_plural = _("户")
         ordering = ["association", "code"]
+        indexes = [
+            models.Index(
+                fields=["head_name"],
+                name="household_head_prefix",
+                opclasses=["varchar_pattern_ops"],
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.head_name}（{self.code}）"

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 
-from associations.models import VILLAGE_LEVELS, Association, live
-from associations.selectors import association_choices
+from associations.models import Association, live
+from associations.selectors import LARGE_LEVELS, association_choices, in_subtree
 
 from .models import (
     HOUSEHOLD_CATEGORIES,
@@ -33,8 +33,12 @@ ID_TAIL = re.compile(r"^\d{3,5}[\dXx]$")  # the last 4–6 characters of an ID n
 DIGITS = re.compile(r"^\d+$")
 
 
-def member_search(members: QuerySet[Member], q: str) -> QuerySet[Member]:
+def member_search(members: QuerySet[Member], q: str, *, anywhere: bool = True) -> QuerySet[Member]:
     """Name, the tail of an ID number (4–6 characters) or a phone number (whole or start).
+
+    A name is matched anywhere in it (秀英 finds 王秀英) when `anywhere`, for a town or
+    smaller; else from its start (王秀 finds 王秀英), through the name's prefix index, so a
+    search over a city's 500,000 members reads only the names that match.
 
     The caller (the search form) has already refused anything longer that looks
     like a full ID, so a full number never travels in a URL.
@@ -45,30 +49,90 @@ def member_search(members: QuerySet[Member], q: str) -> QuerySet[Member]:
         return members.filter(Q(pk__in=by_tail) | Q(phone__endswith=q))
     if DIGITS.match(q) and len(q) >= 7:
         return members.filter(phone__startswith=q)
-    return members.filter(name__icontains=q)
+    return members.filter(name__contains=q) if anywhere else members.filter(name__startswith=q)
+
+
+# The member list's sortable columns: key → order (the last field unique, for stable pages).
+MEMBER_SORTS = {
+    "name": ("name", "id"),
+    "birth_date": ("birth_date", "id"),
+    "joined_on": ("joined_on", "id"),
+    "association": ("association__path", "name", "id"),
+}
+
+
+def filter_members(
+    members: QuerySet[Member],
+    *,
+    q: str = "",
+    group: MemberGroup | int | None = None,
+    status: str | None = None,
+    flags: Iterable[str] = (),
+    anywhere: bool = True,
+) -> QuerySet[Member]:
+    """The member list's filters (also its export's, with JSON values); `anywhere`: see
+    `member_search`."""
+    if group:
+        members = members.filter(group=group)
+    if status:
+        members = members.filter(status=status)
+    for flag in flags:
+        if flag in MEMBER_FLAGS:
+            members = members.filter(**{flag: True})
+    if q.strip():
+        members = member_search(members, q, anywhere=anywhere)
+    return members
 
 
 def member_list(
-    user,
-    *,
-    scope: Association,
-    q: str = "",
-    group: MemberGroup | None = None,
-    status: str | None = None,
-    flags: Iterable[str] = (),
+    user, *, scope: Association, order: Iterable[str] = MEMBER_SORTS["name"], **filters
 ) -> QuerySet[Member]:
-    """Members of the scope's subtree the user may see, filtered."""
-    queryset = Member.objects.visible_to(user).within(scope).select_related("association", "group")
-    if group is not None:
-        queryset = queryset.filter(group=group)
-    if status:
-        queryset = queryset.filter(status=status)
-    for flag in flags:
-        if flag in MEMBER_FLAGS:
-            queryset = queryset.filter(**{flag: True})
+    """Members of the scope's subtree the user may see, filtered, in `order`; a page's
+    associations and groups are fetched for its rows only."""
+    filters.setdefault("anywhere", scope.level not in LARGE_LEVELS)
+    queryset = in_subtree(Member.objects.all(), user, scope)
+    queryset = filter_members(queryset, **filters).order_by(*order)
+    return queryset.prefetch_related("association", "group")
+
+
+def member_picks(
+    user, q: str = "", *, within: Association | None = None, active: bool = False
+) -> QuerySet[Member]:
+    """Members a picker offers: visible to the user, under `within`, in the roll if `active`,
+    matching `q` like the list's search (name, ID tail, phone)."""
+    scope = within if within is not None else user.association
+    if scope is not None:
+        members = in_subtree(Member.objects.all(), user, scope)
+    else:
+        members = Member.objects.visible_to(user)
+    if active:
+        members = members.filter(status=MemberStatus.ACTIVE)
     if q.strip():
-        queryset = member_search(queryset, q)
-    return queryset.order_by("association__path", "name", "id")
+        anywhere = scope is not None and scope.level not in LARGE_LEVELS
+        members = member_search(members, q, anywhere=anywhere)
+    return members.select_related("association").order_by("name", "id")
+
+
+def household_picks(user, q: str = "", *, within: Association | None = None):
+    """Households a picker offers: code (start) or head's name (part)."""
+    scope = within if within is not None else user.association
+    if scope is None:
+        households = Household.objects.visible_to(user)
+    else:
+        households = in_subtree(Household.objects.all(), user, scope)
+    anywhere = scope is not None and scope.level not in LARGE_LEVELS
+    households = household_search(households, q, anywhere=anywhere)
+    return households.select_related("association").order_by("code")
+
+
+def group_picks(user, association_pk: int, q: str = "") -> QuerySet[MemberGroup]:
+    """The current member groups of one association the user may see."""
+    groups = MemberGroup.objects.visible_to(user).filter(
+        association_id=association_pk, dissolved_on__isnull=True
+    )
+    if q := q.strip():
+        groups = groups.filter(name__icontains=q)
+    return groups.order_by("name")
 
 
 @dataclass(frozen=True)
@@ -181,22 +245,45 @@ def position_association_choices(user, member: Member) -> QuerySet[Association]:
 # ── households ────────────────────────────────────────────────────────────────
 
 
-def household_list(
-    user,
+HOUSEHOLD_SORTS = {
+    "code": ("code",),
+    "head_name": ("head_name", "id"),
+    "association": ("association__path", "code"),
+}
+
+
+def household_search(
+    households: QuerySet[Household], q: str, *, anywhere: bool = True
+) -> QuerySet[Household]:
+    """By code (start, as typed or in capitals) or head's name (anywhere in it for a town
+    or smaller, else from its start: see `member_search`); each through an index."""
+    if not (q := q.strip()):
+        return households
+    by_code = Q(code__startswith=q) | Q(code__startswith=q.upper())
+    by_head = Q(head_name__contains=q) if anywhere else Q(head_name__startswith=q)
+    return households.filter(by_code | by_head)
+
+
+def filter_households(
+    households: QuerySet[Household],
     *,
-    scope: Association,
     q: str = "",
     category: str | None = None,
+    anywhere: bool = True,
 ) -> QuerySet[Household]:
-    """Households of the scope's subtree the user may see; search by code (start) or
-    head's name (part)."""
-    queryset = Household.objects.visible_to(user).within(scope).select_related("association")
+    """The household list's filters (also its export's)."""
     if category in HOUSEHOLD_CATEGORIES:
-        queryset = queryset.filter(**{category: True})
-    q = q.strip()
-    if q:
-        queryset = queryset.filter(Q(code__istartswith=q) | Q(head_name__icontains=q))
-    return queryset.order_by("association__path", "code")
+        households = households.filter(**{category: True})
+    return household_search(households, q, anywhere=anywhere)
+
+
+def household_list(
+    user, *, scope: Association, order: Iterable[str] = HOUSEHOLD_SORTS["code"], **filters
+) -> QuerySet[Household]:
+    """Households of the scope's subtree the user may see, filtered, in `order`."""
+    filters.setdefault("anywhere", scope.level not in LARGE_LEVELS)
+    queryset = in_subtree(Household.objects.all(), user, scope)
+    return filter_households(queryset, **filters).order_by(*order).prefetch_related("association")
 
 
 @dataclass
@@ -231,11 +318,6 @@ def withdrawn_households(user, scope: Association) -> QuerySet[Household]:
 
 
 # ── liaison ───────────────────────────────────────────────────────────────────
-
-
-def village_choices(user) -> QuerySet[Association]:
-    """Village-level associations (村、居) the user may pick."""
-    return association_choices(user, levels=VILLAGE_LEVELS).order_by("path")
 
 
 @dataclass

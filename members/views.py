@@ -15,9 +15,8 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import models
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,8 +26,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from associations.forms import WithdrawForm, run_service
+from associations.lists import bounded_page, sort_order
 from associations.models import VILLAGE_LEVELS, AccessKind, Association
 from associations.permissions import require
+from associations.pickers import PICKER_LIMIT, picker_response
 from associations.scope import (
     SCOPE_PARAMETER,
     get_visible_or_404,
@@ -38,6 +39,7 @@ from associations.scope import (
     write_required,
 )
 from associations.services import personal_data_access_record
+from associations.spreadsheets.views import export_response
 
 from . import idcard, selectors, services
 from .forms import (
@@ -61,6 +63,7 @@ from .forms import (
     RejoinForm,
     RevealForm,
     VillageForm,
+    member_label,
 )
 from .models import (
     DuesPayment,
@@ -122,6 +125,59 @@ def _edit_record(
     return render(request, "members/record_form.html", context)
 
 
+# ── pickers (JSON) ────────────────────────────────────────────────────────────
+
+
+def _picked_association(request: HttpRequest) -> Association | None:
+    """`?association=<pk>` of a picker: a visible association (else 404), or None."""
+    pk = request.GET.get("association")
+    return get_visible_or_404(Association, request.user, pk=pk) if pk else None
+
+
+@login_required
+def pick_member(request: HttpRequest) -> JsonResponse:
+    """Members by name, ID tail or phone (`q`), under `association`, in the roll if `active=1`;
+    ID numbers masked."""
+    members = selectors.member_picks(
+        request.user,
+        request.GET.get("q", "")[:20],
+        within=_picked_association(request),
+        active=request.GET.get("active") == "1",
+    )
+    rows = [
+        {
+            "value": m.pk,
+            "text": member_label(m),
+            "hint": m.association.name,
+        }
+        for m in members[:PICKER_LIMIT]
+    ]
+    return picker_response(rows)
+
+
+@login_required
+def pick_household(request: HttpRequest) -> JsonResponse:
+    """Households by code or head's name (`q`), under `association`."""
+    households = selectors.household_picks(
+        request.user, request.GET.get("q", "")[:30], within=_picked_association(request)
+    )
+    rows = [
+        {"value": h.pk, "code": h.code, "text": str(h), "hint": h.association.name}
+        for h in households[:PICKER_LIMIT]
+    ]
+    return picker_response(rows)
+
+
+@login_required
+def pick_group(request: HttpRequest) -> JsonResponse:
+    """The current member groups of the chosen `association` (none until one is chosen)."""
+    association = _picked_association(request)
+    if association is None:
+        return picker_response([])
+    groups = selectors.group_picks(request.user, association.pk, request.GET.get("q", "")[:30])
+    return picker_response([{"value": g.pk, "text": g.name} for g in groups[:PICKER_LIMIT]])
+
+
 # ── members ───────────────────────────────────────────────────────────────────
 
 
@@ -130,24 +186,26 @@ def member_list(request: HttpRequest) -> HttpResponse:
     scope = requested_scope(request)
     form = MemberFilterForm(request.GET or None, user=request.user, scope=scope)
     if form.is_bound and not form.is_valid() and "q" in form.errors:
-        # A full ID number typed in the search box: say why, and drop it from the address.
+        # A full ID number typed in the search box (without script, which posts it to the
+        # look-up instead): say why, and drop it from the address.
         messages.error(request, form.errors["q"][0])
         query = request.GET.copy()
         query.pop("q")
         return redirect(f"{reverse('members:list')}?{query.urlencode()}")
+    filters = form.filters()
+    if request.GET.get("export") and filters is not None:
+        return export_response(request, "members", scope, filters=filters)
+    sort, order = sort_order(request, selectors.MEMBER_SORTS, "name")
     members = Member.objects.none()
-    if not form.is_bound or form.is_valid():
-        filters = form.cleaned_data if form.is_bound else {}
-        members = selectors.member_list(
-            request.user,
-            scope=scope,
-            q=filters.get("q", ""),
-            group=filters.get("group"),
-            status=filters.get("status"),
-            flags=filters.get("flags", ()),
-        )
-    page = Paginator(members, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
-    context = {"form": form, "page_obj": page, "lookup_form": IdLookupForm(), "scope": scope}
+    if filters is not None:
+        members = selectors.member_list(request.user, scope=scope, order=order, **filters)
+    context = {
+        "form": form,
+        "page_obj": bounded_page(request, members, MEMBERS_PER_PAGE),
+        "lookup_form": IdLookupForm(),
+        "scope": scope,
+        "sort": sort,
+    }
     return render(request, "members/member_list.html", context)
 
 
@@ -342,7 +400,7 @@ def officers(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     day = data.get("day") or timezone.localdate()
     positions = selectors.positions_held_on(scope, day, title=data.get("title"))
-    page = Paginator(positions, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    page = bounded_page(request, positions, ROWS_PER_PAGE)
     context = {"form": form, "page_obj": page, "scope": scope, "day": day}
     return render(request, "members/officers.html", context)
 
@@ -354,12 +412,17 @@ def officers(request: HttpRequest) -> HttpResponse:
 def household_list(request: HttpRequest) -> HttpResponse:
     scope = requested_scope(request)
     form = HouseholdFilterForm(request.GET or None, user=request.user, scope=scope)
-    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    households = selectors.household_list(
-        request.user, scope=scope, q=data.get("q", ""), category=data.get("category")
-    )
-    page = Paginator(households, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
-    context = {"form": form, "page_obj": page, "scope": scope}
+    filters = form.filters()
+    if request.GET.get("export"):
+        return export_response(request, "households", scope, filters=filters)
+    sort, order = sort_order(request, selectors.HOUSEHOLD_SORTS, "code")
+    households = selectors.household_list(request.user, scope=scope, order=order, **filters)
+    context = {
+        "form": form,
+        "page_obj": bounded_page(request, households, MEMBERS_PER_PAGE),
+        "scope": scope,
+        "sort": sort,
+    }
     return render(request, "members/household_list.html", context)
 
 

@@ -13,6 +13,9 @@ AGGREGATES = {"Count", "Sum", "Avg", "Min", "Max", "StdDev", "Variance", "aggreg
 
 # (module, function) → why the aggregate there is not a figure the reports cite.
 ALLOWED = {
+    ("associations/selectors.py", "subtree_level_counts"): "what a move takes, in its preview",
+    ("members/restructuring.py", "first_year"): "the first year a move changes, in its preview",
+    ("activities/restructuring.py", "first_year"): "the first year a move changes, too",
     ("associations/selectors.py", "children_with_counts"): "the tree's child count per row",
     ("associations/selectors.py", "children_with_counts_in_subtree"): "the tree's child count",
     ("members/selectors.py", "liaison_candidates"): "who already liaises, per picker row",

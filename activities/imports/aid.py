@@ -13,7 +13,7 @@ from associations.spreadsheets.cells import ChoiceCell, CodeCell, DateCell, Deci
 from associations.spreadsheets.kinds import Column, Lookup, Row, register
 from members.models import Household
 
-from .. import services
+from .. import selectors, services
 from ..models import Aid, AidKind, Project
 from .shared import Records, annotated, wanted
 
@@ -35,6 +35,7 @@ AID_KIND_ALIASES = {
 
 @register
 class AidRecords(Records):
+    list_rows = staticmethod(selectors.aid_rows)
     kind = "aid"
     label = gettext_lazy("帮扶记录")
     notes = (

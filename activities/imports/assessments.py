@@ -30,7 +30,7 @@ from associations.spreadsheets.cells import (
 )
 from associations.spreadsheets.kinds import Column, Row, register
 
-from .. import services
+from .. import selectors, services
 from ..models import Assessment, AssessmentScore, AssessmentTemplate, shown_number
 from .shared import Records, association_column
 
@@ -131,6 +131,7 @@ class TemplateCell(TextCell):
 
 @register
 class AssessmentRecords(Records):
+    list_rows = staticmethod(selectors.assessment_rows)
     kind = "assessments"
     label = gettext_lazy("考核")
     narrow_by = ("year",)

@@ -18,7 +18,7 @@ from members.imports import IdNumberCell
 from members.imports.cells import MemberLookup
 from members.models import Household, Member
 
-from .. import services
+from .. import selectors, services
 from ..models import Award, AwardLevel
 from .shared import ASSOCIATION_EXAMPLE, Records, annotated, wanted
 
@@ -36,6 +36,7 @@ AWARD_LEVEL_ALIASES = {
 
 @register
 class AwardRecords(Records):
+    list_rows = staticmethod(selectors.award_rows)
     kind = "awards"
     label = gettext_lazy("表彰")
     notes = (

@@ -11,7 +11,7 @@ from associations.models import Association
 from associations.spreadsheets.cells import ChoiceCell, DateCell, DecimalCell, IntegerCell, TextCell
 from associations.spreadsheets.kinds import Column, Row, register
 
-from .. import services
+from .. import selectors, services
 from ..models import Event, EventType, MaterialKind
 from .shared import Records, association_column
 
@@ -51,6 +51,7 @@ class MaterialColumn(Column):
 
 @register
 class EventRecords(Records):
+    list_rows = staticmethod(selectors.event_rows)
     kind = "events"
     label = gettext_lazy("活动")
     narrow_by = ("started_on",)

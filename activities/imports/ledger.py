@@ -16,7 +16,7 @@ from associations.models import Association
 from associations.spreadsheets.cells import ChoiceCell, DateCell, DecimalCell, IntegerCell, TextCell
 from associations.spreadsheets.kinds import Column, Row, RowError, register
 
-from .. import services
+from .. import selectors, services
 from ..models import Direction, ExpensePurpose, FundSource, LedgerEntry
 from .shared import Records, annotated, association_column, wanted
 
@@ -72,6 +72,7 @@ class OrdinalCell(IntegerCell):
 
 @register
 class LedgerRecords(Records):
+    list_rows = staticmethod(selectors.ledger_rows)
     kind = "ledger"
     label = gettext_lazy("经费收支")
     error_fields = {"source": "category", "purpose": "category"}

@@ -18,7 +18,7 @@ from associations.spreadsheets.cells import (
 )
 from associations.spreadsheets.kinds import Column, Row, register
 
-from .. import services
+from .. import selectors, services
 from ..models import Project, ProjectKind
 from .shared import Records, association_column
 
@@ -36,6 +36,7 @@ PROJECT_KIND_ALIASES = {
 
 @register
 class ProjectRecords(Records):
+    list_rows = staticmethod(selectors.project_rows)
     kind = "projects"
     label = gettext_lazy("项目")
     notes = (

@@ -11,13 +11,14 @@ from associations.models import Association
 from associations.spreadsheets.cells import BoolCell, DateCell, IntegerCell, TextCell
 from associations.spreadsheets.kinds import Column, Row, register
 
-from .. import services
+from .. import selectors, services
 from ..models import SelfGovernance
 from .shared import Records, association_column
 
 
 @register
 class SelfGovernanceRecords(Records):
+    list_rows = staticmethod(selectors.selfgov_rows)
     kind = "selfgov"
     label = gettext_lazy("村民自治")
     narrow_by = ("year",)

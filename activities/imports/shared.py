@@ -4,7 +4,7 @@ arguments of the services (by the kinds' declared field tuples)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ClassVar
 
 from django.db import models
@@ -32,6 +32,9 @@ class Records(RecordResource):
     and stored rows fetched by the first key column narrowed by `narrow_by` columns."""
 
     narrow_by: ClassVar[tuple[str, ...]] = ()
+    # The kind's staff list selector (`activities.selectors.<kind>_rows`, as a staticmethod):
+    # an export of the list's filters is exactly the rows the list shows.
+    list_rows: ClassVar[Callable[..., models.QuerySet] | None] = None
 
     def __init__(self, by=None, **kwargs: Any) -> None:
         super().__init__(by=by, **kwargs)
@@ -66,6 +69,9 @@ class Records(RecordResource):
                 return {}
             queryset = queryset.filter(**{f"{self.fields[name].attribute}__in": values})
         return {tuple(self.fields[n].get_value(obj) for n in names): obj for obj in queryset}
+
+    def filtered(self, queryset: models.QuerySet, filters: dict[str, Any]) -> models.QuerySet:
+        return self.list_rows(queryset, **filters) if self.list_rows else queryset
 
     def prepare(self, rows: list[Row]) -> None:
         if "association" in self.fields:

@@ -127,11 +127,13 @@ def write_export(
     by,
     reveal: bool = True,
     progress: Progress | None = None,
+    filters: dict[str, Any] | None = None,
 ) -> int:
     """Write every row of `kind` under `scope` that `by` may see, masked unless `by` may see
     personal data and `reveal` asks for it (the staff pages' everyday export does not);
     returns the row count.
 
+    With `filters`, only the rows the kind's staff list shows with them (`filtered`).
     Past one worksheet's row limit the rows continue on further sheets ("会员 (2)" …).
     `progress(done, total)` is called as rows are written (a job's progress bar).
     """
@@ -142,6 +144,8 @@ def write_export(
     # Labels are written in simplified Chinese whatever the page language, so they import back.
     with translation.override("zh-hans"):
         queryset = resource.scoped_export_queryset(scope)
+        if filters:
+            queryset = resource.filtered(queryset, filters)
         total = queryset.count() if progress is not None else None
         sheet = _data_sheet(workbook, resource)
         for obj in queryset.iterator(chunk_size=ITERATOR_CHUNK):

@@ -43,13 +43,23 @@ def export_file_name(kind: str, scope: Association, day) -> str:
 
 
 def run_export(
-    *, job: Job, progress: Progress, kind: str, scope_id: int, reveal: bool, purpose: str
+    *,
+    job: Job,
+    progress: Progress,
+    kind: str,
+    scope_id: int,
+    reveal: bool,
+    purpose: str,
+    filters: dict | None = None,
 ) -> JobOutcome:
-    """Write the export to a private file for the owner to download."""
+    """Write the export (of a staff list's `filters`, if given) to a private file for the
+    owner to download."""
     scope = Association.objects.visible_to(job.owner).get(pk=scope_id)
     sweep("results", RESULT_MAX_AGE_SECONDS)
     path = private_file("results", ".xlsx")
-    count = write_export(kind, path, scope=scope, by=job.owner, reveal=reveal, progress=progress)
+    count = write_export(
+        kind, path, scope=scope, by=job.owner, reveal=reveal, progress=progress, filters=filters
+    )
     if reveal and get_kind(kind).has_personal_columns():
         log_full_export(job.owner, kind, scope, count, purpose)
     return JobOutcome(

@@ -19,9 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from associations.forms import ScopeForm
 from associations.models import Level
 from associations.scope import requested_scope, write_required
-from associations.selectors import association_choices
 from associations.services import job_start
 
 from . import uploads
@@ -55,11 +55,11 @@ def index(
     chosen: str = "",
 ) -> HttpResponse:
     scope = requested_scope(request, request.POST.get("scope"))
-    scopes = association_choices(request.user, levels=EXPORT_LEVELS).order_by("path")
+    scope_form = ScopeForm(scope=scope, label=_("导出范围"), levels=EXPORT_LEVELS)
     context = {
         "kinds": kinds(),
         "scope": scope,
-        "scopes": scopes,
+        "scope_form": scope_form,
         "form": form or UploadForm(),
         "full_form": full_form or FullExportForm(auto_id=False, initial={"scope": scope.pk}),
         "chosen": chosen,
@@ -82,7 +82,8 @@ def template(request: HttpRequest, kind: str) -> FileResponse:
 def export(request: HttpRequest, kind: str) -> HttpResponse:
     """GET: the everyday export (personal data masked). POST with a purpose: the full export,
     for those allowed to see personal data, logged as a reveal."""
-    resource, scope = _kind(kind), requested_scope(request, request.POST.get("scope"))
+    _kind(kind)  # an unknown kind is not found before anything else
+    scope = requested_scope(request, request.POST.get("scope"))
     reveal, purpose = False, ""
     if request.method == "POST":
         form = FullExportForm(request.POST, auto_id=False)
@@ -91,21 +92,46 @@ def export(request: HttpRequest, kind: str) -> HttpResponse:
         if not request.user.has_perm("personal_data.view", scope):
             raise PermissionDenied(_("您的账号没有查看完整个人信息的权限。"))
         reveal, purpose = True, form.cleaned_data["purpose"]
-    rows = resource(by=request.user).scoped_export_queryset(scope).count()
-    if rows > INLINE_EXPORT_ROWS:
+    return export_response(request, kind, scope, reveal=reveal, purpose=purpose)
+
+
+def export_response(
+    request: HttpRequest,
+    kind: str,
+    scope,
+    *,
+    reveal: bool = False,
+    purpose: str = "",
+    filters: dict | None = None,
+) -> HttpResponse:
+    """The export of `kind` under `scope` (of a staff list's `filters`, if given): a download
+    when small, else a background job (我的任务) with a progress bar and a result link."""
+    resource = _kind(kind)(by=request.user)
+    rows = resource.scoped_export_queryset(scope)
+    rows = resource.filtered(rows, filters) if filters else rows
+    count = rows.count()
+    if count > INLINE_EXPORT_ROWS:
         job = job_start(
             by=request.user,
             label=_("导出%(label)s：%(scope)s") % {"label": resource.label, "scope": scope.name},
             runner="associations.spreadsheets.jobs.run_export",
-            params={"kind": kind, "scope_id": scope.pk, "reveal": reveal, "purpose": purpose},
-            total=rows,
+            params={
+                "kind": kind,
+                "scope_id": scope.pk,
+                "reveal": reveal,
+                "purpose": purpose,
+                "filters": filters or {},
+            },
+            total=count,
         )
         return redirect("associations:job", pk=job.pk)
     # On disk, and deleted when the response has streamed and closed it.
     handle = tempfile.TemporaryFile(dir=uploads.private_dir("results"))  # noqa: SIM115
-    count = write_export(resource, handle, scope=scope, by=request.user, reveal=reveal)
+    written = write_export(
+        type(resource), handle, scope=scope, by=request.user, reveal=reveal, filters=filters
+    )
     if reveal and resource.has_personal_columns():
-        log_full_export(request.user, kind, scope, count, purpose)
+        log_full_export(request.user, kind, scope, written, purpose)
     handle.seek(0)
     name = export_file_name(kind, scope, timezone.localdate())
     return FileResponse(handle, as_attachment=True, filename=name)

@@ -12,7 +12,7 @@ from associations.models import Association
 from associations.spreadsheets.cells import CodeCell, IntegerCell, MultiChoiceCell, TextCell
 from associations.spreadsheets.kinds import Column, Lookup, RecordResource, Row, register
 
-from .. import services
+from .. import selectors, services
 from ..models import HOUSEHOLD_CATEGORIES, Household
 from .cells import given
 
@@ -78,6 +78,9 @@ class HouseholdRecords(RecordResource):
             .select_related("association")
             .order_by("association__path", "code")
         )
+
+    def filtered(self, queryset: models.QuerySet, filters: dict[str, Any]) -> models.QuerySet:
+        return selectors.filter_households(queryset, **filters)
 
     def prepare(self, rows: list[Row]) -> None:
         self.associations.prefetch(row.values.get("association") for row in rows)

@@ -26,7 +26,7 @@ from associations.spreadsheets.cells import (
 )
 from associations.spreadsheets.kinds import Column, Lookup, RecordResource, Row, RowError, register
 
-from .. import idcard, services
+from .. import idcard, selectors, services
 from ..models import (
     Education,
     Gender,
@@ -231,6 +231,9 @@ class MemberRecords(RecordResource):
             .select_related("association", "group")
             .order_by("association__path", "id")
         )
+
+    def filtered(self, queryset: models.QuerySet, filters: dict[str, Any]) -> models.QuerySet:
+        return selectors.filter_members(queryset, **filters)
 
     def columns(self) -> list[tuple[str, Column]]:
         """出生日期 for those who may see personal data (and blank templates), 出生年份

@@ -195,10 +195,17 @@ def test_an_unusable_year_is_the_sites_400_page(client_for, town_secretary, reco
     assert "年度须为 1980–" in response.content.decode()
 
 
-def test_filter_dropdown_is_scoped(client_for, town_secretary, records):
-    response = client_for(town_secretary).get(reverse("activities:event_list"))
-    choices = {a.code for a in response.context["filters"].fields["scope"].queryset}
-    assert choices == {"33079901", "33079901201", "33079901202", "33079901001"}
+def test_scope_filter_is_a_scoped_picker(client_for, town_secretary, records, network):
+    client = client_for(town_secretary)
+    body = client.get(reverse("activities:event_list")).content.decode()
+    # Only the association in force is rendered; the rest are searched as the user types.
+    picker = body[body.index('<select name="scope"') :]
+    picker = picker[: picker.index("</select>")]
+    assert picker.count("<option") == 2  # the empty one, and the association in force
+    assert "selected>甲镇计生协（33079901）" in picker
+    rows = client.get(reverse("associations:pick"), {"all": "1"}).json()["results"]
+    codes = {row["text"].split("（")[1].rstrip("）") for row in rows}
+    assert codes == {"33079901", "33079901201", "33079901202", "33079901001"}
 
 
 # ── Query-count guards ────────────────────────────────────────────────────────
@@ -483,11 +490,11 @@ def test_award_form_recipient_rules(client_for, town_secretary, network):
     assert "association" in response.context["form"].errors
     response = client.post(
         url("award", "create"),
-        {**base, "association": network["town_a"].pk, "member": member.id_number},
+        {**base, "association": network["town_a"].pk, "member": member.pk},
     )
     errors = response.context["form"].errors
     assert "association" in errors and "member" in errors
-    response = client.post(url("award", "create"), {**base, "member": member.id_number.lower()})
+    response = client.post(url("award", "create"), {**base, "member": member.pk})
     assert response.status_code == 302
     award = Award.objects.get(member=member)
     assert award.association == network["village_a2"]
@@ -650,13 +657,19 @@ def test_nav_links(client_for, town_secretary, network):
         assert f">{label}</a>" in body
 
 
-def test_ledger_event_choices_are_recent_and_one_level_deep(client_for, county_secretary, network):
-    EventFactory(association=network["town_a"], title="镇活动", started_on=dt.date.today())
-    EventFactory(association=network["village_a1"], title="村讲座", started_on=dt.date.today())
-    EventFactory(association=network["town_a"], title="旧活动", started_on=D(2001, 1, 1))
-    page = client_for(county_secretary).get(url("ledger", "create"))
-    titles = {e.title for e in page.context["form"].fields["event"].queryset}
-    assert titles == {"镇活动"}
+def test_ledger_pickers_search_events_and_projects_in_scope(
+    client_for, town_secretary, records, network
+):
+    EventFactory(association=network["town_a"], title="镇活动", started_on=D(2025, 3, 8))
+    EventFactory(association=network["village_a1"], title="村讲座", started_on=D(2024, 1, 1))
+    EventFactory(association=network["town_b"], title="乙镇活动", started_on=D(2025, 3, 8))
+    client = client_for(town_secretary)
+    rows = client.get(reverse("activities:pick_event"), {"q": "活动"}).json()["results"]
+    assert [r["text"] for r in rows] == ["2025-03-08 镇活动", "2024-05-29 甲一村会员活动日"]
+    rows = client.get(reverse("activities:pick_project"), {"q": "P-A"}).json()["results"]
+    assert [r["text"] for r in rows] == ["P-A-001 甲镇桃园项目"]
+    page = client.get(url("ledger", "create")).content.decode()
+    assert "镇活动" not in page and 'data-autocomplete="/activities/pick/events/"' in page
 
 
 def test_index_withdraw_confirmation_and_prefilled_project(client_for, town_secretary, records):
@@ -723,58 +736,49 @@ def _event_data(network, **extra) -> dict:
     }
 
 
-def test_event_form_records_attendees_by_name_or_id_tail(
-    client_for, town_secretary, network, people
-):
-    wang_tail = people["wang_2"].id_number[-4:]
-    typed = f"李梅\n王芳 {wang_tail}、{people['zhao'].id_number[-4:]}\n李梅"
+def test_event_form_records_the_picked_attendees(client_for, town_secretary, network, people):
+    picked = [people[k].pk for k in ("li", "wang_2", "zhao")]
     response = client_for(town_secretary).post(
-        url("event", "create"), _event_data(network, attendees=typed)
+        url("event", "create"), _event_data(network, attendees=picked)
     )
     assert response.status_code == 302
     event = Event.objects.get(title="甲镇会员活动日")
     assert set(event.attendees.all()) == {people["li"], people["wang_2"], people["zhao"]}
 
 
-def test_event_form_attendee_errors_keep_what_was_typed(
-    client_for, town_secretary, network, people
-):
-    typed = "王芳\n孙红\n12"
-    response = client_for(town_secretary).post(
-        url("event", "create"), _event_data(network, attendees=typed)
-    )
-    assert response.status_code == 200
-    assert response.context["form"].errors["attendees"] == [
-        "“12”无法识别：每行填一名会员的姓名或身份证号后 4 位，或两者都填。"
-    ]
-    assert "王芳\n孙红\n12</textarea>" in response.content.decode()
-    response = client_for(town_secretary).post(
-        url("event", "create"), _event_data(network, attendees="王芳\n孙红")
-    )
-    errors = response.context["form"].errors["attendees"]
-    assert len(errors) == 2
-    both = "、".join(f"王芳 {people[k].id_number}" for k in ("wang_1", "wang_2"))
-    assert errors[0] == f"“王芳”对应多名会员（{both}），请同时填写姓名和身份证号后 4 位。"
-    # 孙红 is in town B: outside the organiser's subtree (and the user's scope).
-    assert errors[1] == "没有找到“孙红”：须为“甲镇计生协”及其下级协会的会员。"
-    assert not Event.objects.filter(title="甲镇会员活动日").exists()
+def test_event_form_errors_keep_the_picked_attendees(client_for, town_secretary, network, people):
+    picked = [people["li"].pk, people["wang_1"].pk]
+    data = _event_data(network, attendees=picked, title="")
+    response = client_for(town_secretary).post(url("event", "create"), data)
+    assert response.status_code == 200 and "title" in response.context["form"].errors
+    body = response.content.decode()
+    # The picked people stay chosen, named with their masked ID numbers; nobody else is listed.
+    for key in ("li", "wang_1"):
+        label = f"{people[key].name} {idcard.mask(people[key].id_number)}"
+        assert f'value="{people[key].pk}" selected>{label}</option>' in body
+    assert people["zhao"].name not in body
 
 
 def test_event_attendees_must_be_in_the_organisers_subtree(
     client_for, town_secretary, network, people
 ):
-    data = _event_data(network, association=network["village_a1"].pk, attendees="赵丽")
-    response = client_for(town_secretary).post(url("event", "create"), data)
-    assert response.context["form"].errors["attendees"][0].startswith("没有找到“赵丽”")
+    client = client_for(town_secretary)
+    data = _event_data(network, association=network["village_a1"].pk, attendees=[people["zhao"].pk])
+    errors = client.post(url("event", "create"), data).context["form"].errors
+    assert errors["attendees"] == ["参加会员“赵丽”不是“甲一村计生协”及其下级协会的会员。"]
+    # 孙红 is in town B, outside the user's scope: not found, and not named.
+    data = _event_data(network, attendees=[people["stranger"].pk])
+    errors = client.post(url("event", "create"), data).context["form"].errors
+    assert errors["attendees"] == ["所选会员不在您的管辖范围内。"]
+    assert not Event.objects.filter(title="甲镇会员活动日").exists()
 
 
 def test_event_edit_shows_attendees_and_replaces_them(client_for, town_secretary, records, people):
     event = records["event"]
     event.attendees.set([people["li"], people["wang_1"]])
     client = client_for(town_secretary)
-    shown = client.get(url("event", "edit", event)).context["form"]["attendees"].value()
-    li, wang = (people[k].id_number[-4:] for k in ("li", "wang_1"))
-    assert shown == f"李梅 {li}\n王芳 {wang}"
+    form = client.get(url("event", "edit", event)).context["form"]
+    assert form["attendees"].value() == [people["li"].pk, people["wang_1"].pk]
     data = {
         "association": event.association_id,
         "type": event.type,
@@ -782,26 +786,10 @@ def test_event_edit_shows_attendees_and_replaces_them(client_for, town_secretary
         "started_on": "2024-05-29",
         "participants": "300",
         "cost": "0",
-        "attendees": shown.splitlines()[1],
+        "attendees": [people["wang_1"].pk],
     }
     assert client.post(url("event", "edit", event), data).status_code == 302
     assert list(event.attendees.all()) == [people["wang_1"]]
-
-
-def test_ambiguous_attendee_is_masked_without_the_permission(
-    client_for, village_clerk, network, people
-):
-    twin = MemberFactory(
-        association=network["village_a1"],
-        name="王芳",
-        id_number=idcard.make("330703", D(1980, 5, 1), 611),
-    )
-    data = _event_data(network, association=network["village_a1"].pk, attendees="王芳")
-    errors = client_for(village_clerk).post(url("event", "create"), data).context["form"].errors
-    shown = "、".join(f"王芳 {idcard.mask(m.id_number)}" for m in (people["wang_1"], twin))
-    assert errors["attendees"] == [
-        f"“王芳”对应多名会员（{shown}），请同时填写姓名和身份证号后 4 位。"
-    ]
 
 
 def test_event_edit_keeps_a_dissolved_co_organiser(client_for, town_secretary, records, network):

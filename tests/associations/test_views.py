@@ -118,35 +118,44 @@ def test_clerk_cannot_move_or_dissolve(client_for, village_clerk, network):
 
 def test_secretary_moves_a_village_within_scope(client_for, county_secretary, network):
     village = network["village_a2"]
-    response = client_for(county_secretary).post(
-        reverse("associations:move", args=[village.pk]), {"new_parent": network["town_b"].pk}
-    )
+    client = client_for(county_secretary)
+    url = reverse("associations:move", args=[village.pk])
+    chosen = {"new_parent": network["town_b"].pk}
+    response = client.post(url, chosen)  # first the preview: nothing moves yet
+    assert response.status_code == 200 and response.context["preview"]
+    village.refresh_from_db()
+    assert village.parent == network["town_a"]
+    response = client.post(url, {**chosen, "confirm": "1"})
     assert response.status_code == 302
     village.refresh_from_db()
     assert village.path == "330799/33079902/33079901202/"
 
 
 def test_move_dropdown_offers_only_the_users_subtree(client_for, town_secretary, network):
+    AssociationFactory(code="33079901B1", level=Level.BRANCH, parent=network["town_a"])
     response = client_for(town_secretary).get(
         reverse("associations:move", args=[network["village_a2"].pk])
     )
     offered = set(
         response.context["form"].fields["new_parent"].queryset.values_list("code", flat=True)
     )
-    assert "33079902" not in offered and "330799" not in offered
-    assert "33079901" in offered
+    # Only a parent it may sit under, in the user's scope, other than its parent now.
+    assert offered == {"33079901B1"}
     response = client_for(town_secretary).post(
         reverse("associations:move", args=[network["village_a2"].pk]),
-        {"new_parent": network["town_b"].pk},
+        {"new_parent": network["town_b"].pk, "confirm": "1"},
     )
     assert "new_parent" in response.context["form"].errors
 
 
 def test_dissolve(client_for, town_secretary, network):
     village = network["village_a2"]
-    response = client_for(town_secretary).post(
-        reverse("associations:dissolve", args=[village.pk]), {"dissolved_on": "2025-06-30"}
-    )
+    client = client_for(town_secretary)
+    url = reverse("associations:dissolve", args=[village.pk])
+    response = client.post(url, {"dissolved_on": "2025-06-30"})
+    assert response.status_code == 200 and response.context["preview"]
+    assert Association.objects.get(pk=village.pk).dissolved_on is None
+    response = client.post(url, {"dissolved_on": "2025-06-30", "confirm": "1"})
     assert response.status_code == 302
     village.refresh_from_db()
     assert village.dissolved_on == dt.date(2025, 6, 30)
