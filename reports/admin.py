@@ -3,18 +3,30 @@
 Reports change state only through `reports.services` (from the submission pages),
 so the state machine, rights and snapshots are never bypassed: reports and their
 transitions are read-only here. Deadlines are set through `deadline_set`, which
-also restores an earlier version from the history page.
+also restores an earlier version from the history page. Context records, plans and
+targets save through their services and are withdrawn and restored by list actions.
 """
 
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
+from activities.admin import _RecordAdmin
 from associations.admin import ScopedAdmin, ServiceAdmin
 
 from . import services
-from .models import AnnualReport, FigureOverride, ReportDeadline, ReportTransition
+from .models import (
+    AnnualReport,
+    FigureOverride,
+    ReportDeadline,
+    ReportTransition,
+    Target,
+    UnitContext,
+    WorkPlan,
+)
 
 
 class ReadOnly:
@@ -104,3 +116,82 @@ class ReportTransitionAdmin(ReadOnly, ScopedAdmin):
     search_fields = ["report__association__name", "comment"]
     readonly_fields = ["report", "from_status", "to_status", "by", "at", "on_behalf", "comment"]
     fields = readonly_fields
+
+
+# ── Target management (目标管理) ───────────────────────────────────────────────
+class _PlanningAdmin(_RecordAdmin):
+    """Saved through `reports.services`; withdrawn and restored by list actions."""
+
+    @admin.action(description=_("作废所选记录（请先填写作废原因）"), permissions=["withdraw"])
+    def withdraw_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
+        withdraw = getattr(services, f"{self.service_prefix}_withdraw")
+        self._each(request, queryset, withdraw, reason=request.POST.get("reason", ""))
+
+    @admin.action(description=_("恢复所选的已作废记录"), permissions=["withdraw"])
+    def restore_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
+        restore = getattr(services, f"{self.service_prefix}_restore")
+        self._each(request, queryset.filter(withdrawn_at__isnull=False), restore)
+
+
+def _fields(data: dict, names: tuple[str, ...]) -> dict:
+    return {name: data[name] for name in names if name in data}
+
+
+@admin.register(UnitContext)
+class UnitContextAdmin(_PlanningAdmin):
+    record_kind = "context"
+    service_prefix = keyword = "context"
+    list_display = ["year", "association", "population", "married_women", "fp_budget"]
+    list_filter = ["year"]
+    list_select_related = ["association"]
+    search_fields = ["association__name", "association__code"]
+    fields = list(services.CONTEXT_FIELDS)
+    autocomplete_fields = ["association"]
+
+    def service_save(self, request: HttpRequest, obj: UnitContext | None, data: dict):
+        own = _fields(data, services.CONTEXT_FIELDS)
+        if obj is None:
+            return services.context_create(by=request.user, **own)
+        return services.context_update(by=request.user, context=obj, **own)
+
+
+@admin.register(WorkPlan)
+class WorkPlanAdmin(_PlanningAdmin):
+    service_prefix = keyword = "plan"
+    list_display = ["year", "association", "title", "document_number", "issued_on"]
+    list_filter = ["year"]
+    list_select_related = ["association"]
+    search_fields = ["title", "document_number", "association__name"]
+    fields = list(services.PLAN_FIELDS)
+    autocomplete_fields = ["association"]
+
+    # Plans have no spreadsheet kind: entered on the plans page.
+    def has_import_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_export_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def service_save(self, request: HttpRequest, obj: WorkPlan | None, data: dict):
+        own = _fields(data, services.PLAN_FIELDS)
+        if obj is None:
+            return services.plan_create(by=request.user, **own)
+        return services.plan_update(by=request.user, plan=obj, **own)
+
+
+@admin.register(Target)
+class TargetAdmin(_PlanningAdmin):
+    record_kind = "targets"
+    service_prefix = keyword = "target"
+    list_display = ["year", "association", "code", "value", "note"]
+    list_filter = ["year", "code"]
+    list_select_related = ["association"]
+    search_fields = ["code", "association__name", "association__code"]
+    fields = list(services.TARGET_FIELDS)
+    autocomplete_fields = ["association"]
+
+    def service_save(self, request: HttpRequest, obj: Target | None, data: dict):
+        own = _fields(data, services.TARGET_FIELDS)
+        if obj is None:
+            return services.target_create(by=request.user, **own)
+        return services.target_update(by=request.user, target=obj, **own)

@@ -420,3 +420,52 @@ def stacked_bar_chart(
         tip = f"{row.label}：" + ("、".join(tips) or format_number(0))
         svg.add(_link(row.href, "".join(inner), tip))
     return svg.render()
+
+
+def reference_bar_chart(
+    bars: Sequence[Bar],
+    *,
+    title: str,
+    reference: Number | None,
+    reference_label: str,
+    maximum: Number | None = None,
+    width: int = 640,
+    bar_height: int = 16,
+) -> SafeString:
+    """Horizontal bars, best first, with a dashed reference line (e.g. the parent's own rate):
+    bars below it are drawn in the warning colour. `maximum` fixes the scale (1 for rates)."""
+    gap, top, bottom = 5, 20, 6
+    height = top + bottom + max(len(bars), 1) * (bar_height + gap)
+    svg = _Svg(width, max(height, 60), title)
+    values = _values([b.value for b in bars])
+    if not bars or not values:
+        return _empty(svg)
+    label_w = min(MAX_LABEL_WIDTH, max(text_width(b.label) for b in bars) + 8)
+    value_w = max(text_width(_shown(b, "")) for b in bars) + 8
+    left = label_w + 4
+    plot_w = max(width - left - value_w, 20)
+    scale = float(maximum) if maximum else max([*values, float(reference or 0)]) or 1
+    for i, bar in enumerate(bars):
+        y = top + i * (bar_height + gap)
+        length = 0.0 if bar.value is None else plot_w * min(float(bar.value) / scale, 1)
+        below = reference is not None and bar.value is not None and bar.value < reference
+        colour = PALETTE[1] if below else PALETTE[0]
+        shown = _shown(bar, "")
+        inner = (
+            f'<text x="{left - 6:.1f}" y="{y + bar_height * 0.75:.1f}" text-anchor="end">'
+            f"{esc(truncate(bar.label, label_w - 8))}</text>"
+            f'<rect x="{left:.1f}" y="{y}" width="{length:.1f}" height="{bar_height}" '
+            f'fill="{colour}" rx="2"/>'
+            f'<text x="{left + length + 4:.1f}" y="{y + bar_height * 0.75:.1f}" '
+            f'fill="{AXIS_COLOUR}">{esc(shown)}</text>'
+        )
+        svg.add(_link(bar.href, inner, f"{bar.label}：{shown}"))
+    if reference is not None:
+        x = left + plot_w * min(float(reference) / scale, 1)
+        svg.add(
+            f'<line x1="{x:.1f}" y1="{top - 4}" x2="{x:.1f}" y2="{height - bottom}" '
+            f'stroke="{PALETTE[3]}" stroke-width="1.5" stroke-dasharray="4 3"/>'
+            f'<text x="{x:.1f}" y="{top - 7}" text-anchor="middle" fill="{PALETTE[3]}">'
+            f"{esc(reference_label)}</text>"
+        )
+    return svg.render()

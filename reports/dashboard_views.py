@@ -20,6 +20,7 @@ from . import glance, narrative
 from .dashboard import build_dashboard, scope_choices
 from .forms import NarrativeForm
 from .pdf import render_pdf
+from .targets import plan_against_actual
 from .views import attachment
 
 
@@ -34,6 +35,7 @@ def _dashboard_context(request: HttpRequest, pk: int | None) -> dict:
         "scope": scope,
         "year": year,
         "dashboard": data,
+        "progress": plan_against_actual(scope, year),
         "scope_choices": scope_choices(request.user, scope),
         "ancestors": scope.ancestors().visible_to(request.user),
     }

@@ -43,6 +43,8 @@ SECTIONS: tuple[tuple[str, object], ...] = (
     ("events", gettext_lazy("活动与宣传")),
     ("selfgov", gettext_lazy("村民自治")),
     ("funds", gettext_lazy("经费")),
+    ("problems", gettext_lazy("存在的问题")),
+    ("next_year", gettext_lazy("下一年工作建议")),
 )
 
 # How a level is named when associations are counted by level (as the yearbooks write it).
@@ -786,10 +788,18 @@ def report_language() -> str:
 
 def draft(scope: Association, year: int) -> Draft:
     """The statistical paragraphs for `scope` in `year`, every figure from the catalog."""
+    # Written from the rankings and the plans (that module builds on this one's pieces).
+    from .narrative_plans import PLAN_WRITERS
+
     figures = catalog.evaluate_with_yoy(scope, year, _with_parts(codes_used()))
     writer = _Writer(scope, figures)
     sections = [
-        DraftSection(key, str(title), heading(i, str(title)), WRITERS[key](writer))
+        DraftSection(
+            key,
+            str(title),
+            heading(i, str(title)),
+            WRITERS[key](writer) if key in WRITERS else PLAN_WRITERS[key](scope, year),
+        )
         for i, (key, title) in enumerate(SECTIONS)
     ]
     title = _("%(scope)s%(year)s年度工作报告（统计部分）") % {"scope": scope.name, "year": year}

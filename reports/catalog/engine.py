@@ -113,6 +113,7 @@ def figures_as_json(values: dict[str, FigureValue]) -> dict[str, int | float | d
 
 # The report sections (table keys) in the order reports print them.
 SECTIONS: dict[str, str] = {
+    "context": _("基本情况"),
     "org": _("组织建设"),
     "members": _("会员队伍"),
     "liaison": _("会员联系户"),
