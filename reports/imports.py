@@ -56,7 +56,7 @@ class ExactDecimalCell(Cell):
                 _("最多保留 %(places)s 位小数（填写的是 %(value)s）。")
                 % {"places": self.places, "value": text}
             )
-        return number.quantize(step)
+        return number  # as typed (85 stays 85): the service keeps it to the fen
 
     def render(self, value: Any, obj: Any = None, **kwargs: Any) -> Any:
         return "" if value is None else Decimal(value)

@@ -17,7 +17,7 @@ from .charts import format_number
 from .models import Target, WorkPlan
 from .narrative import Figure, Piece, joined, place, sentence
 from .rankings import shown, unevenness
-from .targets import own_attainments, plan_against_actual
+from .targets import plan_against_actual
 
 CHILD_NOUNS = {
     Level.PROVINCE: gettext_lazy("市"),
@@ -55,7 +55,8 @@ def problems(scope: Association, year: int) -> list[Piece]:
             place=place(scope),
             reference=_percent(code, ranking.reference),
         )
-    missed = [a for a in own_attainments(scope, year) if a.attained is False]
+    progress = plan_against_actual(scope, year)
+    missed = [a for a in progress.own if a.attained is False]
     if missed:
         listing = joined(
             [
@@ -71,7 +72,7 @@ def problems(scope: Association, year: int) -> list[Piece]:
         text += sentence(
             _("年度目标中有%(n)s项未完成：%(list)s。"), n=str(len(missed)), list=listing
         )
-    behind = {unit.pk for unit, _a in plan_against_actual(scope, year).behind}
+    behind = {unit.pk for unit, _a in progress.behind}
     if behind:
         text += sentence(_("%(n)s个%(noun)s有目标未完成。"), n=str(len(behind)), noun=noun)
     return text

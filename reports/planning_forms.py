@@ -17,7 +17,7 @@ from associations.years import YearField, default_report_year
 from . import services
 from .catalog import SECTIONS, Kind, by_section
 from .models import Target, UnitContext, WorkPlan
-from .rankings import CHILDREN
+from .rankings import CHILDREN, level_label
 
 
 def indicator_choices(*, kinds: tuple[Kind, ...] | None = None) -> list:
@@ -63,6 +63,9 @@ class _UnitRecordForm(RecordForm):
             for name in ("association", "year"):
                 self.fields[name].disabled = True
         field.label_from_instance = _label
+        for number in self.fields.values():
+            if isinstance(number, forms.IntegerField | forms.DecimalField):
+                number.error_messages["min_value"] = _("不能为负数。")
         self.order_fields(self.record_fields)
 
 
@@ -109,11 +112,17 @@ class BulkTargetForm(forms.Form):
         help_text=_("“各单位相同”时为每个单位的目标；分解时为总数。比率填百分数，如 85。"),
     )
     rule = forms.ChoiceField(label=_("下达方式"), choices=services.SplitRule.choices)
+    level = forms.ChoiceField(label=_("下达对象"), required=False)
     note = forms.CharField(label=_("说明"), required=False, max_length=200)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, parent: Association, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["code"].choices = [("", "---------"), *indicator_choices()]
+        levels = parent.children.current().order_by().values_list("level", flat=True).distinct()
+        self.fields["level"].choices = [
+            ("", _("全部直属下级单位")),
+            *[(level, Level(level).label) for level in sorted(set(levels), key=Level.values.index)],
+        ]
 
 
 class RankingForm(forms.Form):
@@ -129,12 +138,20 @@ class RankingForm(forms.Form):
 
 
 def level_choices(scope: Association) -> list[tuple[str, str]]:
-    """The direct children, or every unit of one level below the scope's."""
+    """The direct children, or every unit of one level below the scope's (villages and
+    residents' committees together)."""
     order = list(Level.values)
-    below = [level for level in Level if order.index(level) > order.index(scope.level)]
+    below = [
+        level
+        for level in Level
+        if order.index(level) > order.index(scope.level) and level != Level.COMMUNITY
+    ]
     return [
-        (CHILDREN, str(_("直属下级单位"))),
-        *[(level.value, str(_("全部%(level)s级单位") % {"level": level.label})) for level in below],
+        (CHILDREN, level_label(CHILDREN)),
+        *[
+            (level.value, str(_("全部%(level)s") % {"level": level_label(level)}))
+            for level in below
+        ],
     ]
 
 

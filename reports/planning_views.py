@@ -163,7 +163,7 @@ def target_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def targets_bulk(request: HttpRequest) -> HttpResponse:
     """One indicator's target for every child unit at once."""
     scope, year = _scope_year(request)
-    form = BulkTargetForm(request.POST or None)
+    form = BulkTargetForm(request.POST or None, parent=scope)
     if request.method == "POST" and (
         written := run_service(
             form, services.targets_set_for_children, by=request.user, parent=scope, year=year

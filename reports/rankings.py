@@ -11,7 +11,7 @@ unranked, and counts in no quartile.
 from __future__ import annotations
 
 import statistics
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -19,7 +19,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from associations.models import Association, Level, active_during
+from associations.models import VILLAGE_LEVELS, Association, Level, active_during
 
 from . import catalog
 from .catalog import INDICATORS, FigureValue, Indicator, Kind, Rate
@@ -54,13 +54,24 @@ def shown(spec: Indicator, value: FigureValue | float | None) -> str:
     return format_number(value)
 
 
+def level_label(level: str) -> str:
+    """How a comparison's units are named: 直属下级, 村（居）, 镇乡（街道）…"""
+    if level == CHILDREN:
+        return _("直属下级单位")
+    if level == Level.VILLAGE:
+        return _("村（居）")
+    return str(Level(level).label)
+
+
 def units_of(scope: Association, year: int, level: str = CHILDREN) -> list[Association]:
     """The units compared: the scope's direct children active in `year`, or every unit of
     `level` in its subtree active in `year` (the scope itself left out)."""
     if level == CHILDREN:
         units = scope.children.all()
     else:
-        units = Association.objects.within(scope).filter(level=level).exclude(pk=scope.pk)
+        # Villages and residents' committees are compared together, as reports count them.
+        levels = VILLAGE_LEVELS if level == Level.VILLAGE else (level,)
+        units = Association.objects.within(scope).filter(level__in=levels).exclude(pk=scope.pk)
     return list(units.filter(active_during(year)).order_by("path"))
 
 
@@ -134,7 +145,7 @@ class IndicatorRanking:
 
     @property
     def level_label(self) -> str:
-        return _("直属下级") if self.level == CHILDREN else str(Level(self.level).label)
+        return str(level_label(self.level))
 
     @property
     def quartile_texts(self) -> list[tuple[str, str]]:
@@ -192,13 +203,24 @@ def indicator_ranking(
     href: Callable[[Association], str | None] | None = None,
 ) -> IndicatorRanking:
     """The units (see `units_of`) ranked on indicator `code` in `year`, best first."""
-    spec = INDICATORS[code]
-    units = units_of(scope, year, level)
     scope_value = catalog.evaluate(scope, year, [code])[code]
     if level == CHILDREN:
         figures = catalog.evaluate_children(scope, year, [code])
     else:
-        figures = catalog.evaluate_units(scope, units, year, [code])
+        figures = catalog.evaluate_units(scope, units_of(scope, year, level), year, [code])
+    return _ranking(scope, year, code, level, scope_value, figures, href)
+
+
+def _ranking(
+    scope: Association,
+    year: int,
+    code: str,
+    level: str,
+    scope_value: FigureValue,
+    figures: Sequence[tuple[Association, Mapping[str, FigureValue]]],
+    href: Callable[[Association], str | None] | None = None,
+) -> IndicatorRanking:
+    spec = INDICATORS[code]
     values = [(unit, found[code]) for unit, found in figures]
     numbers = [number_of(value) for _unit, value in values]
     present = [n for n in numbers if n is not None]
@@ -207,7 +229,6 @@ def indicator_ranking(
     else:
         reference = sum(present) / len(present) if present else None
     quartiles = quartiles_of(present)
-    ranks = competition_ranks(numbers)
     link = href or (lambda _unit: None)
     rows = [
         RankedUnit(
@@ -219,7 +240,9 @@ def indicator_ranking(
             reference is not None and number is not None and number < reference,
             link(unit),
         )
-        for rank, (unit, value), number in zip(ranks, values, numbers, strict=True)
+        for rank, (unit, value), number in zip(
+            competition_ranks(numbers), values, numbers, strict=True
+        )
     ]
     rows.sort(key=lambda row: (row.rank is None, row.rank or 0, row.association.path))
     return IndicatorRanking(scope, year, spec, level, rows, scope_value, reference, quartiles)
@@ -250,14 +273,15 @@ class Unevenness:
 
 def unevenness(scope: Association, year: int) -> list[Unevenness]:
     """The shares (UNEVENNESS_CODES) on which the scope's children differ by at least
-    UNEVEN_POINTS percentage points, widest spread first."""
+    UNEVEN_POINTS percentage points, widest spread first (two evaluations for all of them)."""
+    codes = [code for code in UNEVENNESS_CODES if code in INDICATORS]
+    if len(units_of(scope, year)) < 2:
+        return []
+    own = catalog.evaluate(scope, year, codes)
+    children = catalog.evaluate_children(scope, year, codes)
     found = []
-    for code in UNEVENNESS_CODES:
-        if code not in INDICATORS:
-            continue
-        ranking = indicator_ranking(scope, year, code)
-        if len(ranking.ranked) >= 2:
-            spread = Unevenness(ranking)
-            if spread.spread >= UNEVEN_POINTS:
-                found.append(spread)
+    for code in codes:
+        spread = Unevenness(_ranking(scope, year, code, CHILDREN, own[code], children))
+        if len(spread.ranking.ranked) >= 2 and spread.spread >= UNEVEN_POINTS:
+            found.append(spread)
     return sorted(found, key=lambda item: -item.spread)

@@ -617,7 +617,14 @@ def _weights(
     if rule == SplitRule.EVEN:
         return [(child, Decimal(1)) for child in children]
     if rule == SplitRule.POPULATION:
-        known = populations_for(children, year)
+        # A unit's people: its area's context records added up, else its register's figure.
+        recorded = dict(catalog.evaluate_children(parent, year, ["context.population"]))
+        register = populations_for(children, year)
+        known = {
+            child.pk: (recorded[child]["context.population"] if child in recorded else 0)
+            or register[child.pk]
+            for child in children
+        }
         missing = [child.name for child in children if not known[child.pk]]
         if missing:
             raise ValidationError(
@@ -647,22 +654,25 @@ def targets_set_for_children(
     code: str,
     value: Decimal,
     rule: str = SplitRule.SAME,
+    level: str = "",
     note: str = "",
 ) -> list[Target]:
-    """Set one indicator's target for every child unit active in `year`: the same value for
-    each (`SplitRule.SAME`), or `value` as a total shared out (evenly, by population, by last
-    year's figure; counts in whole units, amounts to the fen, the parts adding up to the
-    total, which also becomes the parent's own target). Each target is written through
-    `target_create` / `target_update`, so each has its own history."""
+    """Set one indicator's target for every child unit active in `year` (or those of `level`
+    only, e.g. the towns and not the district's floating-population association): the same
+    value for each (`SplitRule.SAME`), or `value` as a total shared out (evenly, by
+    population, by last year's figure; counts in whole units, amounts to the fen, the parts
+    adding up to the total, which also becomes the parent's own target). Each target is
+    written through `target_create` / `target_update`, so each has its own history."""
     require(by, "records.change", parent)
     check_year(year)
     total = _target_value(code, value)
     spec = INDICATORS[code.strip()]
     if rule not in SplitRule.values:
         raise ValidationError({"rule": _("请选择分解方式。")})
-    children = list(parent.children.filter(active_during(year)).order_by("path"))
+    children = parent.children.filter(active_during(year)).order_by("path")
+    children = list(children.filter(level=level) if level else children)
     if not children:
-        raise ValidationError(_("“%(name)s”没有下级协会。") % {"name": parent.name})
+        raise ValidationError(_("“%(name)s”没有这样的下级协会。") % {"name": parent.name})
     if rule == SplitRule.SAME:
         values = dict.fromkeys(children, total)
     elif spec.kind == Kind.RATE:

@@ -303,17 +303,22 @@ def by_code(row: dict, figures: dict) -> dict:
     return {code: row[alias] for alias, (code, _expr) in figures.items()}
 
 
+def _number(raw: dict[str, int | Decimal | None], code: str) -> int | Decimal:
+    if INDICATORS[code].kind == Kind.AMOUNT:
+        # Rounded to the fen: SQLite hands sums back with float noise digits (and the store
+        # keeps amounts as text).
+        return Decimal(raw.get(code) or 0).quantize(CENT)
+    return raw.get(code) or 0
+
+
 def finish(raw: dict[str, int | Decimal | None], codes: Iterable[str]) -> dict[str, FigureValue]:
     values: dict[str, FigureValue] = {}
     for code in codes:
         spec = INDICATORS[code]
         if spec.kind == Kind.RATE:
-            values[code] = Rate(raw.get(spec.numerator) or 0, raw.get(spec.denominator) or 0)
-        elif spec.kind == Kind.AMOUNT:
-            # Rounded to the fen: SQLite hands sums back with float noise digits.
-            values[code] = Decimal(raw.get(code) or 0).quantize(CENT)
+            values[code] = Rate(_number(raw, spec.numerator), _number(raw, spec.denominator))
         else:
-            values[code] = raw.get(code) or 0
+            values[code] = _number(raw, code)
     return values
 
 
