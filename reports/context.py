@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from associations.models import Association, active_during
 
+from . import catalog
+from .catalog import FigureValue
 from .models import UnitContext
 
 
@@ -37,6 +39,23 @@ def populations_for(associations: Iterable[Association], year: int) -> dict[int,
 class ContextRow:
     association: Association
     record: UnitContext | None
+
+
+# The figures of the context page's total row (the scope's whole subtree).
+TOTAL_CODES = (
+    "context.population",
+    "context.households",
+    "context.married_women",
+    "context.villager_groups",
+    "context.fp_budget",
+    "rate.funds_share_of_fp_budget",
+)
+
+
+def context_totals(scope: Association, year: int) -> dict[str, FigureValue]:
+    """The scope's whole subtree: {"population": …, "funds_share_of_fp_budget": Rate, …}."""
+    figures = catalog.evaluate(scope, year, TOTAL_CODES)
+    return {code.rsplit(".", 1)[1]: figures[code] for code in TOTAL_CODES}
 
 
 def context_rows(scope: Association, year: int) -> list[ContextRow]:

@@ -35,7 +35,7 @@ from associations.years import requested_year
 
 from . import assessments, services
 from .catalog import INDICATORS, evaluate
-from .context import context_rows
+from .context import context_rows, context_totals
 from .dashboard import scope_choices
 from .models import Target, UnitContext, WorkPlan
 from .planning_forms import (
@@ -185,6 +185,7 @@ def context_list(request: HttpRequest) -> HttpResponse:
         "scope": scope,
         "year": year,
         "rows": context_rows(scope, year),
+        "total": context_totals(scope, year),
         "scope_choices": scope_choices(request.user, scope, grassroots=True),
     }
     return render(request, "reports/planning/context_list.html", context)

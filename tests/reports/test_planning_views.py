@@ -253,3 +253,57 @@ def test_the_results_page_fills_indicator_items(world, client_for, county_secret
     assert assessment.total_score == 10 and assessment.passed
     page = client.get(response["Location"]).content.decode()
     assert "甲镇计生协" in page and "平均分" in page
+
+
+def test_the_context_page_adds_up_the_subtree(world, client_for, county_officer):
+    county = world["county"]
+    response = client_for(county_officer).get(
+        reverse("reports:context") + f"?scope={county.pk}&year={YEAR}"
+    )
+    text = response.content.decode()
+    assert response.status_code == 200 and "合计（含各级下级）" in text
+    assert "7.5% (7500.50/100000.00)" in text  # town_a's spending over its own budget
+
+
+def test_the_excel_and_pdf_carry_the_target_column(world, client_for, county_officer):
+    from io import BytesIO
+
+    import openpyxl
+
+    client = client_for(county_officer)
+    query = f"?scope={world['county'].pk}&year={YEAR}"
+    workbook = openpyxl.load_workbook(
+        BytesIO(client.get(reverse("reports:tables_xlsx") + query).content)
+    )
+    values = [cell.value for row in workbook.worksheets[5].iter_rows() for cell in row]
+    assert "村（居）协会“八有”达标率目标\n（%）" in values and Decimal("85") in values
+    pdf = client.get(reverse("reports:dashboard_pdf", args=[world["county"].pk]) + f"?year={YEAR}")
+    assert pdf.status_code == 200 and pdf.content[:4] == b"%PDF"
+
+
+@pytest.mark.parametrize("model", ["unitcontext", "workplan", "target"])
+def test_the_admin_lists_scoped_rows_and_adds_through_the_services(
+    world, client_for, town_admin, model
+):
+    client = client_for(town_admin)
+    response = client.get(reverse(f"admin:reports_{model}_changelist"))
+    assert response.status_code == 200
+    assert client.get(reverse(f"admin:reports_{model}_add")).status_code == 200
+    if model == "workplan":  # the county's plan is outside town A
+        assert not response.context["cl"].result_list
+
+
+def test_the_admin_adds_a_target_through_the_service(world, client_for, town_admin):
+    response = client_for(town_admin).post(
+        reverse("admin:reports_target_add"),
+        {
+            "association": world["village_a1"].pk,
+            "year": YEAR,
+            "code": "rate.villages_ba_you",
+            "value": "150",
+            "note": "",
+        },
+    )
+    assert response.status_code == 200  # refused: shown on the form
+    assert "须在 0–100（%）之间" in response.content.decode()
+    assert not Target.objects.filter(association=world["village_a1"]).exists()
