@@ -120,78 +120,70 @@ class ReportTransitionAdmin(ReadOnly, ScopedAdmin):
 
 # ── Target management (目标管理) ───────────────────────────────────────────────
 class _PlanningAdmin(_RecordAdmin):
-    """Saved through `reports.services`; withdrawn and restored by list actions."""
+    """Saved through `reports.services` (`<prefix>_create`, `<prefix>_update` with the kind's
+    declared fields); withdrawn and restored by list actions."""
+
+    record_fields: tuple[str, ...]
+
+    def service(self, action: str):
+        return getattr(services, f"{self.service_prefix}_{action}")
 
     @admin.action(description=_("作废所选记录（请先填写作废原因）"), permissions=["withdraw"])
     def withdraw_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
-        withdraw = getattr(services, f"{self.service_prefix}_withdraw")
-        self._each(request, queryset, withdraw, reason=request.POST.get("reason", ""))
+        reason = request.POST.get("reason", "")
+        self._each(request, queryset, self.service("withdraw"), reason=reason)
 
     @admin.action(description=_("恢复所选的已作废记录"), permissions=["withdraw"])
     def restore_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
-        restore = getattr(services, f"{self.service_prefix}_restore")
-        self._each(request, queryset.filter(withdrawn_at__isnull=False), restore)
+        self._each(request, queryset.filter(withdrawn_at__isnull=False), self.service("restore"))
 
-
-def _fields(data: dict, names: tuple[str, ...]) -> dict:
-    return {name: data[name] for name in names if name in data}
+    def service_save(self, request: HttpRequest, obj, data: dict):
+        own = {name: data[name] for name in self.record_fields if name in data}
+        if obj is None:
+            return self.service("create")(by=request.user, **own)
+        return self.service("update")(by=request.user, **{self.keyword: obj}, **own)
 
 
 @admin.register(UnitContext)
 class UnitContextAdmin(_PlanningAdmin):
     record_kind = "context"
     service_prefix = keyword = "context"
+    record_fields = services.CONTEXT_FIELDS
+    fields = list(record_fields)
     list_display = ["year", "association", "population", "married_women", "fp_budget"]
     list_filter = ["year"]
     list_select_related = ["association"]
     search_fields = ["association__name", "association__code"]
-    fields = list(services.CONTEXT_FIELDS)
     autocomplete_fields = ["association"]
-
-    def service_save(self, request: HttpRequest, obj: UnitContext | None, data: dict):
-        own = _fields(data, services.CONTEXT_FIELDS)
-        if obj is None:
-            return services.context_create(by=request.user, **own)
-        return services.context_update(by=request.user, context=obj, **own)
 
 
 @admin.register(WorkPlan)
 class WorkPlanAdmin(_PlanningAdmin):
     service_prefix = keyword = "plan"
+    record_fields = services.PLAN_FIELDS
+    fields = list(record_fields)
     list_display = ["year", "association", "title", "document_number", "issued_on"]
     list_filter = ["year"]
     list_select_related = ["association"]
     search_fields = ["title", "document_number", "association__name"]
-    fields = list(services.PLAN_FIELDS)
     autocomplete_fields = ["association"]
 
-    # Plans have no spreadsheet kind: entered on the plans page.
+    # Plans have no spreadsheet kind: they are written on the plans page.
     def has_import_permission(self, request: HttpRequest) -> bool:
         return False
 
     def has_export_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def service_save(self, request: HttpRequest, obj: WorkPlan | None, data: dict):
-        own = _fields(data, services.PLAN_FIELDS)
-        if obj is None:
-            return services.plan_create(by=request.user, **own)
-        return services.plan_update(by=request.user, plan=obj, **own)
-
 
 @admin.register(Target)
 class TargetAdmin(_PlanningAdmin):
     record_kind = "targets"
     service_prefix = keyword = "target"
+    record_fields = services.TARGET_FIELDS
+    fields = list(record_fields)
     list_display = ["year", "association", "code", "value", "note"]
     list_filter = ["year", "code"]
     list_select_related = ["association"]
     search_fields = ["code", "association__name", "association__code"]
-    fields = list(services.TARGET_FIELDS)
     autocomplete_fields = ["association"]
-
-    def service_save(self, request: HttpRequest, obj: Target | None, data: dict):
-        own = _fields(data, services.TARGET_FIELDS)
-        if obj is None:
-            return services.target_create(by=request.user, **own)
-        return services.target_update(by=request.user, target=obj, **own)

@@ -9,9 +9,8 @@ and nothing is imported.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -21,48 +20,41 @@ from django.utils.translation import gettext_lazy
 
 from activities.imports.shared import Records, association_column
 from associations.models import Association
-from associations.spreadsheets.cells import Cell, CodeCell, IntegerCell, TextCell, plain_text
+from associations.spreadsheets.cells import (
+    CodeCell,
+    DecimalCell,
+    IntegerCell,
+    TextCell,
+    plain_text,
+)
 from associations.spreadsheets.kinds import Column, Row, register
 
 from . import services
 from .models import Target, UnitContext
 
+# Cells are read to this many decimals before the column's own limit is checked.
+PARSED_PLACES = 12
 
-class ExactDecimalCell(Cell):
+
+class ExactDecimalCell(DecimalCell):
     """A number of at most `places` decimals, refused (never rounded) with more."""
 
     def __init__(self, places: int = 2) -> None:
-        super().__init__()
-        self.places = places
+        super().__init__(places=PARSED_PLACES)  # read finely, then checked here
+        self.kept = places
 
     def clean(self, value: Any, row: Mapping | None = None, **kwargs: Any) -> Decimal | None:
-        if isinstance(value, float):
-            value = repr(value)
-        text = unicodedata.normalize("NFKC", plain_text(value)).replace(",", "")
-        text = text.removesuffix("元").removesuffix("%").strip()
-        if not text:
-            return None
-        try:
-            number = Decimal(text)
-        except InvalidOperation as exc:
-            raise ValidationError(_("“%(value)s”不是数字。") % {"value": text}) from exc
-        if not number.is_finite():
-            raise ValidationError(_("“%(value)s”不是数字。") % {"value": text})
-        if number < 0:
-            raise ValidationError(_("不能为负数（填写的是 %(value)s）。") % {"value": text})
-        step = Decimal(1).scaleb(-self.places)
-        if number != number.quantize(step):
+        number = super().clean(value, row, **kwargs)
+        if number is not None and number != number.quantize(Decimal(1).scaleb(-self.kept)):
             raise ValidationError(
                 _("最多保留 %(places)s 位小数（填写的是 %(value)s）。")
-                % {"places": self.places, "value": text}
+                % {"places": self.kept, "value": plain_text(value)}
             )
-        return number  # as typed (85 stays 85): the service keeps it to the fen
-
-    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> Any:
-        return "" if value is None else Decimal(value)
+        # As typed (85 stays 85, not 85.000000000000); the service keeps it to the fen.
+        return None if number is None else Decimal(format(number.normalize(), "f"))
 
     def describe(self) -> str:
-        return _("数字，不能为负，最多 %(places)s 位小数") % {"places": self.places}
+        return _("数字，不能为负，最多 %(places)s 位小数") % {"places": self.kept}
 
 
 def _year() -> Column:

@@ -21,6 +21,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from associations.forms import WithdrawForm, run_service
@@ -60,7 +61,7 @@ def _query(scope: Association, year: int, **extra: object) -> str:
 
 def _form_page(request: HttpRequest, form, title: str, cancel: str) -> HttpResponse:
     context = {"form": form, "title": title, "cancel_url": cancel}
-    return render(request, "reports/planning/form.html", context)
+    return render(request, "activities/form.html", context)
 
 
 def _record(request: HttpRequest, model: type[Model], pk: int) -> Model:
@@ -92,32 +93,6 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "reports/planning/plan_detail.html", context)
 
 
-@write_required
-def plan_create(request: HttpRequest) -> HttpResponse:
-    scope, year = _scope_year(request)
-    form = PlanForm(request.POST or None, user=request.user, scope=scope)
-    if request.method == "POST" and (
-        plan := run_service(form, services.plan_create, by=request.user)
-    ):
-        messages.success(request, _("已保存。"))
-        return redirect("reports:plan_detail", pk=plan.pk)
-    cancel = reverse("reports:plans") + _query(scope, year)
-    return _form_page(request, form, _("制定工作计划"), cancel)
-
-
-@write_required
-def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = get_visible_or_404(WorkPlan, request.user, pk=pk)
-    form = PlanForm(request.POST or None, user=request.user, scope=plan.association, instance=plan)
-    if request.method == "POST" and run_service(
-        form, services.plan_update, by=request.user, plan=plan
-    ):
-        messages.success(request, _("已保存。"))
-        return redirect("reports:plan_detail", pk=plan.pk)
-    cancel = reverse("reports:plan_detail", args=[pk])
-    return _form_page(request, form, _("编辑工作计划"), cancel)
-
-
 @login_required
 @require_safe
 def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -129,34 +104,6 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
         attainment = Attainment(target, spec, value)
     context = {"target": target, "attainment": attainment}
     return render(request, "reports/planning/target_detail.html", context)
-
-
-@write_required
-def target_create(request: HttpRequest) -> HttpResponse:
-    scope, year = _scope_year(request)
-    initial = {"year": year, "association": scope}
-    form = TargetForm(request.POST or None, user=request.user, scope=scope, initial=initial)
-    if request.method == "POST" and (
-        target := run_service(form, services.target_create, by=request.user)
-    ):
-        messages.success(request, _("已下达目标。"))
-        return redirect("reports:target_detail", pk=target.pk)
-    cancel = reverse("reports:plans") + _query(scope, year)
-    return _form_page(request, form, _("下达目标"), cancel)
-
-
-@write_required
-def target_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    target = get_visible_or_404(Target, request.user, pk=pk)
-    form = TargetForm(
-        request.POST or None, user=request.user, scope=target.association, instance=target
-    )
-    if request.method == "POST" and run_service(
-        form, services.target_update, by=request.user, target=target
-    ):
-        messages.success(request, _("已保存。"))
-        return redirect("reports:target_detail", pk=target.pk)
-    return _form_page(request, form, _("修改目标"), reverse("reports:target_detail", args=[pk]))
 
 
 @write_required
@@ -196,35 +143,6 @@ def context_list(request: HttpRequest) -> HttpResponse:
 def context_detail(request: HttpRequest, pk: int) -> HttpResponse:
     record = _record(request, UnitContext, pk)
     return render(request, "reports/planning/context_detail.html", {"record": record})
-
-
-@write_required
-def context_create(request: HttpRequest) -> HttpResponse:
-    scope, year = _scope_year(request)
-    initial = {"year": year, "association": scope}
-    form = ContextForm(request.POST or None, user=request.user, scope=scope, initial=initial)
-    if request.method == "POST" and (
-        record := run_service(form, services.context_create, by=request.user)
-    ):
-        messages.success(request, _("已保存。"))
-        return redirect("reports:context_detail", pk=record.pk)
-    cancel = reverse("reports:context") + _query(scope, year)
-    return _form_page(request, form, _("填写基本情况"), cancel)
-
-
-@write_required
-def context_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    record = get_visible_or_404(UnitContext, request.user, pk=pk)
-    form = ContextForm(
-        request.POST or None, user=request.user, scope=record.association, instance=record
-    )
-    if request.method == "POST" and run_service(
-        form, services.context_update, by=request.user, context=record
-    ):
-        messages.success(request, _("已保存。"))
-        return redirect("reports:context_detail", pk=record.pk)
-    cancel = reverse("reports:context_detail", args=[pk])
-    return _form_page(request, form, _("编辑基本情况"), cancel)
 
 
 # ── Comparison across units and assessment results ────────────────────────────
@@ -297,30 +215,65 @@ def assessments_fill(request: HttpRequest) -> HttpResponse:
     return redirect(reverse("reports:assessment_results") + query)
 
 
-# ── Withdrawal 作废 and restoring ─────────────────────────────────────────────
+# ── Creating, editing, withdrawing (作废) and restoring ─────────────────────────
 @dataclass(frozen=True)
 class _Kind:
     model: type[Model]
-    keyword: str
+    keyword: str  # the services' name for the record
+    form: type
+    create: Callable[..., Model]
+    update: Callable[..., Model]
     withdraw: Callable[..., Model]
     restore: Callable[..., Model]
-    detail: str
+    listing: str  # the page a new record's form goes back to
+
+    @property
+    def detail(self) -> str:
+        return f"reports:{self.keyword}_detail"
 
 
+# The kind in the URL (as in `reports:<kind>_detail`).
 KINDS: dict[str, _Kind] = {
     "plan": _Kind(
-        WorkPlan, "plan", services.plan_withdraw, services.plan_restore, "reports:plan_detail"
+        WorkPlan,
+        "plan",
+        PlanForm,
+        services.plan_create,
+        services.plan_update,
+        services.plan_withdraw,
+        services.plan_restore,
+        "reports:plans",
     ),
     "target": _Kind(
-        Target, "target", services.target_withdraw, services.target_restore, "reports:target_detail"
+        Target,
+        "target",
+        TargetForm,
+        services.target_create,
+        services.target_update,
+        services.target_withdraw,
+        services.target_restore,
+        "reports:plans",
     ),
     "context": _Kind(
         UnitContext,
         "context",
+        ContextForm,
+        services.context_create,
+        services.context_update,
         services.context_withdraw,
         services.context_restore,
-        "reports:context_detail",
+        "reports:context",
     ),
+}
+CREATE_TITLES = {
+    "plan": _lazy("制定工作计划"),
+    "target": _lazy("下达目标"),
+    "context": _lazy("填写基本情况"),
+}
+EDIT_TITLES = {
+    "plan": _lazy("编辑工作计划"),
+    "target": _lazy("修改目标"),
+    "context": _lazy("编辑基本情况"),
 }
 
 
@@ -328,6 +281,33 @@ def _kind(name: str) -> _Kind:
     if name not in KINDS:
         raise Http404
     return KINDS[name]
+
+
+@write_required
+def create(request: HttpRequest, kind: str) -> HttpResponse:
+    """A new record of a unit and year, the unit picked among `?scope=` and its children."""
+    spec = _kind(kind)
+    scope, year = _scope_year(request)
+    initial = {"year": year, "association": scope}
+    form = spec.form(request.POST or None, user=request.user, scope=scope, initial=initial)
+    if request.method == "POST" and (obj := run_service(form, spec.create, by=request.user)):
+        messages.success(request, _("已保存。"))
+        return redirect(spec.detail, pk=obj.pk)
+    cancel = reverse(spec.listing) + _query(scope, year)
+    return _form_page(request, form, str(CREATE_TITLES[kind]), cancel)
+
+
+@write_required
+def edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    spec = _kind(kind)
+    obj = get_visible_or_404(spec.model.objects.select_related("association"), request.user, pk=pk)
+    form = spec.form(request.POST or None, user=request.user, scope=obj.association, instance=obj)
+    if request.method == "POST" and run_service(
+        form, spec.update, by=request.user, **{spec.keyword: obj}
+    ):
+        messages.success(request, _("已保存。"))
+        return redirect(spec.detail, pk=pk)
+    return _form_page(request, form, str(EDIT_TITLES[kind]), reverse(spec.detail, args=[pk]))
 
 
 @secretary_required

@@ -23,7 +23,7 @@ from associations.models import VILLAGE_LEVELS, Association, Level, active_durin
 
 from . import catalog
 from .catalog import INDICATORS, FigureValue, Indicator, Kind, Rate
-from .charts import Bar, format_number, reference_bar_chart
+from .charts import Bar, bar_chart, format_number
 
 Number = float | Decimal | int
 CHILDREN = ""  # the `level` meaning "the direct children"
@@ -164,12 +164,14 @@ class IndicatorRanking:
             Bar(row.association.name, row.number, row.href, shown(self.indicator, row.value))
             for row in self.rows
         ]
-        return reference_bar_chart(
+        return bar_chart(
             bars,
             title=str(self.indicator.name),
+            width=640,
+            bar_height=16,
+            maximum=1 if self.is_rate else None,
             reference=self.reference,
             reference_label=self.reference_text,
-            maximum=1 if self.is_rate else None,
         )
 
 

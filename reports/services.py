@@ -331,6 +331,13 @@ def _money(value: Any, field: str, label: str) -> Decimal | None:
     return number.quantize(CENT)
 
 
+def _require_change(by: User, record: Any, fields: Mapping[str, Any]) -> None:
+    """The actor may change the record, and the unit it would move to (refused on the field)."""
+    require(by, "records.change", record)
+    if "association" in fields:
+        require(by, "records.change", fields["association"], field="association")
+
+
 def _area_overlap(record: UnitContext, by: User) -> dict[str, str]:
     """An area figure (population …) that a unit above or below already records for the year
     would be counted twice when figures add up: refused, naming the other unit only when the
@@ -406,9 +413,7 @@ def context_update(
     **fields: Unpack[ContextFields],
 ) -> UnitContext:
     """Edit a unit's 基本情况; only the fields passed change (None clears a figure)."""
-    require(by, "records.change", context)
-    if "association" in fields:
-        require(by, "records.change", fields["association"], field="association")
+    _require_change(by, context, fields)
     context, _changed = model_update(
         instance=context,
         data=_context_values(fields),
@@ -473,9 +478,7 @@ def plan_create(*, by: User, **fields: Unpack[PlanFields]) -> WorkPlan:
 def plan_update(
     *, by: User, plan: WorkPlan, version: int | None = None, **fields: Unpack[PlanFields]
 ) -> WorkPlan:
-    require(by, "records.change", plan)
-    if "association" in fields:
-        require(by, "records.change", fields["association"], field="association")
+    _require_change(by, plan, fields)
     plan, _changed = model_update(
         instance=plan,
         data=_stripped(fields, _PLAN_TEXTS),
@@ -573,9 +576,7 @@ def target_update(
     *, by: User, target: Target, version: int | None = None, **fields: Unpack[TargetFields]
 ) -> Target:
     """Change a target; after the unit's year is closed the history says so."""
-    require(by, "records.change", target)
-    if "association" in fields:
-        require(by, "records.change", fields["association"], field="association")
+    _require_change(by, target, fields)
     values = _stripped(fields, ("code", "note"))
     code = values.get("code", target.code)
     values["value"] = _target_value(code, values.get("value", target.value))

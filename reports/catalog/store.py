@@ -391,15 +391,8 @@ def evaluate_children(
     codes = list(codes) if codes is not None else list(INDICATORS)
     if year not in stored_years():
         return [(c, Figures(f)) for c, f in engine.evaluate_children_live(scope, year, codes)]
-    stale = _catch_up(scope, year)
     children = list(scope.children.filter(active_during(year)).order_by("path"))
-    rows = _read(children, year)
-    result = []
-    for child in children:
-        figures = Figures(_finish(rows[child.pk].subtree, codes))
-        figures.as_of, figures.stale = rows[child.pk].computed_at, stale
-        result.append((child, figures))
-    return result
+    return evaluate_units(scope, children, year, codes)
 
 
 def evaluate_units(

@@ -88,19 +88,19 @@ def test_a_secretary_writes_a_plan_a_target_and_context_through_the_forms(
     client = client_for(town_secretary)
     town, village = world["town_a"], world["village_a2"]
     response = client.post(
-        reverse("reports:plan_create") + f"?scope={town.pk}&year={YEAR}",
+        reverse("reports:create", args=["plan"]) + f"?scope={town.pk}&year={YEAR}",
         {"association": town.pk, "year": YEAR, "title": "甲镇2024年工作计划", "tasks": "一、组织"},
     )
     plan = WorkPlan.objects.get(association=town)
     assert response.status_code == 302 and plan.history.first().history_user == town_secretary
     response = client.post(
-        reverse("reports:target_create") + f"?scope={town.pk}&year={YEAR}",
+        reverse("reports:create", args=["target"]) + f"?scope={town.pk}&year={YEAR}",
         {"association": village.pk, "year": YEAR, "code": "members.total", "value": "5"},
     )
     assert response.status_code == 302
     assert Target.objects.get(association=village).value == 5
     response = client.post(
-        reverse("reports:context_create") + f"?scope={town.pk}&year={YEAR}",
+        reverse("reports:create", args=["context"]) + f"?scope={town.pk}&year={YEAR}",
         {"association": village.pk, "year": YEAR, "population": "-3"},
     )
     assert response.status_code == 200 and "不能为负数" in response.content.decode()
@@ -110,7 +110,7 @@ def test_a_secretary_writes_a_plan_a_target_and_context_through_the_forms(
 def test_a_bad_target_keeps_what_was_typed(world, client_for, town_secretary):
     town = world["town_a"]
     response = client_for(town_secretary).post(
-        reverse("reports:target_create") + f"?scope={town.pk}&year={YEAR}",
+        reverse("reports:create", args=["target"]) + f"?scope={town.pk}&year={YEAR}",
         {
             "association": town.pk,
             "year": YEAR,
@@ -143,15 +143,15 @@ def test_a_read_only_officer_cannot_write(world, client_for, county_officer):
     town = world["town_a"]
     posts = [
         (
-            reverse("reports:plan_create") + f"?scope={town.pk}",
+            reverse("reports:create", args=["plan"]) + f"?scope={town.pk}",
             {"association": town.pk, "year": YEAR, "title": "x"},
         ),
-        (reverse("reports:target_edit", args=[world["target"].pk]), {"value": "10"}),
+        (reverse("reports:edit", args=["target", world["target"].pk]), {"value": "10"}),
         (
             reverse("reports:targets_bulk") + f"?scope={town.pk}",
             {"code": "members.total", "value": "3", "rule": "same"},
         ),
-        (reverse("reports:context_edit", args=[world["context"].pk]), {"fp_budget": "1"}),
+        (reverse("reports:edit", args=["context", world["context"].pk]), {"fp_budget": "1"}),
         (reverse("reports:withdraw", args=["target", world["target"].pk]), {"reason": "x"}),
         (reverse("reports:assessments_fill") + f"?scope={town.pk}", {"template": 1}),
     ]
