@@ -425,26 +425,31 @@ def context_update(
 
 
 def context_withdraw(*, by: User, context: UnitContext, reason: str) -> UnitContext:
-    require(by, "records.withdraw", context)
-    record_withdraw(instance=context, by=by, reason=reason)
-    return context
+    return _withdrawn(by, context, reason)
 
 
 def context_restore(*, by: User, context: UnitContext) -> UnitContext:
-    require(by, "records.withdraw", context)
-    _restorable(context, lambda record: _check_context(record, by))
-    record_restore(instance=context, by=by)
-    return context
+    return _restored(by, context, lambda record: _check_context(record, by))
 
 
-def _restorable(record: Any, check: Callable[[Any], None]) -> None:
-    """A withdrawn record validates as a live one (a live one may have taken its key since)."""
+def _withdrawn(by: User, record: Any, reason: str) -> Any:
+    require(by, "records.withdraw", record)
+    record_withdraw(instance=record, by=by, reason=reason)
+    return record
+
+
+def _restored(by: User, record: Any, check: Callable[[Any], None]) -> Any:
+    """Restored, unless it no longer validates as a live record (a live one may have taken
+    its key since)."""
+    require(by, "records.withdraw", record)
     withdrawn_at = record.withdrawn_at
     record.withdrawn_at = None
     try:
         check(record)
     finally:
         record.withdrawn_at = withdrawn_at
+    record_restore(instance=record, by=by)
+    return record
 
 
 # ── Work plans (工作计划) ──────────────────────────────────────────────────────
@@ -490,16 +495,11 @@ def plan_update(
 
 
 def plan_withdraw(*, by: User, plan: WorkPlan, reason: str) -> WorkPlan:
-    require(by, "records.withdraw", plan)
-    record_withdraw(instance=plan, by=by, reason=reason)
-    return plan
+    return _withdrawn(by, plan, reason)
 
 
 def plan_restore(*, by: User, plan: WorkPlan) -> WorkPlan:
-    require(by, "records.withdraw", plan)
-    _restorable(plan, _check_plan)
-    record_restore(instance=plan, by=by)
-    return plan
+    return _restored(by, plan, _check_plan)
 
 
 # ── Targets (目标) ─────────────────────────────────────────────────────────────
@@ -593,16 +593,11 @@ def target_update(
 
 
 def target_withdraw(*, by: User, target: Target, reason: str) -> Target:
-    require(by, "records.withdraw", target)
-    record_withdraw(instance=target, by=by, reason=reason)
-    return target
+    return _withdrawn(by, target, reason)
 
 
 def target_restore(*, by: User, target: Target) -> Target:
-    require(by, "records.withdraw", target)
-    _restorable(target, _check_target)
-    record_restore(instance=target, by=by)
-    return target
+    return _restored(by, target, _check_target)
 
 
 class SplitRule(models.TextChoices):

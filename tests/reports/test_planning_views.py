@@ -307,3 +307,15 @@ def test_the_admin_adds_a_target_through_the_service(world, client_for, town_adm
     assert response.status_code == 200  # refused: shown on the form
     assert "须在 0–100（%）之间" in response.content.decode()
     assert not Target.objects.filter(association=world["village_a1"]).exists()
+
+
+@pytest.mark.parametrize("kind", ["plan", "target", "context"])
+def test_the_create_and_edit_forms_load(world, client_for, county_secretary, kind):
+    client = client_for(county_secretary)
+    town = world["town_a"]
+    new = client.get(reverse("reports:create", args=[kind]) + f"?scope={town.pk}&year={YEAR}")
+    assert new.status_code == 200 and "甲一村计生协（33079901201）" in new.content.decode()
+    assert client.get(reverse("reports:create", args=["nonsense"])).status_code == 404
+    record = world[kind]
+    edit = client.get(reverse("reports:edit", args=[kind, record.pk]))
+    assert edit.status_code == 200 and 'name="version"' in edit.content.decode()
