@@ -109,7 +109,10 @@ class BulkTargetForm(forms.Form):
         min_value=0,
         max_digits=16,
         decimal_places=2,
-        help_text=_("“各单位相同”时为每个单位的目标；分解时为总数。比率填百分数，如 85。"),
+        help_text=_(
+            "“各单位相同”时为每个单位的目标；分解时为总数，同时作为本单位的目标。"
+            "比率填百分数，如 85。"
+        ),
     )
     rule = forms.ChoiceField(label=_("下达方式"), choices=services.SplitRule.choices)
     level = forms.ChoiceField(label=_("下达对象"), required=False)

@@ -357,16 +357,17 @@ def _area_overlap(record: UnitContext, by: User) -> dict[str, str]:
             .order_by("association__path")
             .first()
         )
-        other = above or below
-        if other is None:
+        if above is not None:
+            visible = by.has_perm("scope.view", above.association)
+            where = (
+                _("上级单位“%(name)s”") % {"name": above.association.name}
+                if visible
+                else _("上级单位")
+            )
+        elif below is not None:
+            where = _("下级单位“%(name)s”") % {"name": below.association.name}
+        else:
             continue
-        where = (
-            _("上级单位“%(name)s”") % {"name": other.association.name}
-            if above and by.has_perm("scope.view", other.association)
-            else _("上级单位")
-            if above
-            else _("下级单位“%(name)s”") % {"name": other.association.name}
-        )
         errors[name] = _(
             "%(where)s已填报%(year)s年的%(label)s；%(label)s按各单位自身范围填报、逐级相加，"
             "上下级都填会重复计算，请只在一级填报。"
@@ -585,10 +586,12 @@ def target_update(
             target,
             _("修改目标：%(old)s → %(new)s") % {"old": target.value, "new": values["value"]},
         )
-    target, _changed = model_update(
-        instance=target, data=values, by=by, version=version, validate=_check_target
-    )
-    target.__dict__.pop("_change_reason", None)
+    try:
+        target, _changed = model_update(
+            instance=target, data=values, by=by, version=version, validate=_check_target
+        )
+    finally:
+        target.__dict__.pop("_change_reason", None)
     return target
 
 
