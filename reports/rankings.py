@@ -184,16 +184,16 @@ def quartiles_of(numbers: list[float]) -> Quartiles | None:
     return Quartiles(upper=upper, median=median, lower=lower)
 
 
-def _quartile(number: float | None, quartiles: Quartiles | None) -> int | None:
+def quartile_of(number: float | None, quartiles: Quartiles | None) -> int | None:
     if number is None or quartiles is None:
         return None
+    # At or above Q3 is the top quarter, at or below Q1 the bottom one (so the lowest figures
+    # are there even when several share Q1), the rest either side of the median.
     if number >= quartiles.upper:
         return 1
-    if number >= quartiles.median:
-        return 2
-    if number >= quartiles.lower:
-        return 3
-    return 4
+    if number <= quartiles.lower:
+        return 4
+    return 2 if number >= quartiles.median else 3
 
 
 def indicator_ranking(
@@ -238,7 +238,7 @@ def _ranking(
             unit,
             value,
             number,
-            _quartile(number, quartiles),
+            quartile_of(number, quartiles),
             reference is not None and number is not None and number < reference,
             link(unit),
         )

@@ -14,7 +14,13 @@ from activities.models import Assessment, AssessmentTemplate
 from associations.models import Level
 from reports import services
 from reports.assessments import results
-from reports.rankings import competition_ranks, indicator_ranking, quartiles_of, unevenness
+from reports.rankings import (
+    competition_ranks,
+    indicator_ranking,
+    quartile_of,
+    quartiles_of,
+    unevenness,
+)
 from tests.conftest import make_association
 from tests.members.factories import MemberFactory
 
@@ -229,3 +235,8 @@ def test_the_shipped_checklists_are_templates_with_a_pass_mark(db):
     ba_you = AssessmentTemplate.objects.get(code="ba_you")
     assert ba_you.pass_mark == ba_you.items.count() == 8
     assert ba_you.history.exists()
+
+
+def test_figures_sharing_the_lower_quartile_are_the_bottom_quarter():
+    q = quartiles_of([0.0, 0.0, 1.0, 1.0])  # Q1 = 0, the median 0.5, Q3 = 1
+    assert [quartile_of(n, q) for n in (0.0, 0.4, 0.6, 1.0)] == [4, 3, 2, 1]
