@@ -3,18 +3,31 @@
 Reports change state only through `reports.services` (from the submission pages),
 so the state machine, rights and snapshots are never bypassed: reports and their
 transitions are read-only here. Deadlines are set through `deadline_set`, which
-also restores an earlier version from the history page.
+also restores an earlier version from the history page. Context records, plans and
+targets save through their services and are withdrawn and restored by list actions.
 """
 
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
+from activities.admin import _RecordAdmin
 from associations.admin import ScopedAdmin, ServiceAdmin
 
 from . import services
-from .models import AnnualReport, FigureOverride, ReportDeadline, ReportTransition, WorkReport
+from .models import (
+    AnnualReport,
+    FigureOverride,
+    ReportDeadline,
+    ReportTransition,
+    Target,
+    UnitContext,
+    WorkPlan,
+    WorkReport,
+)
 
 
 class ReadOnly:
@@ -117,3 +130,74 @@ class WorkReportAdmin(ReadOnly, ScopedAdmin):
     search_fields = ["association__name", "association__code", "title"]
     readonly_fields = ["association", "year", "title", "salutation", "version", "generated_at"]
     fields = readonly_fields
+
+
+# ── Target management (目标管理) ───────────────────────────────────────────────
+class _PlanningAdmin(_RecordAdmin):
+    """Saved through `reports.services` (`<prefix>_create`, `<prefix>_update` with the kind's
+    declared fields); withdrawn and restored by list actions."""
+
+    record_fields: tuple[str, ...]
+
+    def service(self, action: str):
+        return getattr(services, f"{self.service_prefix}_{action}")
+
+    @admin.action(description=_("作废所选记录（请先填写作废原因）"), permissions=["withdraw"])
+    def withdraw_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
+        reason = request.POST.get("reason", "")
+        self._each(request, queryset, self.service("withdraw"), reason=reason)
+
+    @admin.action(description=_("恢复所选的已作废记录"), permissions=["withdraw"])
+    def restore_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._each(request, queryset.filter(withdrawn_at__isnull=False), self.service("restore"))
+
+    def service_save(self, request: HttpRequest, obj, data: dict):
+        own = {name: data[name] for name in self.record_fields if name in data}
+        if obj is None:
+            return self.service("create")(by=request.user, **own)
+        return self.service("update")(by=request.user, **{self.keyword: obj}, **own)
+
+
+@admin.register(UnitContext)
+class UnitContextAdmin(_PlanningAdmin):
+    record_kind = "context"
+    service_prefix = keyword = "context"
+    record_fields = services.CONTEXT_FIELDS
+    fields = list(record_fields)
+    list_display = ["year", "association", "population", "married_women", "fp_budget"]
+    list_filter = ["year"]
+    list_select_related = ["association"]
+    search_fields = ["association__name", "association__code"]
+    autocomplete_fields = ["association"]
+
+
+@admin.register(WorkPlan)
+class WorkPlanAdmin(_PlanningAdmin):
+    service_prefix = keyword = "plan"
+    record_fields = services.PLAN_FIELDS
+    fields = list(record_fields)
+    list_display = ["year", "association", "title", "document_number", "issued_on"]
+    list_filter = ["year"]
+    list_select_related = ["association"]
+    search_fields = ["title", "document_number", "association__name"]
+    autocomplete_fields = ["association"]
+
+    # Plans have no spreadsheet kind: they are written on the plans page.
+    def has_import_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_export_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(Target)
+class TargetAdmin(_PlanningAdmin):
+    record_kind = "targets"
+    service_prefix = keyword = "target"
+    record_fields = services.TARGET_FIELDS
+    fields = list(record_fields)
+    list_display = ["year", "association", "code", "value", "note"]
+    list_filter = ["year", "code"]
+    list_select_related = ["association"]
+    search_fields = ["code", "association__name", "association__code"]
+    autocomplete_fields = ["association"]

@@ -14,6 +14,8 @@ class ReportsConfig(AppConfig):
         register(checks.check_cjk_font)
         register(checks.check_table_codes)
 
+        from . import signals
         from .catalog.store import connect_signals
 
         connect_signals()
+        signals.connect_signals()

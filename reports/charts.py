@@ -251,15 +251,18 @@ def bar_chart(
     width: int = 480,
     bar_height: int = 18,
     maximum: Number | None = None,
+    reference: Number | None = None,
+    reference_label: str = "",
 ) -> SafeString:
     """Horizontal bars, one row per unit, each linked (drill-down) when it has an href.
 
     Horizontal because unit names are long Chinese names and there may be dozens
     of them: the chart grows downwards instead of squeezing the labels.
-    `maximum` fixes the scale (e.g. 1 for rates).
+    `maximum` fixes the scale (e.g. 1 for rates). A `reference` (e.g. the parent's own
+    rate) is drawn as a dashed line with its label, and the bars below it in red.
     """
     gap = 6
-    top, bottom = 6, 6
+    top, bottom = (22 if reference is not None else 6), 6
     height = top + bottom + max(len(bars), 1) * (bar_height + gap)
     svg = _Svg(width, max(height, 60), title)
     values = _values([b.value for b in bars])
@@ -269,20 +272,29 @@ def bar_chart(
     value_w = max(text_width(_shown(b, unit)) for b in bars) + 8
     left = label_w + 4
     plot_w = max(width - left - value_w, 20)
-    top_value = float(maximum) if maximum else max(values) or 1
+    top_value = float(maximum) if maximum else max([*values, float(reference or 0)]) or 1
     for i, bar in enumerate(bars):
         y = top + i * (bar_height + gap)
         length = 0.0 if bar.value is None else plot_w * min(float(bar.value) / top_value, 1)
+        below = reference is not None and bar.value is not None and bar.value < reference
         shown = _shown(bar, unit)
         inner = (
             f'<text x="{left - 6:.1f}" y="{y + bar_height * 0.72:.1f}" text-anchor="end">'
             f"{esc(truncate(bar.label, label_w - 8))}</text>"
             f'<rect x="{left:.1f}" y="{y}" width="{length:.1f}" height="{bar_height}" '
-            f'fill="{_colour(0)}" rx="2"/>'
+            f'fill="{_colour(1 if below else 0)}" rx="2"/>'
             f'<text x="{left + length + 4:.1f}" y="{y + bar_height * 0.72:.1f}" '
             f'fill="{AXIS_COLOUR}">{esc(shown)}</text>'
         )
         svg.add(_link(bar.href, inner, f"{bar.label}：{shown}"))
+    if reference is not None:
+        x = left + plot_w * min(float(reference) / top_value, 1)
+        svg.add(
+            f'<line x1="{x:.1f}" y1="{top - 4}" x2="{x:.1f}" y2="{height - bottom}" '
+            f'stroke="{_colour(3)}" stroke-width="1.5" stroke-dasharray="4 3"/>'
+            f'<text x="{x:.1f}" y="{top - 8}" text-anchor="middle" fill="{_colour(3)}">'
+            f"{esc(reference_label)}</text>"
+        )
     return svg.render()
 
 

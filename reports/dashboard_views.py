@@ -17,6 +17,7 @@ from associations.years import requested_year
 from . import glance
 from .dashboard import build_dashboard, scope_choices
 from .pdf import render_pdf
+from .targets import plan_against_actual
 from .views import attachment
 
 
@@ -31,6 +32,7 @@ def _dashboard_context(request: HttpRequest, pk: int | None) -> dict:
         "scope": scope,
         "year": year,
         "dashboard": data,
+        "progress": plan_against_actual(scope, year),
         "scope_choices": scope_choices(request.user, scope),
         "ancestors": scope.ancestors().visible_to(request.user),
     }

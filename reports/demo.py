@@ -1,4 +1,5 @@
-"""Demo submissions: the district's towns reporting 2026 up to the district."""
+"""Demo submissions: the district's towns reporting 2026 up to the district (after its plan
+and targets, `demo_targets`)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import datetime as dt
 
 from associations.models import Association, Level, User
 
-from . import services
+from . import demo_targets, services
 from .models import AnnualReport
 from .selectors import report_for
 
@@ -25,9 +26,11 @@ PROGRESS = {
 
 def seed(stdout, *, scale: float = 1.0) -> None:
     district = Association.objects.get(code="330703")
+    secretary = User.objects.get(username="qu_mishu")
+    # Plans and targets are set at the start of the year, before any report goes up.
+    demo_targets.seed(stdout, district, secretary)
     if AnnualReport.objects.filter(association__parent=district, year=YEAR).exists():
         return
-    secretary = User.objects.get(username="qu_mishu")
     own_secretaries = {
         user.association.code: user
         for user in User.objects.filter(username__in=["xiaoshun_mishu", "caozhai_mishu"])

@@ -14,7 +14,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from associations.models import Association, ScopedQuerySet, Versioned
+from activities.models import COUNT, MONEY, NOT_NEGATIVE, validate_year
+from associations.models import Association, LiveManager, ScopedQuerySet, Versioned, Withdrawable
 
 
 class ReportStatus(models.TextChoices):
@@ -303,3 +304,143 @@ class FigureRefresh(models.Model):
 
     def __str__(self) -> str:
         return f"{self.association_id} {self.year}"
+
+
+# ── Yearly context, plans and targets (目标管理) ───────────────────────────────
+LIVE = models.Q(withdrawn_at__isnull=True)
+
+
+class UnitContextQuerySet(ScopedQuerySet):
+    scope_path_lookup = "association__path"
+
+
+class UnitContext(Versioned, Withdrawable):
+    """基本情况: the figures a unit's report opens with, for one year — its area's population,
+    households, married women of child-bearing age and villagers' groups (figures of the
+    unit's own area: a parent's record never repeats what its children record, see
+    `reports.services`), the family-planning budget of the same level, and free notes."""
+
+    association = models.ForeignKey(
+        Association, verbose_name=_("协会"), on_delete=models.PROTECT, related_name="contexts"
+    )
+    year = models.PositiveSmallIntegerField(_("年度"), validators=[validate_year])
+    population = models.PositiveIntegerField(_("总人口"), null=True, blank=True, **COUNT)
+    households = models.PositiveIntegerField(_("户数"), null=True, blank=True, **COUNT)
+    married_women = models.PositiveIntegerField(_("已婚育龄妇女"), null=True, blank=True, **COUNT)
+    villager_groups = models.PositiveIntegerField(_("村民小组数"), null=True, blank=True, **COUNT)
+    fp_budget = models.DecimalField(
+        _("计生事业费（元）"),
+        null=True,
+        blank=True,
+        help_text=_("同级政府当年的计划生育事业费。"),
+        **MONEY,
+    )
+    notes = models.TextField(_("其他情况"), blank=True)
+
+    objects = LiveManager.from_queryset(UnitContextQuerySet)()
+    all_objects = UnitContextQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    # The figures of an area (population …), as opposed to the budget of a level.
+    AREA_FIELDS = ("population", "households", "married_women", "villager_groups")
+
+    class Meta:
+        verbose_name = _("基本情况")
+        verbose_name_plural = _("基本情况")
+        ordering = ["-year", "association__path"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["association", "year"],
+                condition=LIVE,
+                name="unit_context_once_per_year",
+                violation_error_message=_("该协会本年度已有基本情况记录，请直接编辑该记录。"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return _("%(unit)s %(year)s年基本情况") % {"unit": self.association, "year": self.year}
+
+
+class WorkPlanQuerySet(ScopedQuerySet):
+    scope_path_lookup = "association__path"
+
+
+class WorkPlan(Versioned, Withdrawable):
+    """工作计划: the yearly plan a unit issues (to itself and its children), e.g. the district's
+    《2005年计生协会工作要点》; its targets are `Target` rows of the same year."""
+
+    association = models.ForeignKey(
+        Association, verbose_name=_("制定单位"), on_delete=models.PROTECT, related_name="plans"
+    )
+    year = models.PositiveSmallIntegerField(_("年度"), validators=[validate_year])
+    title = models.CharField(_("标题"), max_length=200)
+    document_number = models.CharField(
+        _("文号"), max_length=60, blank=True, help_text=_("如：金东计生协〔2024〕3号")
+    )
+    issued_on = models.DateField(_("印发日期"), null=True, blank=True)
+    tasks = models.TextField(
+        _("工作任务"), blank=True, help_text=_("每行一项，写入工作报告草稿的“下一年工作建议”。")
+    )
+
+    objects = LiveManager.from_queryset(WorkPlanQuerySet)()
+    all_objects = WorkPlanQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("工作计划")
+        verbose_name_plural = _("工作计划")
+        ordering = ["-year", "association__path"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["association", "year"],
+                condition=LIVE,
+                name="work_plan_once_per_year",
+                violation_error_message=_("该协会本年度已有工作计划，请直接编辑该计划。"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class TargetQuerySet(ScopedQuerySet):
+    scope_path_lookup = "association__path"
+
+
+class Target(Versioned, Withdrawable):
+    """目标: a unit's yearly target on one catalog indicator, met when the figure reaches it
+    (≥): a count or an amount as the figure's own number, a rate as a percentage (85 = 85%)."""
+
+    association = models.ForeignKey(
+        Association, verbose_name=_("协会"), on_delete=models.PROTECT, related_name="targets"
+    )
+    year = models.PositiveSmallIntegerField(_("年度"), validators=[validate_year])
+    code = models.CharField(_("指标编码"), max_length=80)
+    value = models.DecimalField(
+        _("目标值"),
+        max_digits=16,
+        decimal_places=2,
+        validators=[NOT_NEGATIVE],
+        help_text=_("比率填百分数，如 85 表示 85%。"),
+    )
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+
+    objects = LiveManager.from_queryset(TargetQuerySet)()
+    all_objects = TargetQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("目标")
+        verbose_name_plural = _("目标")
+        ordering = ["-year", "association__path", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["association", "year", "code"],
+                condition=LIVE,
+                name="target_once_per_indicator",
+                violation_error_message=_("该协会本年度已有这项指标的目标，请直接修改该目标。"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.association} · {self.year} · {self.code} ≥ {self.value}"

@@ -26,29 +26,48 @@ version current at submission goes up with the report.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
-from typing import TypedDict, Unpack
+from typing import Any, TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
-from associations.models import Association, User
+from activities import services as activities_services
+from activities.models import Assessment, AssessmentItem, AssessmentTemplate
+from activities.services import ItemScore
+from associations.models import Association, User, active_during
 from associations.permissions import require
-from associations.records import field_names, model_update, record_save
+from associations.records import (
+    field_names,
+    model_update,
+    record_restore,
+    record_save,
+    record_withdraw,
+)
 from associations.years import check_year
 
-from . import narrative, selectors
+from . import assessments, catalog, narrative, selectors
 from .catalog import INDICATORS, Kind
+from .context import populations_for
 from .models import (
     AnnualReport,
     FigureOverride,
     ReportDeadline,
     ReportStatus,
     ReportTransition,
+    Target,
+    UnitContext,
+    WorkPlan,
     WorkReport,
 )
+from .rankings import CHILDREN, units_of
+from .targets import split
+
+CENT = Decimal("0.01")
 
 
 # ── Transitions ───────────────────────────────────────────────────────────────
@@ -383,3 +402,476 @@ def work_report_revert(
     report._change_reason = _("恢复为第%(n)s版") % {"n": earlier.version}
     report, _changed = model_update(instance=report, data=data, by=by, version=version)
     return report
+
+
+# ── Yearly context (基本情况) ──────────────────────────────────────────────────
+class ContextFields(TypedDict, total=False):
+    association: Association
+    year: int
+    population: int | None
+    households: int | None
+    married_women: int | None
+    villager_groups: int | None
+    fp_budget: Decimal | None
+    notes: str
+
+
+CONTEXT_FIELDS = field_names(ContextFields)
+
+
+def _stripped(fields: Mapping[str, Any], texts: Iterable[str]) -> dict[str, Any]:
+    """Text fields stripped (None is the empty text)."""
+    cleaned = dict(fields)
+    for name in texts:
+        if name in cleaned:
+            cleaned[name] = (cleaned[name] or "").strip()
+    return cleaned
+
+
+def _money(value: Any, field: str, label: str) -> Decimal | None:
+    """An amount of at most two decimals (never rounded silently), or None."""
+    if value is None or value == "":
+        return None
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError) as exc:
+        raise ValidationError({field: _("%(label)s须为数字。") % {"label": label}}) from exc
+    if not number.is_finite():
+        raise ValidationError({field: _("%(label)s须为数字。") % {"label": label}})
+    if number != number.quantize(CENT):
+        raise ValidationError(
+            {
+                field: _("%(label)s最多保留两位小数（填写的是 %(value)s）。")
+                % {"label": label, "value": value}
+            }
+        )
+    return number.quantize(CENT)
+
+
+def _require_change(by: User, record: Any, fields: Mapping[str, Any]) -> None:
+    """The actor may change the record, and the unit it would move to (refused on the field)."""
+    require(by, "records.change", record)
+    if "association" in fields:
+        require(by, "records.change", fields["association"], field="association")
+
+
+def _area_overlap(record: UnitContext, by: User) -> dict[str, str]:
+    """An area figure (population …) that a unit above or below already records for the year
+    would be counted twice when figures add up: refused, naming the other unit only when the
+    actor may see it."""
+    errors = {}
+    ancestors = [a.path for a in record.association.ancestors()]
+    others = UnitContext.objects.filter(year=record.year).exclude(pk=record.pk)
+    for name in UnitContext.AREA_FIELDS:
+        if getattr(record, name) is None:
+            continue
+        label = UnitContext._meta.get_field(name).verbose_name
+        filled = others.filter(**{f"{name}__isnull": False}).select_related("association")
+        above = filled.filter(association__path__in=ancestors).first()
+        below = (
+            filled.filter(association__path__startswith=record.association.path)
+            .exclude(association=record.association)
+            .order_by("association__path")
+            .first()
+        )
+        if above is not None:
+            visible = by.has_perm("scope.view", above.association)
+            where = (
+                _("上级单位“%(name)s”") % {"name": above.association.name}
+                if visible
+                else _("上级单位")
+            )
+        elif below is not None:
+            where = _("下级单位“%(name)s”") % {"name": below.association.name}
+        else:
+            continue
+        errors[name] = _(
+            "%(where)s已填报%(year)s年的%(label)s；%(label)s按各单位自身范围填报、逐级相加，"
+            "上下级都填会重复计算，请只在一级填报。"
+        ) % {"where": where, "year": record.year, "label": label}
+    return errors
+
+
+def _check_context(record: UnitContext, by: User) -> None:
+    errors: dict[str, Any] = {}
+    try:
+        record.full_clean()
+    except ValidationError as exc:
+        errors = exc.update_error_dict(errors)
+    if record.association_id and isinstance(record.year, int):
+        for name, message in _area_overlap(record, by).items():
+            errors.setdefault(name, []).append(message)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _context_values(fields: Mapping[str, Any]) -> dict[str, Any]:
+    values = _stripped(fields, ("notes",))
+    if "fp_budget" in values:
+        label = str(UnitContext._meta.get_field("fp_budget").verbose_name)
+        values["fp_budget"] = _money(values["fp_budget"], "fp_budget", label)
+    return values
+
+
+@transaction.atomic
+def context_create(*, by: User, **fields: Unpack[ContextFields]) -> UnitContext:
+    """A unit's 基本情况 for a year (one a year)."""
+    require(by, "records.change", fields.get("association"), field="association")
+    record = UnitContext(**_context_values(fields))
+    _check_context(record, by)
+    return record_save(record, by=by)
+
+
+@transaction.atomic
+def context_update(
+    *,
+    by: User,
+    context: UnitContext,
+    version: int | None = None,
+    **fields: Unpack[ContextFields],
+) -> UnitContext:
+    """Edit a unit's 基本情况; only the fields passed change (None clears a figure)."""
+    _require_change(by, context, fields)
+    context, _changed = model_update(
+        instance=context,
+        data=_context_values(fields),
+        by=by,
+        version=version,
+        validate=lambda record, _changed: _check_context(record, by),
+    )
+    return context
+
+
+def context_withdraw(*, by: User, context: UnitContext, reason: str) -> UnitContext:
+    return _withdrawn(by, context, reason)
+
+
+def context_restore(*, by: User, context: UnitContext) -> UnitContext:
+    return _restored(by, context, lambda record: _check_context(record, by))
+
+
+def _withdrawn(by: User, record: Any, reason: str) -> Any:
+    require(by, "records.withdraw", record)
+    record_withdraw(instance=record, by=by, reason=reason)
+    return record
+
+
+def _restored(by: User, record: Any, check: Callable[[Any], None]) -> Any:
+    """Restored, unless it no longer validates as a live record (a live one may have taken
+    its key since)."""
+    require(by, "records.withdraw", record)
+    withdrawn_at = record.withdrawn_at
+    record.withdrawn_at = None
+    try:
+        check(record)
+    finally:
+        record.withdrawn_at = withdrawn_at
+    record_restore(instance=record, by=by)
+    return record
+
+
+# ── Work plans (工作计划) ──────────────────────────────────────────────────────
+class PlanFields(TypedDict, total=False):
+    association: Association
+    year: int
+    title: str
+    document_number: str
+    issued_on: dt.date | None
+    tasks: str
+
+
+PLAN_FIELDS = field_names(PlanFields)
+_PLAN_TEXTS = ("title", "document_number", "tasks")
+
+
+def _check_plan(plan: WorkPlan, _changed: Sequence[str] = ()) -> None:
+    plan.full_clean()
+
+
+@transaction.atomic
+def plan_create(*, by: User, **fields: Unpack[PlanFields]) -> WorkPlan:
+    """A unit's yearly work plan (one a year); its targets are set with `target_create`."""
+    require(by, "records.change", fields.get("association"), field="association")
+    plan = WorkPlan(**_stripped(fields, _PLAN_TEXTS))
+    _check_plan(plan)
+    return record_save(plan, by=by)
+
+
+@transaction.atomic
+def plan_update(
+    *, by: User, plan: WorkPlan, version: int | None = None, **fields: Unpack[PlanFields]
+) -> WorkPlan:
+    _require_change(by, plan, fields)
+    plan, _changed = model_update(
+        instance=plan,
+        data=_stripped(fields, _PLAN_TEXTS),
+        by=by,
+        version=version,
+        validate=_check_plan,
+    )
+    return plan
+
+
+def plan_withdraw(*, by: User, plan: WorkPlan, reason: str) -> WorkPlan:
+    return _withdrawn(by, plan, reason)
+
+
+def plan_restore(*, by: User, plan: WorkPlan) -> WorkPlan:
+    return _restored(by, plan, _check_plan)
+
+
+# ── Targets (目标) ─────────────────────────────────────────────────────────────
+class TargetFields(TypedDict, total=False):
+    association: Association
+    year: int
+    code: str
+    value: Decimal
+    note: str
+
+
+TARGET_FIELDS = field_names(TargetFields)
+
+
+def _target_value(code: str, value: Any) -> Decimal:
+    """A target for indicator `code`: a known indicator; a count whole, an amount to the fen,
+    a rate a percentage within 0–100."""
+    spec = INDICATORS.get((code or "").strip())
+    if spec is None:
+        raise ValidationError({"code": _("没有编码为“%(code)s”的指标。") % {"code": code}})
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError) as exc:
+        raise ValidationError({"value": _("目标值须为数字。")}) from exc
+    if not number.is_finite():
+        raise ValidationError({"value": _("目标值须为数字。")})
+    named = {"value": value, "name": spec.name}
+    if number < 0:
+        message = _("目标值不能为负数（填写的是 %(value)s）。")
+    elif spec.kind == Kind.RATE and number > 100:
+        message = _("“%(name)s”是比率，目标值须在 0–100（%%）之间（填写的是 %(value)s）。")
+    elif spec.kind == Kind.COUNT and number != number.to_integral_value():
+        message = _("“%(name)s”是计数，目标值须为整数（填写的是 %(value)s）。")
+    elif number != number.quantize(CENT):
+        message = _("目标值最多保留两位小数（填写的是 %(value)s）。")
+    else:
+        return number.quantize(CENT)
+    raise ValidationError({"value": message % named})
+
+
+def year_closed(association: Association, year: int) -> bool:
+    """The unit's year is closed once its annual report is approved (its figures frozen)."""
+    return AnnualReport.objects.filter(
+        association=association, year=year, status=ReportStatus.APPROVED
+    ).exists()
+
+
+def _closed_reason(target: Target, what: str) -> None:
+    """A change to a target of a closed year says so in its history."""
+    if year_closed(target.association, target.year):
+        target._change_reason = (
+            _("%(year)s年度报表已审核通过后%(what)s") % {"year": target.year, "what": what}
+        )[:100]
+
+
+def _check_target(target: Target, _changed: Sequence[str] = ()) -> None:
+    target.full_clean()
+
+
+@transaction.atomic
+def target_create(*, by: User, **fields: Unpack[TargetFields]) -> Target:
+    """A unit's target for a year on one catalog indicator (one per indicator a year)."""
+    require(by, "records.change", fields.get("association"), field="association")
+    values = _stripped(fields, ("code", "note"))
+    values["value"] = _target_value(values.get("code", ""), values.get("value"))
+    target = Target(**values)
+    _check_target(target)
+    _closed_reason(target, _("补设目标"))
+    return record_save(target, by=by)
+
+
+@transaction.atomic
+def target_update(
+    *, by: User, target: Target, version: int | None = None, **fields: Unpack[TargetFields]
+) -> Target:
+    """Change a target; after the unit's year is closed the history says so."""
+    _require_change(by, target, fields)
+    values = _stripped(fields, ("code", "note"))
+    code = values.get("code", target.code)
+    values["value"] = _target_value(code, values.get("value", target.value))
+    if values["value"] != target.value:
+        _closed_reason(
+            target,
+            _("修改目标：%(old)s → %(new)s") % {"old": target.value, "new": values["value"]},
+        )
+    try:
+        target, _changed = model_update(
+            instance=target, data=values, by=by, version=version, validate=_check_target
+        )
+    finally:
+        target.__dict__.pop("_change_reason", None)
+    return target
+
+
+def target_withdraw(*, by: User, target: Target, reason: str) -> Target:
+    return _withdrawn(by, target, reason)
+
+
+def target_restore(*, by: User, target: Target) -> Target:
+    return _restored(by, target, _check_target)
+
+
+class SplitRule(models.TextChoices):
+    SAME = "same", _lazy("各单位相同")
+    EVEN = "even", _lazy("总数平均分解")
+    POPULATION = "population", _lazy("总数按人口分解")
+    LAST_YEAR = "last_year", _lazy("总数按上年实绩分解")
+
+
+def _weights(
+    rule: str, parent: Association, children: list[Association], year: int, code: str
+) -> list[tuple[Association, Decimal]]:
+    if rule == SplitRule.EVEN:
+        return [(child, Decimal(1)) for child in children]
+    if rule == SplitRule.POPULATION:
+        # A unit's people: its area's context records added up, else its register's figure.
+        recorded = dict(catalog.evaluate_children(parent, year, ["context.population"]))
+        register = populations_for(children, year)
+        known = {
+            child.pk: (recorded[child]["context.population"] if child in recorded else 0)
+            or register[child.pk]
+            for child in children
+        }
+        missing = [child.name for child in children if not known[child.pk]]
+        if missing:
+            raise ValidationError(
+                {
+                    "rule": _(
+                        "%(names)s没有人口数，不能按人口分解：请先填写基本情况或改用其他方式。"
+                    )
+                    % {"names": "、".join(missing)}
+                }
+            )
+        return [(child, Decimal(known[child.pk])) for child in children]
+    last = dict(catalog.evaluate_children(parent, year - 1, [code]))
+    weights = [
+        (child, Decimal(last[child][code]) if child in last else Decimal(0)) for child in children
+    ]
+    if not any(weight for _child, weight in weights):
+        raise ValidationError({"rule": _("各下级单位上年的该项指标都为零，不能按上年实绩分解。")})
+    return weights
+
+
+@transaction.atomic
+def targets_set_for_children(
+    *,
+    by: User,
+    parent: Association,
+    year: int,
+    code: str,
+    value: Decimal,
+    rule: str = SplitRule.SAME,
+    level: str = "",
+    note: str = "",
+) -> list[Target]:
+    """Set one indicator's target for every child unit active in `year` (or those of `level`
+    only, e.g. the towns and not the district's floating-population association): the same
+    value for each (`SplitRule.SAME`), or `value` as a total shared out (evenly, by
+    population, by last year's figure; counts in whole units, amounts to the fen, the parts
+    adding up to the total, which also becomes the parent's own target). Each target is
+    written through `target_create` / `target_update`, so each has its own history."""
+    require(by, "records.change", parent)
+    check_year(year)
+    total = _target_value(code, value)
+    spec = INDICATORS[code.strip()]
+    if rule not in SplitRule.values:
+        raise ValidationError({"rule": _("请选择分解方式。")})
+    children = parent.children.filter(active_during(year)).order_by("path")
+    children = list(children.filter(level=level) if level else children)
+    if not children:
+        raise ValidationError(_("“%(name)s”没有这样的下级协会。") % {"name": parent.name})
+    if rule == SplitRule.SAME:
+        values = dict.fromkeys(children, total)
+    elif spec.kind == Kind.RATE:
+        raise ValidationError({"rule": _("比率目标不能分解，请选择“各单位相同”。")})
+    else:
+        places = 0 if spec.kind == Kind.COUNT else 2
+        values = split(total, _weights(rule, parent, children, year, spec.code), places)
+        values = {parent: total, **values}
+    stored = {
+        target.association_id: target
+        for target in Target.objects.filter(association__in=list(values), year=year, code=spec.code)
+    }
+    written = []
+    for unit, amount in values.items():
+        current = stored.get(unit.pk)
+        if current is None:
+            written.append(
+                target_create(
+                    by=by, association=unit, year=year, code=spec.code, value=amount, note=note
+                )
+            )
+        else:
+            written.append(target_update(by=by, target=current, value=amount, note=note))
+    return written
+
+
+# ── Scored assessments filled from indicators (目标管理考核) ───────────────────
+def _indicator_items(template: AssessmentTemplate) -> list[AssessmentItem]:
+    """The template's indicator items, every one scorable from the catalog."""
+    items = assessments.indicator_items(template)
+    problems = [problem for item in items if (problem := assessments.mismatch(item))]
+    if problems:
+        raise ValidationError(problems)
+    return items
+
+
+def _fill(by: User, assessment: Assessment, items, figures) -> bool:
+    """Hand the indicator items' scores to the activities service; whether anything changed."""
+    scores = {
+        number: ItemScore(score, evidence)
+        for number, (score, evidence) in assessments.item_scores(items, figures).items()
+    }
+    before = assessment.version
+    activities_services.assessment_update(by=by, assessment=assessment, scores=scores)
+    return assessment.version != before
+
+
+@transaction.atomic
+def assessments_fill(
+    *,
+    by: User,
+    scope: Association,
+    template: AssessmentTemplate,
+    year: int,
+    level: str = CHILDREN,
+) -> int:
+    """Score the indicator items of every assessment of `template` and `year` among the units
+    `scope` assesses (its children, or every unit of `level` below it) from the catalog's
+    figures for each unit; each assessment is updated through the activities service (the
+    filler becomes its assessor). Returns how many assessments changed."""
+    require(by, "records.change", scope)
+    check_year(year)
+    items = _indicator_items(template)
+    if not items:
+        raise ValidationError(
+            _("“%(name)s”没有按指标计分的考核项，无需自动计分。") % {"name": template.name}
+        )
+    units = units_of(scope, year, level)
+    found = list(
+        Assessment.objects.filter(template=template, year=year, association__in=units)
+        .select_related("association", "template")
+        .order_by("association__path")
+    )
+    codes = sorted({item.indicator_code for item in items})
+    figures = dict(catalog.evaluate_units(scope, [a.association for a in found], year, codes))
+    return sum(_fill(by, a, items, figures[a.association]) for a in found)
+
+
+def assessment_fill(*, by: User, assessment: Assessment) -> bool:
+    """Score one assessment's indicator items from its unit's figures of its year."""
+    items = _indicator_items(assessment.template)
+    if not items:
+        return False
+    codes = sorted({item.indicator_code for item in items})
+    figures = catalog.evaluate(assessment.association, assessment.year, codes)
+    return _fill(by, assessment, items, figures)

@@ -30,6 +30,7 @@ from associations.models import Association
 from members.models import CertificateKind, Education, LeaveReason, OfficerTitle
 
 from .catalog import INDICATORS, FigureValue, Kind, Rate, evaluate, evaluate_children
+from .targets import with_target_columns
 
 
 @dataclass(frozen=True)
@@ -479,7 +480,7 @@ def annual_tables(
         else:
             rows.append(_row(scope.name, scope.code, total, spec.codes))
         tables.append(_table(spec, spec.codes, scope, year, rows, by_children=by_children))
-    return tables
+    return with_target_columns(tables, scope, [child for child, _f in children], year)
 
 
 def unit_tables(scope: Association, year: int, figures: dict[str, FigureValue]) -> list[Table]:

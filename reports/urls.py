@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import dashboard_views, submission_views, views, work_report_views
+from . import dashboard_views, planning_views, submission_views, views, work_report_views
 
 app_name = "reports"
 
@@ -57,4 +57,18 @@ urlpatterns: list = [
         submission_views.compilation_enter,
         name="compilation_enter",
     ),
+    # Target management (目标管理): context, plans and targets, comparison, assessment results
+    path("context/", planning_views.context_list, name="context"),
+    path("records/<slug:kind>/new/", planning_views.create, name="create"),
+    path("context/<int:pk>/", planning_views.context_detail, name="context_detail"),
+    path("plans/", planning_views.plan_list, name="plans"),
+    path("plans/<int:pk>/", planning_views.plan_detail, name="plan_detail"),
+    path("targets/bulk/", planning_views.targets_bulk, name="targets_bulk"),
+    path("targets/<int:pk>/", planning_views.target_detail, name="target_detail"),
+    path("rankings/", planning_views.ranking, name="rankings"),
+    path("assessments/", planning_views.assessment_results, name="assessment_results"),
+    path("assessments/fill/", planning_views.assessments_fill, name="assessments_fill"),
+    path("records/<slug:kind>/<int:pk>/edit/", planning_views.edit, name="edit"),
+    path("records/<slug:kind>/<int:pk>/withdraw/", planning_views.withdraw, name="withdraw"),
+    path("records/<slug:kind>/<int:pk>/restore/", planning_views.restore, name="restore"),
 ]

@@ -15,6 +15,7 @@ from activities import selectors
 from activities.models import (
     Aid,
     Assessment,
+    AssessmentScore,
     Award,
     Event,
     EventType,
@@ -34,10 +35,17 @@ from members.models import (
     OfficerPosition,
     OfficerTitle,
 )
+from reports import narrative
+from reports.demo_targets import YEAR as PLAN_YEAR
+from reports.models import Target, UnitContext, WorkPlan
+from reports.targets import plan_against_actual
 
 # The tests share one seeded world, so they run on one worker, one after the other.
 pytestmark = pytest.mark.xdist_group("demo")
-COUNTED = (Association, User, Member, LiaisonPair, Event, Project, Aid, Award, LedgerEntry)
+COUNTED = (
+    *(Association, User, Member, LiaisonPair, Event, Project, Aid, Award, LedgerEntry),
+    *(WorkPlan, Target, UnitContext),
+)
 
 
 def _counts() -> dict[str, int]:
@@ -140,12 +148,14 @@ def test_activities_are_complete_and_plausible(world, district):
     ).select_related("template")[:200]:
         assert assessment.total_score == (assessment.points or 0) == assessment.met
         assert assessment.passed == (assessment.met >= assessment.template.pass_mark)
-    # Every town's scored 目标管理考核, out of 100 with grades; the indicator item unfilled.
+    # Every town's scored 目标管理考核, out of 100 with grades; the indicator item is filled by
+    # the reports (reports.demo_targets): its points or nothing.
     targets = Assessment.objects.filter(template__code=activities_demo.TARGET_CODE)
     assert targets.count() == towns.count() * len(activities_demo.YEARS)
     assert {a.grade for a in targets} <= {"excellent", "good", "fair", "fail"}
-    assert all(45 <= a.total_score <= 90 and a.passed == (a.total_score >= 60) for a in targets)
-    assert not targets.filter(scores__item__indicator_code__gt="").exists()
+    assert all(45 <= a.total_score <= 100 and a.passed == (a.total_score >= 60) for a in targets)
+    filled = AssessmentScore.objects.filter(assessment__in=targets, item__indicator_code__gt="")
+    assert filled.exists() and set(filled.values_list("score", flat=True)) <= {0, 10}
     # Project aid stays inside the project's subtree.
     for aid in Aid.objects.filter(project__isnull=False).select_related(
         "project__association", "household__association"
@@ -155,6 +165,26 @@ def test_activities_are_complete_and_plausible(world, district):
     if aided["households"]:
         assert 0.7 <= aided["fp_households"] / aided["households"] <= 0.82
     assert Award.objects.filter(level="national").exists()
+
+
+def test_the_district_plans_sets_targets_and_fills_its_assessments(world, district):
+    assert "目标管理" in world["out"]
+    towns = district.children.filter(level="town")
+    assert set(WorkPlan.objects.values_list("year", flat=True)) == {PLAN_YEAR, PLAN_YEAR + 1}
+    enterprise = Target.objects.filter(year=PLAN_YEAR, code="org.associations.enterprise")
+    assert sum(t.value for t in enterprise.exclude(association=district)) == 25
+    assert enterprise.get(association=district).value == 25
+    assert Target.objects.filter(year=PLAN_YEAR, code="rate.villages_ba_you").count() == 12
+    assert UnitContext.objects.filter(association__in=towns, fp_budget__isnull=False).count() == 11
+    progress = plan_against_actual(district, PLAN_YEAR)
+    assert len(progress.children) == 11 and progress.own
+    filled = Assessment.objects.filter(template__code=activities_demo.TARGET_CODE, year=PLAN_YEAR)
+    assert filled.count() == 11
+    assert all(a.scores.filter(item__indicator_code__gt="").exists() for a in filled)
+    draft = {s.key: s.text for s in narrative.generate(district, PLAN_YEAR).sections}
+    assert draft["suggestions"].startswith(
+        "根据《2027年全区计划生育协会工作要点》（金东计生协〔2026〕9号），2027年的主要任务是："
+    )
 
 
 def test_a_second_run_changes_nothing(world, district):

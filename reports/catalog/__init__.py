@@ -48,13 +48,20 @@ SECTION_MODULES = (
     "awards",
     "selfgov",
     "funds",
+    "context",
 )
 for _module in SECTION_MODULES:
     import_module(f"{__name__}.{_module}")
 put_in_section_order()
 
 # Figures are read from the store (computed there by the engine): see `store`.
-from .store import Figures, evaluate, evaluate_children, evaluate_with_yoy  # noqa: E402
+from .store import (  # noqa: E402
+    Figures,
+    evaluate,
+    evaluate_children,
+    evaluate_units,
+    evaluate_with_yoy,
+)
 
 __all__ = [
     "DECIMAL_KINDS",
@@ -75,6 +82,7 @@ __all__ = [
     "evaluate_children",
     "evaluate_children_live",
     "evaluate_live",
+    "evaluate_units",
     "evaluate_with_yoy",
     "figures_as_json",
 ]

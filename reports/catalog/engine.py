@@ -118,6 +118,7 @@ def figures_as_json(values: dict[str, FigureValue]) -> dict[str, int | float | d
 
 # The report sections (table keys) in the order reports print them.
 SECTIONS: dict[str, str] = {
+    "context": _("基本情况"),
     "org": _("组织建设"),
     "members": _("会员队伍"),
     "liaison": _("会员联系户"),
@@ -319,18 +320,23 @@ def by_code(row: dict, figures: dict) -> dict:
     return {code: row[alias] for alias, (code, _expr) in figures.items()}
 
 
+def _number(raw: dict[str, int | Decimal | None], code: str) -> int | Decimal:
+    kind = INDICATORS[code].kind
+    if kind in DECIMAL_KINDS:
+        # Rounded to the fen (or tenth): SQLite hands sums back with float noise digits (and
+        # the store keeps them as text).
+        return Decimal(str(raw.get(code) or 0)).quantize(CENT if kind == Kind.AMOUNT else TENTH)
+    return raw.get(code) or 0
+
+
 def finish(raw: dict[str, int | Decimal | None], codes: Iterable[str]) -> dict[str, FigureValue]:
     values: dict[str, FigureValue] = {}
     for code in codes:
         spec = INDICATORS[code]
         if spec.kind == Kind.RATE:
-            values[code] = Rate(raw.get(spec.numerator) or 0, raw.get(spec.denominator) or 0)
-        elif spec.kind in DECIMAL_KINDS:
-            # Rounded to the fen (or tenth): SQLite hands sums back with float noise digits.
-            places = CENT if spec.kind == Kind.AMOUNT else TENTH
-            values[code] = Decimal(str(raw.get(code) or 0)).quantize(places)
+            values[code] = Rate(_number(raw, spec.numerator), _number(raw, spec.denominator))
         else:
-            values[code] = raw.get(code) or 0
+            values[code] = _number(raw, code)
     return values
 
 

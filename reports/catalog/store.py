@@ -391,14 +391,25 @@ def evaluate_children(
     codes = list(codes) if codes is not None else list(INDICATORS)
     if year not in stored_years():
         return [(c, Figures(f)) for c, f in engine.evaluate_children_live(scope, year, codes)]
-    stale = _catch_up(scope, year)
     children = list(scope.children.filter(active_during(year)).order_by("path"))
-    rows = _read(children, year)
+    return evaluate_units(scope, children, year, codes)
+
+
+def evaluate_units(
+    scope: Association, units: list[Association], year: int, codes: Iterable[str] | None = None
+) -> list[tuple[Association, Figures]]:
+    """The same figures for any units under `scope` (every village of a county, say), each
+    unit's subtree: one stored row a unit, all read in one query."""
+    codes = list(codes) if codes is not None else list(INDICATORS)
+    if year not in stored_years():
+        return [(unit, Figures(engine.evaluate_live(unit, year, codes))) for unit in units]
+    stale = _catch_up(scope, year)
+    rows = _read(units, year)
     result = []
-    for child in children:
-        figures = Figures(_finish(rows[child.pk].subtree, codes))
-        figures.as_of, figures.stale = rows[child.pk].computed_at, stale
-        result.append((child, figures))
+    for unit in units:
+        figures = Figures(_finish(rows[unit.pk].subtree, codes))
+        figures.as_of, figures.stale = rows[unit.pk].computed_at, stale
+        result.append((unit, figures))
     return result
 
 
@@ -536,6 +547,7 @@ def _feeding_models() -> list[type[models.Model]]:
         "activities.Assessment",
         "activities.SelfGovernance",
         "activities.LedgerEntry",
+        "reports.UnitContext",
     ]
     return [apps.get_model(label) for label in labels]
 

@@ -23,16 +23,16 @@ from .draft import (
     regenerated,
     report_language,
 )
-from .problems import Target, planned_targets
+from .problems import Outlook, outlook
 from .wording import Figure, approximately, place, plain_text, sentence
 
 __all__ = [
     "SECTION_KEYS",
     "Draft",
     "Figure",
+    "Outlook",
     "Paragraph",
     "Section",
-    "Target",
     "approximately",
     "changes",
     "codes_used",
@@ -40,10 +40,10 @@ __all__ = [
     "edited",
     "generate",
     "headings",
+    "outlook",
     "paragraph_html",
     "place",
     "plain_text",
-    "planned_targets",
     "regenerated",
     "report_language",
     "sentence",

@@ -35,7 +35,7 @@ from associations.models import Association, Level
 from .. import catalog
 from ..catalog import DECIMAL_KINDS, INDICATORS, Kind, Rate
 from . import review
-from .problems import MAIN_RATES, planned_targets, problems, suggestions
+from .problems import MAIN_RATES, Outlook, outlook, problems, suggestions
 from .wording import Figure, Piece, chinese_numeral, html_text, plain_text
 from .writer import Writer, exact_text
 
@@ -190,12 +190,12 @@ def _piece(data: str | Mapping[str, str]) -> Piece:
 
 # ── Generating ───────────────────────────────────────────────────────────────
 def _write(
-    w: Writer, children: list, targets: list
+    w: Writer, children: list, plans: Outlook
 ) -> list[tuple[str, list[tuple[str, list[Piece]]]]]:
     written = [(OPENING, review.opening(w))]
     written += [(key, writer(w)) for key, (_title, writer) in review.REVIEW.items()]
-    written.append((PROBLEMS, problems(w, children)))
-    written.append((SUGGESTIONS, suggestions(w, children, targets)))
+    written.append((PROBLEMS, problems(w, children, plans)))
+    written.append((SUGGESTIONS, suggestions(w, children, plans)))
     return written
 
 
@@ -235,7 +235,7 @@ def codes_used() -> list[str]:
     for level in Level:
         for present in (True, False):
             figures = _ReadFigures(present)
-            _write(Writer(Association(level=level, name=""), 2024, figures), [], [])
+            _write(Writer(Association(level=level, name=""), 2024, figures), [], Outlook())
             read.update(figures.read)
     return list(read)
 
@@ -266,7 +266,7 @@ def generate(scope: Association, year: int) -> Draft:
 def _generate(scope: Association, year: int) -> Draft:
     figures = catalog.evaluate_with_yoy(scope, year, _with_parts(codes_used()))
     children = catalog.evaluate_children(scope, year, list(MAIN_RATES))
-    written = _write(Writer(scope, year, figures), children, planned_targets(scope, year + 1))
+    written = _write(Writer(scope, year, figures), children, outlook(scope, year))
     layout = headings(year)
     sections = [
         Section(

@@ -1,9 +1,10 @@
 """存在的问题 and 下一年工作建议, drafted from the data.
 
 Problems are read off the figures: the direct child units below their parent's rate on the
-main rates ("协会组织作用发挥不平衡，乡镇之间、村与村之间差距较大"), and the main figures
-that fell against last year. The suggestions turn the same findings into tasks, after the
-next year's plan and targets — `planned_targets` is the one hook the targets issue fills in.
+main rates ("协会组织作用发挥不平衡，乡镇之间、村与村之间差距较大"), the year's targets not
+reached, and the main figures that fell against last year. The suggestions open with next
+year's work plan (its tasks, a line each), then turn its targets and the same findings into
+tasks. `outlook` reads the plans and targets; the writers only arrange them.
 """
 
 from __future__ import annotations
@@ -14,10 +15,12 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from associations.models import Association
+from associations.models import Association, Level
 
 from ..catalog import INDICATORS, FigureValue, Rate
-from .wording import Figure, Piece, enumerated, joined, sentence, short_name
+from ..models import Target, WorkPlan
+from ..targets import Attainment, plan_against_actual, shown_target
+from .wording import Figure, Piece, chinese_numeral, enumerated, joined, sentence, short_name
 from .writer import Writer, exact_text
 
 # The rates units are compared on: the parent's own rate is the bar (name, task).
@@ -54,21 +57,36 @@ MAIN_FIGURES = (
     "events.participants",
     "funds.income",
 )
-NAMES_SHOWN = 5  # "甲村、乙村……等8个单位"
+NAMES_SHOWN = 5
+# How a unit's children are named in a sentence.
+CHILD_NOUNS = {
+    Level.PROVINCE: gettext_lazy("市"),
+    Level.CITY: gettext_lazy("县（区）"),
+    Level.COUNTY: gettext_lazy("镇乡（街道）"),
+    Level.TOWN: gettext_lazy("村（居）"),
+}  # "甲村、乙村……等8个单位"
 
 
 @dataclass(frozen=True)
-class Target:
-    """A figure planned for a year (the targets issue will record them)."""
+class Outlook:
+    """What the plans say: the year's targets not reached (the scope's own, and how many
+    children missed one), and next year's plan and the scope's own targets."""
 
-    code: str
-    value: FigureValue
+    missed: Sequence[Attainment] = ()
+    children_behind: int = 0
+    plan: WorkPlan | None = None
+    targets: Sequence[Target] = ()
 
 
-def planned_targets(scope: Association, year: int) -> list[Target]:
-    """The plan and targets of `scope` for `year`, which the suggestions are drafted from
-    first. The targets issue fills this in; until then there are none."""
-    return []
+def outlook(scope: Association, year: int) -> Outlook:
+    progress = plan_against_actual(scope, year)
+    coming = Target.objects.filter(association=scope, year=year + 1).order_by("code")
+    return Outlook(
+        missed=[a for a in progress.own if a.attained is False],
+        children_behind=len({unit.pk for unit, _attainment in progress.behind}),
+        plan=WorkPlan.objects.filter(association=scope, year=year + 1).first(),
+        targets=[target for target in coming if target.code in INDICATORS],
+    )
 
 
 Children = Sequence[tuple[Association, dict[str, FigureValue]]]
@@ -112,7 +130,7 @@ def _fallen(w: Writer) -> list[str]:
     return [code for code in (*MAIN_FIGURES, *MAIN_RATES) if w.fell(code)]
 
 
-def problems(w: Writer, children: Children) -> list[tuple[str, list[Piece]]]:
+def problems(w: Writer, children: Children, plans: Outlook) -> list[tuple[str, list[Piece]]]:
     items = [
         sentence(
             _("%(name)s低于%(place)s平均水平（%(bar)s）的有%(units)s"),
@@ -131,19 +149,42 @@ def problems(w: Writer, children: Children) -> list[tuple[str, list[Piece]]]:
         )
     else:
         text = [_("从统计数据看，存在的问题主要有："), *enumerated(items), _("。")]
-    return [("problems.data", text)]
+    return [("problems.data", text), ("problems.targets", _missed(w, plans))]
 
 
-def suggestions(
-    w: Writer, children: Children, targets: Sequence[Target]
-) -> list[tuple[str, list[Piece]]]:
+def _missed(w: Writer, plans: Outlook) -> list[Piece]:
+    text: list[Piece] = []
+    if plans.missed:
+        listing = joined(
+            [
+                sentence(
+                    _("%(name)s%(actual)s（目标%(target)s）"),
+                    name=str(a.indicator.name),
+                    actual=Figure(a.code, a.shown_actual),
+                    target=a.shown_target.removeprefix("≥ "),
+                )
+                for a in plans.missed
+            ]
+        )
+        text += sentence(
+            _("%(year)s年度目标中有%(n)s项未完成：%(list)s。"),
+            year=str(w.year),
+            n=str(len(plans.missed)),
+            list=listing,
+        )
+    if plans.children_behind:
+        text += sentence(_("%(n)s个下级单位有目标未完成。"), n=str(plans.children_behind))
+    return text
+
+
+def suggestions(w: Writer, children: Children, plans: Outlook) -> list[tuple[str, list[Piece]]]:
     items = [
         sentence(
             _("力争%(name)s达到%(value)s"),
             name=str(INDICATORS[target.code].name),
-            value=Figure(target.code, exact_text(target.code, target.value)),
+            value=shown_target(INDICATORS[target.code], target.value).removeprefix("≥ "),
         )
-        for target in targets
+        for target in plans.targets
     ]
     items += [
         sentence(
@@ -171,4 +212,21 @@ def suggestions(
         text = [lead, _("，继续抓好组织建设、会员联系户、项目帮扶和村民自治等各项工作。")]
     else:
         text = [lead, _("，重点抓好以下工作："), *enumerated(items, _("要")), _("。")]
-    return [("suggestions.data", text)]
+    return [("suggestions.plan", _plan(w, plans.plan)), ("suggestions.data", text)]
+
+
+def _plan(w: Writer, plan: WorkPlan | None) -> list[Piece]:
+    """Next year's work plan: its title and number, then its tasks, numbered."""
+    if plan is None:
+        return []
+    tasks = [line.strip() for line in plan.tasks.splitlines() if line.strip()]
+    text = sentence(
+        _("根据%(title)s%(number)s，%(year)s年的主要任务是："),
+        title=f"《{plan.title}》",
+        number=f"（{plan.document_number}）" if plan.document_number else "",
+        year=str(w.year + 1),
+    )
+    return text + [
+        f"{chinese_numeral(number)}是{task.rstrip('。；;')}{'；' if number < len(tasks) else '。'}"
+        for number, task in enumerate(tasks, start=1)
+    ]

@@ -27,7 +27,8 @@ def run(**options) -> tuple[str, dict]:
 
 def test_json_shape_and_values(world):
     text, data = run(scope="33079901", year=2024, format="json")
-    assert list(data) == ["indicators", "scope", "year"]  # sorted keys
+    assert list(data) == ["indicators", "scope", "targets", "year"]  # sorted keys
+    assert data["targets"] == {}  # none set
     assert data["scope"] == "33079901"
     assert data["year"] == 2024
     indicators = data["indicators"]
@@ -46,7 +47,7 @@ def test_json_shape_and_values(world):
 
 def test_yoy_adds_previous_and_change(world):
     _text, data = run(scope="330799", year=2024, yoy=True)
-    assert set(data) == {"scope", "year", "indicators", "previous", "change"}
+    assert set(data) == {"scope", "year", "indicators", "previous", "change", "targets"}
     assert (data["indicators"]["members.total"], data["previous"]["members.total"]) == (8, 7)
     assert data["change"]["members.total"] == 1
     assert data["change"]["funds.income"] == 127500.5 - 9999

@@ -265,6 +265,7 @@ COUNTY_2024 = {
     "funds.expense": D("50240"),
     "funds.expense.event": D("50000"),
     "funds.expense.allowance": D("240"),
+    "rate.funds_share_of_fp_budget": Rate(0, 0),  # no budget recorded (see test_context)
 }
 
 

@@ -33,7 +33,7 @@ from tests.members.factories import (
 )
 
 # One aggregate query per source model; evaluate_children adds one to list the children.
-EVALUATE_QUERIES = 17
+EVALUATE_QUERIES = 19
 CHILDREN_QUERIES = EVALUATE_QUERIES + 1
 
 

@@ -9,8 +9,9 @@ from decimal import Decimal
 import pytest
 
 from associations.models import Association, Level
-from reports import narrative
-from reports.catalog import INDICATORS, Rate
+from associations.services import system_actor
+from reports import narrative, services
+from reports.catalog import INDICATORS, Rate, evaluate
 from reports.narrative import wording
 from reports.narrative.problems import MAIN_RATES
 
@@ -20,6 +21,10 @@ from .narrative_town import YEAR, build_town
 @pytest.fixture
 def town(network):
     return build_town(network)
+
+
+def narrative_figure(scope: Association, code: str) -> str:
+    return f"{evaluate(scope, YEAR, [code])[code]:,}"
 
 
 def paragraphs(scope: Association, year: int = YEAR) -> dict[str, str]:
@@ -127,12 +132,32 @@ def test_a_unit_without_problems_says_so(network):
     )
 
 
-def test_suggestions_start_from_next_years_targets(town, monkeypatch):
-    """The hook the targets issue fills: planned figures come first."""
-    targets = [narrative.Target("members.total", 30)]
-    monkeypatch.setattr("reports.narrative.draft.planned_targets", lambda scope, year: targets)
-    text = paragraphs(town.town)["suggestions.data"]
-    assert "重点抓好以下工作：一要力争会员总数达到30人；二要配齐" in text
+def test_the_plans_open_the_suggestions_and_missed_targets_are_problems(town):
+    actor = system_actor()
+    services.plan_create(
+        by=actor,
+        association=town.town,
+        year=YEAR + 1,
+        title="2025年镇计生协工作要点",
+        document_number="甲镇计生协〔2024〕3号",
+        tasks="实现人口基金全覆盖。\n推进诚信计生",
+    )
+    services.target_create(
+        by=actor, association=town.town, year=YEAR + 1, code="members.total", value=30
+    )
+    services.target_create(
+        by=actor, association=town.town, year=YEAR, code="members.total", value=1000
+    )
+    text = paragraphs(town.town)
+    assert text["suggestions.plan"] == (
+        "根据《2025年镇计生协工作要点》（甲镇计生协〔2024〕3号），2025年的主要任务是："
+        "一是实现人口基金全覆盖；二是推进诚信计生。"
+    )
+    assert "重点抓好以下工作：一要力争会员总数达到30人；二要配齐" in text["suggestions.data"]
+    members = narrative_figure(town.town, "members.total")
+    assert text["problems.targets"] == (
+        f"{YEAR}年度目标中有1项未完成：会员总数{members}人（目标1,000人）。"
+    )
 
 
 def test_the_same_draft_reads_naturally_for_the_county(town):

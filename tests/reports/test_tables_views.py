@@ -18,7 +18,7 @@ from tests.reports.tables_data import YEAR
 
 # The tables' bound (see test_tables) plus session, user and the scope picker.
 # The figures (5, see test_tables) and the page: session, user, scope, picker, permissions.
-PAGE_QUERY_BOUND = 5 + 10
+PAGE_QUERY_BOUND = 6 + 10
 
 URLS = ("reports:tables", "reports:tables_xlsx", "reports:tables_pdf", "reports:definitions")
 

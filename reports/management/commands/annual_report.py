@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from associations.models import Association, User
 from associations.years import YearError, check_year
 from reports import catalog, exports
+from reports.targets import targets_json
 
 FORMATS = ("json", "xlsx", "pdf")
 
@@ -27,10 +28,17 @@ def _plain_change(value: int | Decimal | float | None) -> int | float | None:
 
 
 def report_payload(scope: Association, year: int, *, yoy: bool = False) -> dict[str, Any]:
-    """The JSON document: every indicator's value, and with `yoy` last year's and the change."""
+    """The JSON document: every indicator's value, and with `yoy` last year's and the change;
+    `targets` holds the unit's own targets beside their figures (see `targets.targets_json`)."""
+    targets = targets_json(scope, year)
     if not yoy:
         values = catalog.evaluate(scope, year)
-        return {"scope": scope.code, "year": year, "indicators": catalog.figures_as_json(values)}
+        return {
+            "scope": scope.code,
+            "year": year,
+            "indicators": catalog.figures_as_json(values),
+            "targets": targets,
+        }
     figures = catalog.evaluate_with_yoy(scope, year)
     return {
         "scope": scope.code,
@@ -38,6 +46,7 @@ def report_payload(scope: Association, year: int, *, yoy: bool = False) -> dict[
         "indicators": {code: catalog.as_json(now) for code, (now, _b, _c) in figures.items()},
         "previous": {code: catalog.as_json(before) for code, (_n, before, _c) in figures.items()},
         "change": {code: _plain_change(delta) for code, (_n, _b, delta) in figures.items()},
+        "targets": targets,
     }
 
 
