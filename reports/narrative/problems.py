@@ -58,12 +58,12 @@ MAIN_FIGURES = (
     "funds.income",
 )
 NAMES_SHOWN = 5
-# How a unit's children are named in a sentence.
+# How a unit's children are named in a sentence (keyed by the stored level value).
 CHILD_NOUNS = {
-    Level.PROVINCE: gettext_lazy("市"),
-    Level.CITY: gettext_lazy("县（区）"),
-    Level.COUNTY: gettext_lazy("镇乡（街道）"),
-    Level.TOWN: gettext_lazy("村（居）"),
+    Level.PROVINCE.value: gettext_lazy("市"),
+    Level.CITY.value: gettext_lazy("县（区）"),
+    Level.COUNTY.value: gettext_lazy("镇乡（街道）"),
+    Level.TOWN.value: gettext_lazy("村（居）"),
 }  # "甲村、乙村……等8个单位"
 
 
@@ -173,7 +173,11 @@ def _missed(w: Writer, plans: Outlook) -> list[Piece]:
             list=listing,
         )
     if plans.children_behind:
-        text += sentence(_("%(n)s个下级单位有目标未完成。"), n=str(plans.children_behind))
+        text += sentence(
+            _("%(n)s个%(noun)s有目标未完成。"),
+            n=str(plans.children_behind),
+            noun=str(CHILD_NOUNS.get(w.scope.level, _("下级单位"))),
+        )
     return text
 
 
