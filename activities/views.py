@@ -5,31 +5,35 @@ the service (`run_service`) and renders; the rules live in the services."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from associations.forms import WithdrawForm, run_service
+from associations.forms import run_service
 from associations.lists import bounded_page, sort_order
 from associations.pickers import PICKER_LIMIT, picker_response
 from associations.scope import (
     get_visible_or_404,
+    perm_required,
     requested_scope,
-    secretary_required,
     visible,
     write_required,
 )
 from associations.selectors import in_subtree
 from associations.spreadsheets.views import export_response
+from associations.withdrawal import (
+    WithdrawableKind,
+    kind_named,
+    restore_action,
+    withdraw_page,
+)
 
 from . import forms, selectors, services
 from .models import (
@@ -385,66 +389,48 @@ def ledger_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # ── Withdrawal 作废 and restoring ─────────────────────────────────────────────
-@dataclass(frozen=True)
-class _Kind:
-    model: type[Model]
-    keyword: str  # the services' name for the record
-    withdraw: Callable[..., Model]
-    restore: Callable[..., Model]
+def _page(name: str) -> Callable[[Model], str]:
+    return lambda record: reverse(f"activities:{name}_detail", args=[record.pk])
 
 
 # The kind in the URL (as in `activities:<kind>_detail`).
-KINDS: dict[str, _Kind] = {
-    "event": _Kind(Event, "event", services.event_withdraw, services.event_restore),
-    "project": _Kind(Project, "project", services.project_withdraw, services.project_restore),
-    "aid": _Kind(Aid, "aid", services.aid_withdraw, services.aid_restore),
-    "award": _Kind(Award, "award", services.award_withdraw, services.award_restore),
-    "assessment": _Kind(
-        Assessment, "assessment", services.assessment_withdraw, services.assessment_restore
+KINDS: dict[str, WithdrawableKind] = {
+    "event": WithdrawableKind(
+        Event, "event", services.event_withdraw, services.event_restore, _page("event")
     ),
-    "selfgov": _Kind(
-        SelfGovernance, "selfgov", services.selfgov_withdraw, services.selfgov_restore
+    "project": WithdrawableKind(
+        Project, "project", services.project_withdraw, services.project_restore, _page("project")
     ),
-    "ledger": _Kind(LedgerEntry, "entry", services.ledger_withdraw, services.ledger_restore),
+    "aid": WithdrawableKind(Aid, "aid", services.aid_withdraw, services.aid_restore, _page("aid")),
+    "award": WithdrawableKind(
+        Award, "award", services.award_withdraw, services.award_restore, _page("award")
+    ),
+    "assessment": WithdrawableKind(
+        Assessment,
+        "assessment",
+        services.assessment_withdraw,
+        services.assessment_restore,
+        _page("assessment"),
+    ),
+    "selfgov": WithdrawableKind(
+        SelfGovernance,
+        "selfgov",
+        services.selfgov_withdraw,
+        services.selfgov_restore,
+        _page("selfgov"),
+    ),
+    "ledger": WithdrawableKind(
+        LedgerEntry, "entry", services.ledger_withdraw, services.ledger_restore, _page("ledger")
+    ),
 }
 
 
-def _kind(name: str) -> _Kind:
-    if name not in KINDS:
-        raise Http404
-    return KINDS[name]
-
-
-@secretary_required
+@perm_required("records.withdraw")
 def withdraw(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
-    spec = _kind(kind)
-    obj = get_visible_or_404(spec.model, request.user, pk=pk)
-    form = WithdrawForm(request.POST or None)
-    if request.method == "POST" and run_service(
-        form, spec.withdraw, by=request.user, **{spec.keyword: obj}
-    ):
-        messages.success(
-            request, _("已作废“%(name)s”，可在列表中勾选“已作废”找到并恢复。") % {"name": obj}
-        )
-        return redirect(f"activities:{kind}_list")
-    context = {
-        "object": obj,
-        "model_name": spec.model._meta.verbose_name,
-        "form": form,
-        "cancel_url": reverse(f"activities:{kind}_detail", args=[pk]),
-    }
-    return render(request, "includes/withdraw.html", context)
+    return withdraw_page(request, kind_named(KINDS, kind), pk)
 
 
 @require_POST
-@secretary_required
+@perm_required("records.withdraw")
 def restore(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
-    spec = _kind(kind)
-    obj = get_visible_or_404(spec.model.all_objects, request.user, pk=pk)
-    try:
-        spec.restore(by=request.user, **{spec.keyword: obj})
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("已恢复“%(name)s”。") % {"name": obj})
-    return redirect(f"activities:{kind}_detail", pk=pk)
+    return restore_action(request, kind_named(KINDS, kind), pk)

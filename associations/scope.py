@@ -83,4 +83,3 @@ def perm_required(perm: str) -> Callable[[View], View]:
 
 
 write_required = perm_required("records.change")
-secretary_required = perm_required("records.withdraw")

@@ -8,24 +8,21 @@ by=request.user, …)` → redirect or render. The association a page is about c
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db import models
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from associations.forms import WithdrawForm, run_service
+from associations.forms import run_service
 from associations.lists import bounded_page, sort_order
 from associations.models import VILLAGE_LEVELS, AccessKind, Association
 from associations.permissions import require
@@ -40,6 +37,12 @@ from associations.scope import (
 )
 from associations.services import personal_data_access_record
 from associations.spreadsheets.views import export_response
+from associations.withdrawal import (
+    WithdrawableKind,
+    kind_named,
+    restore_action,
+    withdraw_page,
+)
 
 from . import idcard, selectors, services
 from .forms import (
@@ -633,102 +636,50 @@ def integrity_group_edit(request: HttpRequest, pk: int) -> HttpResponse:
 # ── withdrawing (作废) and restoring ───────────────────────────────────────────
 
 
-@dataclass(frozen=True)
-class _Kind:
-    """A kind of record staff may withdraw: how to find it, its services, where to go back."""
-
-    label: str
-    model: type[models.Model]
-    arg: str  # the services' keyword for the record
-    withdraw: Callable[..., Any]
-    restore: Callable[..., Any]
-    back: Callable[[Any], str]
-
-
 def _to_member(record) -> str:
     return reverse("members:detail", args=[record.member_id])
 
 
 WITHDRAWABLE = {
-    "member": _Kind(
-        gettext_lazy("会员"),
+    "member": WithdrawableKind(
         Member,
         "member",
         services.member_withdraw,
         services.member_restore,
         lambda member: reverse("members:detail", args=[member.pk]),
     ),
-    "household": _Kind(
-        gettext_lazy("户"),
+    "household": WithdrawableKind(
         Household,
         "household",
         services.household_withdraw,
         services.household_restore,
         lambda household: reverse("members:household_detail", args=[household.pk]),
     ),
-    "position": _Kind(
-        gettext_lazy("理事职务"),
+    "position": WithdrawableKind(
         OfficerPosition,
         "position",
         services.position_withdraw,
         services.position_restore,
         _to_member,
     ),
-    "liaison": _Kind(
-        gettext_lazy("会员联系户"),
-        LiaisonPair,
-        "pair",
-        services.liaison_withdraw,
-        services.liaison_restore,
-        _to_member,
+    "liaison": WithdrawableKind(
+        LiaisonPair, "pair", services.liaison_withdraw, services.liaison_restore, _to_member
     ),
-    "dues": _Kind(
-        gettext_lazy("会费"),
-        DuesPayment,
-        "payment",
-        services.dues_withdraw,
-        services.dues_restore,
-        _to_member,
+    "dues": WithdrawableKind(
+        DuesPayment, "payment", services.dues_withdraw, services.dues_restore, _to_member
     ),
 }
 
 
-def _withdrawable(kind: str) -> _Kind:
-    if kind not in WITHDRAWABLE:
-        raise Http404(_("没有这种记录。"))
-    return WITHDRAWABLE[kind]
-
-
 @perm_required("records.withdraw")
 def withdraw(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
-    """Confirm with a reason (GET), then withdraw (POST)."""
-    spec = _withdrawable(kind)
-    record = get_visible_or_404(spec.model.objects, request.user, pk=pk)
-    require(request.user, "records.withdraw", record)
-    form = WithdrawForm(request.POST or None)
-    if request.method == "POST" and run_service(
-        form, spec.withdraw, by=request.user, **{spec.arg: record}
-    ):
-        messages.success(request, _("已作废，可在需要时恢复。"))
-        return redirect(spec.back(record))
-    context = {"object": record, "model_name": spec.label, "form": form}
-    context["cancel_url"] = spec.back(record)
-    return render(request, "includes/withdraw.html", context)
+    return withdraw_page(request, kind_named(WITHDRAWABLE, kind), pk)
 
 
 @require_POST
 @perm_required("records.withdraw")
 def restore(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
-    spec = _withdrawable(kind)
-    withdrawn = spec.model.all_objects.filter(withdrawn_at__isnull=False)
-    record = get_visible_or_404(withdrawn, request.user, pk=pk)
-    try:
-        spec.restore(by=request.user, **{spec.arg: record})
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("已恢复。"))
-    return redirect(spec.back(record))
+    return restore_action(request, kind_named(WITHDRAWABLE, kind), pk)
 
 
 @perm_required("records.withdraw")

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -24,14 +23,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST, require_safe
 
-from associations.forms import WithdrawForm, run_service
+from associations.forms import run_service
 from associations.models import Association
 from associations.scope import (
     get_visible_or_404,
+    perm_required,
     requested_scope,
-    secretary_required,
     write_required,
 )
+from associations.withdrawal import WithdrawableKind, restore_action, withdraw_page
 from associations.years import requested_year
 
 from . import assessments, services
@@ -231,6 +231,13 @@ class _Kind:
     def detail(self) -> str:
         return f"reports:{self.keyword}_detail"
 
+    @property
+    def withdrawable(self) -> WithdrawableKind:
+        def page(record: Model) -> str:
+            return reverse(self.detail, args=[record.pk])
+
+        return WithdrawableKind(self.model, self.keyword, self.withdraw, self.restore, page)
+
 
 # The kind in the URL (as in `reports:<kind>_detail`).
 KINDS: dict[str, _Kind] = {
@@ -310,34 +317,12 @@ def edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     return _form_page(request, form, str(EDIT_TITLES[kind]), reverse(spec.detail, args=[pk]))
 
 
-@secretary_required
+@perm_required("records.withdraw")
 def withdraw(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
-    spec = _kind(kind)
-    obj = get_visible_or_404(spec.model, request.user, pk=pk)
-    form = WithdrawForm(request.POST or None)
-    if request.method == "POST" and run_service(
-        form, spec.withdraw, by=request.user, **{spec.keyword: obj}
-    ):
-        messages.success(request, _("已作废“%(name)s”。") % {"name": obj})
-        return redirect(spec.detail, pk=pk)
-    context = {
-        "object": obj,
-        "model_name": spec.model._meta.verbose_name,
-        "form": form,
-        "cancel_url": reverse(spec.detail, args=[pk]),
-    }
-    return render(request, "includes/withdraw.html", context)
+    return withdraw_page(request, _kind(kind).withdrawable, pk)
 
 
 @require_POST
-@secretary_required
+@perm_required("records.withdraw")
 def restore(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
-    spec = _kind(kind)
-    obj = get_visible_or_404(spec.model.all_objects, request.user, pk=pk)
-    try:
-        spec.restore(by=request.user, **{spec.keyword: obj})
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("已恢复“%(name)s”。") % {"name": obj})
-    return redirect(spec.detail, pk=pk)
+    return restore_action(request, _kind(kind).withdrawable, pk)

@@ -13,6 +13,7 @@ scope, on an object inside the scope and one outside it.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -22,11 +23,12 @@ from django.db import connection
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from activities import services as activities
-from associations.models import Job, Role
+from associations.models import Job, Role, SavedFilter
 from associations.services import association_create, system_actor
 from associations.spreadsheets.uploads import private_file
 from associations.years import default_report_year
 from members import services as members
+from reports import services as reports
 from tests.conftest import make_person
 from tests.members.factories import HouseholdFactory, MemberGroupFactory
 
@@ -61,6 +63,7 @@ class Spec:
     query_scope: bool = False  # the page reads ?scope=<pk>
     public: bool = False  # login, logout, language: anyone
     slow: bool = False  # a PDF: rendered inside for one role only (404 outside for all)
+    picker: bool = False  # a picker's search: outside, the side's names never come back
 
 
 # Every named URL outside the admin. obj names refer to `World` below.
@@ -84,6 +87,9 @@ SPECS: dict[str, Spec] = {
     "associations:job_download": Spec(READ, "job"),
     "associations:job_retry": Spec(READ, "job", post=True),
     "associations:personal_data_log": Spec(AUDIT),
+    "associations:pick": Spec(READ, picker=True),
+    "associations:saved_filter_save": Spec(READ, post=True),
+    "associations:saved_filter_remove": Spec(READ, "saved_filter", post=True),
     "associations:imports": Spec(READ, query_scope=True),
     "associations:import_confirm": Spec(WRITE, post=True),
     "associations:import_template": Spec(READ, "kind"),
@@ -91,6 +97,9 @@ SPECS: dict[str, Spec] = {
     "associations:import_upload": Spec(WRITE, "kind", post=True),
     # members
     "members:list": Spec(READ, query_scope=True),
+    "members:pick_member": Spec(READ, picker=True),
+    "members:pick_household": Spec(READ, picker=True),
+    "members:pick_group": Spec(READ, picker=True),
     "members:lookup": Spec(READ, post=True),
     "members:create": Spec(WRITE),
     "members:withdrawn": Spec(WITHDRAW),
@@ -124,6 +133,8 @@ SPECS: dict[str, Spec] = {
     "members:restore": Spec(WITHDRAW, "withdrawn_member", post=True),
     # activities
     "activities:index": Spec(READ),
+    "activities:pick_project": Spec(READ, picker=True),
+    "activities:pick_event": Spec(READ, picker=True),
     **{
         f"activities:{kind}_{page}": Spec(
             READ if page in ("list", "detail") else WRITE,
@@ -161,6 +172,19 @@ SPECS: dict[str, Spec] = {
     "reports:compilation": Spec(READ, "report_parent"),
     "reports:compilation_deadline": Spec(REVIEW, "report_parent", post=True),
     "reports:compilation_enter": Spec(REVIEW, "report_parent", post=True),
+    "reports:plans": Spec(READ, query_scope=True),
+    "reports:context": Spec(READ, query_scope=True),
+    "reports:rankings": Spec(READ, query_scope=True),
+    "reports:assessment_results": Spec(READ, query_scope=True),
+    "reports:assessments_fill": Spec(WRITE, post=True, query_scope=True),
+    "reports:targets_bulk": Spec(WRITE, query_scope=True),
+    "reports:plan_detail": Spec(READ, "plan"),
+    "reports:target_detail": Spec(READ, "target"),
+    "reports:context_detail": Spec(READ, "context"),
+    "reports:create": Spec(WRITE, "plan_kind", query_scope=True),
+    "reports:edit": Spec(WRITE, "plan_record"),
+    "reports:withdraw": Spec(WITHDRAW, "plan_record"),
+    "reports:restore": Spec(WITHDRAW, "withdrawn_plan", post=True),
 }
 
 
@@ -297,7 +321,22 @@ class World:
             started_on=D(2024, 5, 2),
         )
         activities.event_withdraw(by=system, event=withdrawn_event, reason="重复录入")
+        plan = reports.plan_create(
+            by=system, association=village, year=YEAR, title=f"{mark}工作要点", tasks="任务"
+        )
+        target = reports.target_create(
+            by=system, association=village, year=YEAR, code="members.total", value=10
+        )
+        context = reports.context_create(by=system, association=village, year=YEAR, population=800)
+        withdrawn_plan = reports.plan_create(
+            by=system, association=village, year=YEAR - 1, title=f"{mark}旧要点", tasks="任务"
+        )
+        reports.plan_withdraw(by=system, plan=withdrawn_plan, reason="重复录入")
         return {
+            "plan": plan,
+            "target": target,
+            "context": context,
+            "withdrawn_plan": withdrawn_plan,
             "withdrawn_member": withdrawn_member,
             "withdrawn_event": withdrawn_event,
             "village": village,
@@ -326,7 +365,9 @@ def _id(code: str) -> str:
     return idcard.make(code[:6], D(1980, 1, 1 + sum(map(ord, code)) % 28), 2 + len(code))
 
 
-def _kwargs(spec: Spec, records: dict, owner_job: Job | None) -> dict | None:
+def _kwargs(
+    spec: Spec, records: dict, owner_job: Job | None, owned: SavedFilter | None = None
+) -> dict | None:
     """The URL's arguments for the records of one side (None: the URL takes none)."""
     obj = spec.obj
     if obj is None:
@@ -351,6 +392,14 @@ def _kwargs(spec: Spec, records: dict, owner_job: Job | None) -> dict | None:
         return {"kind": "member", "pk": records["withdrawn_member"].pk}
     if obj == "withdrawn_event":
         return {"kind": "event", "pk": records["withdrawn_event"].pk}
+    if obj == "plan_kind":
+        return {"kind": "plan"}
+    if obj == "plan_record":
+        return {"kind": "plan", "pk": records["plan"].pk}
+    if obj == "withdrawn_plan":
+        return {"kind": "plan", "pk": records["withdrawn_plan"].pk}
+    if obj == "saved_filter":
+        return {"pk": owned.pk} if owned else None
     if obj == "report":
         return {"pk": records["village"].pk, "year": YEAR}
     if obj == "report_parent":
@@ -387,6 +436,13 @@ def world(network) -> World:
     return World(network)
 
 
+def _picked(response) -> str:
+    """A picker's answer as text (JSON escapes Chinese)."""
+    if response.status_code != 200:
+        return ""
+    return json.dumps(response.json(), ensure_ascii=False)
+
+
 def _request(client, name: str, spec: Spec, kwargs: dict, scope_pk: int | None, post_data=None):
     url = reverse(name, kwargs=kwargs)
     query = {"scope": scope_pk} if spec.query_scope and scope_pk else {}
@@ -416,15 +472,23 @@ def test_the_matrix(client, world, role_name):
         result_name="导出.xlsx",
     )
     others_job = Job.objects.create(owner=system_actor(), label="他人的导出", runner="x", params={})
+    own_filter = SavedFilter.objects.create(owner=person, page="members:list", name="我的筛选")
+    others_filter = SavedFilter.objects.create(
+        owner=system_actor(), page="members:list", name="他人的筛选"
+    )
     allowed = ALLOWED[role]
     problems = []
     for name, spec in sorted(SPECS.items()):
         if spec.public or (spec.slow and role_name != "town secretary"):
             continue
         # Inside the scope.
-        kwargs = _kwargs(spec, inside, own_job)
+        kwargs = _kwargs(spec, inside, own_job, own_filter)
         before = _fingerprint() if role == Role.OFFICER and spec.need != READ else None
         response = _request(client, name, spec, kwargs, inside["village"].pk)
+        if spec.picker and name == "members:pick_member":  # the check below can see a name
+            found = client.get(reverse(name), {"q": inside["member"].name})
+            if inside["member"].name not in _picked(found):
+                problems.append(f"{name} inside: does not find {inside['member'].name}")
         permitted = spec.need in allowed
         if not permitted:
             if response.status_code != 403:
@@ -434,9 +498,15 @@ def test_the_matrix(client, world, role_name):
         elif response.status_code >= 500 or response.status_code in (403, 404):
             problems.append(f"{name} inside: {response.status_code}")
         # Outside the scope: nothing of it shows.
+        if spec.picker:
+            mark = outside["member"].name[0]  # every name of that side starts with it
+            response = client.get(reverse(name), {"q": mark, "association": outside["village"].pk})
+            if response.status_code not in (200, 404) or mark in _picked(response):
+                problems.append(f"{name} outside: {response.status_code}, shows {mark}")
+            continue
         if spec.obj is None and not spec.query_scope:
             continue
-        kwargs = _kwargs(spec, outside, others_job)
+        kwargs = _kwargs(spec, outside, others_job, others_filter)
         if kwargs is None or spec.obj in ("kind", "template"):
             if not spec.query_scope:
                 continue
