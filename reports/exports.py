@@ -161,7 +161,6 @@ def _write_definitions(sheet: Worksheet) -> None:
     headers = (
         _("指标代码"),
         _("指标名称"),
-        _("英文名称"),
         _("定义"),
         _("单位"),
         _("分子"),
@@ -179,7 +178,6 @@ def _write_definitions(sheet: Worksheet) -> None:
         values = (
             spec.code,
             str(spec.name),
-            spec.name_en,
             str(spec.definition),
             str(spec.unit),
             spec.numerator or "",
@@ -188,8 +186,8 @@ def _write_definitions(sheet: Worksheet) -> None:
         for col, value in enumerate(values, start=1):
             cell = sheet.cell(r, col, value)
             cell.border = _border
-            cell.alignment = Alignment(vertical="top", wrap_text=col == 4)
-    for letter, width in zip("ABCDEFG", (34, 26, 30, 60, 8, 30, 30), strict=True):
+            cell.alignment = Alignment(vertical="top", wrap_text=col == 3)
+    for letter, width in zip("ABCDEF", (34, 30, 60, 8, 30, 30), strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "B2"
     _print_setup(sheet)

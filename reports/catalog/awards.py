@@ -25,23 +25,21 @@ _AWARDS = _("年度为当年的表彰")
 _BY_AWARDEE = _("按获奖协会计入范围，授予个人、家庭的按其登记的所属协会。")
 
 
-def _awards(code: str, name: Text, name_en: str, what: Text, condition: Q | None = None) -> None:
+def _awards(code: str, name: Text, what: Text, condition: Q | None = None) -> None:
     awards.indicator(
         code,
         name,
-        name_en,
         join(_AWARDS, what, _BY_AWARDEE),
         _("项"),
         value=lambda year: count("id", condition),
     )
 
 
-_awards("awards.total", _("获表彰总数"), "Awards", _("的项数。"))
+_awards("awards.total", _("获表彰总数"), _("的项数。"))
 for _level in AwardLevel:
     _awards(
         f"awards.{_level.value}",
         fmt(_("%(level)s表彰数"), level=_level.label),
-        f"Awards: {_level.value}",
         fmt(_("中级别为“%(level)s”的项数。"), level=_level.label),
         Q(level=_level),
     )
@@ -60,7 +58,6 @@ for _suffix, (_condition, _label, _name, _what) in AWARD_RECIPIENTS.items():
     _awards(
         f"awards.{_suffix}",
         _name,
-        f"Awards: {_suffix}",
         fmt(_("中%(what)s的项数。"), what=_what),
         _condition,
     )
@@ -71,7 +68,6 @@ for _level in AwardLevel:
         _awards(
             f"awards.{_level.value}.{_suffix}",
             fmt(_("%(level)s%(recipient)s表彰数"), level=_level.label, recipient=_label),
-            f"Awards: {_level.value}, {_suffix}",
             fmt(_("中级别为“%(level)s”、%(what)s的项数。"), level=_level.label, what=_what),
             Q(level=_level) & _condition,
         )
@@ -114,7 +110,6 @@ for _template, (_label, _english) in VILLAGE_CHECKLISTS.items():
     assessed.indicator(
         _passed,
         fmt(_("达到%(checklist)s标准的村（居）协会数"), checklist=_label),
-        f"Village associations meeting the {_english} standard",
         fmt(
             _(
                 "12月31日在册的村（居）协会中，当年%(checklist)s考核（模板代码 %(template)s）"
@@ -130,7 +125,6 @@ for _template, (_label, _english) in VILLAGE_CHECKLISTS.items():
     assessed.indicator(
         _assessed,
         fmt(_("参加%(checklist)s考核的村（居）协会数"), checklist=_label),
-        f"Village associations assessed against the {_english} standard",
         fmt(
             _(
                 "12月31日在册的村（居）协会中，有当年%(checklist)s考核记录（模板代码 "
@@ -146,7 +140,6 @@ for _template, (_label, _english) in VILLAGE_CHECKLISTS.items():
     rate(
         f"rate.villages_{_template}",
         fmt(_("村（居）协会%(checklist)s达标率"), checklist=_label),
-        f"Share of village associations meeting the {_english} standard",
         fmt(
             _(
                 "当年%(checklist)s达标的村（居）协会数 ÷ 12月31日在册的村（居）协会数"
@@ -161,7 +154,6 @@ for _template, (_label, _english) in VILLAGE_CHECKLISTS.items():
     rate(
         f"rate.villages_{_template}_assessed",
         fmt(_("参加考核的村（居）协会%(checklist)s达标率"), checklist=_label),
-        f"Share of assessed village associations meeting the {_english} standard",
         fmt(
             _(
                 "当年%(checklist)s达标的村（居）协会数 ÷ 当年参加%(checklist)s考核的"
@@ -179,7 +171,6 @@ for _template, (_label, _english) in VILLAGE_CHECKLISTS.items():
 assessed.indicator(
     "assessments.san_you",
     _("达到“三有”标准的协会数"),
-    "Associations meeting the three-haves standard",
     _(
         "12月31日在册的协会（各级，含本级）中，当年“三有”考核（模板代码 san_you）"
         "结果为达标的协会数。"
@@ -195,7 +186,6 @@ assessed.indicator(
 rate(
     "rate.san_you",
     _("协会“三有”达标率"),
-    "Share of associations meeting the three-haves standard",
     _("当年“三有”达标的协会数 ÷ 12月31日在册的协会总数（各级，含本级）。"),
     "org",
     "assessments.san_you",
@@ -204,7 +194,6 @@ rate(
 assessed.indicator(
     "assessments.model_associations",
     _("示范协会数"),
-    "Model associations",
     _(
         "12月31日在册的协会（各级，含本级）中，当年“示范协会”考核（模板代码 model_association）"
         "结果为达标的协会数。"
@@ -221,7 +210,6 @@ assessed.indicator(
 rate(
     "rate.model_associations",
     _("示范协会创建率"),
-    "Share of model associations",
     _("当年考核达标的示范协会数 ÷ 12月31日在册的协会总数（各级，含本级）。"),
     "awards",
     "assessments.model_associations",

@@ -49,32 +49,29 @@ records = source(
 _RECORDS = _("范围内各协会当年基本情况记录的“%(field)s”之和（每条记录只填本单位自身的数字）。")
 
 
-def _count(code: str, field: str, name: Text, name_en: str, unit: Text) -> None:
+def _count(code: str, field: str, name: Text, unit: Text) -> None:
     label = UnitContext._meta.get_field(field).verbose_name
     records.indicator(
         code,
         name,
-        name_en,
         fmt(_RECORDS, field=label),
         unit,
         value=lambda year: total(field),
     )
 
 
-_count("context.population", "population", _("总人口"), "Population", _("人"))
-_count("context.households", "households", _("户数"), "Households", _("户"))
+_count("context.population", "population", _("总人口"), _("人"))
+_count("context.households", "households", _("户数"), _("户"))
 _count(
     "context.married_women",
     "married_women",
     _("已婚育龄妇女"),
-    "Married women of child-bearing age",
     _("人"),
 )
-_count("context.villager_groups", "villager_groups", _("村民小组数"), "Villagers' groups", _("个"))
+_count("context.villager_groups", "villager_groups", _("村民小组数"), _("个"))
 records.indicator(
     "context.fp_budget",
     _("计生事业费"),
-    "Family-planning budget",
     _(
         "范围内各协会当年基本情况记录的“计生事业费”之和：每条记录填本单位同级政府的"
         "计划生育事业费，县（区）的记县（区）的，镇的记镇的。"
@@ -97,7 +94,6 @@ budgeted_spending = source(_with_budget, "association__path", section="funds")
 budgeted_spending.indicator(
     "funds.expense_with_budget",
     _("有同级计生事业费记录的协会经费支出"),
-    "Expense of associations with a recorded same-level budget",
     _(
         "日期在当年的经费支出中，记账协会当年基本情况记录填了计生事业费的支出金额之和"
         "（按记账协会计入范围）。"
@@ -115,7 +111,6 @@ budgeted_spending.indicator(
 rate(
     "rate.funds_share_of_fp_budget",
     _("协会经费占同级计生事业费比例"),
-    "Association spending as a share of the same-level family-planning budget",
     _(
         "范围内填报了当年计生事业费的各协会，其本级当年经费支出之和 ÷ 这些协会填报的当年"
         "计生事业费之和。各级逐级配对：县（区）协会本级的支出对县（区）的计生事业费，镇协会"

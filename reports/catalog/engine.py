@@ -53,7 +53,6 @@ DECIMAL_KINDS = (Kind.AMOUNT, Kind.QUANTITY)
 class Indicator:
     code: str
     name: str
-    name_en: str
     definition: str
     unit: str
     kind: Kind
@@ -209,7 +208,6 @@ class Source:
         self,
         code: str,
         name: Text,
-        name_en: str,
         definition: Text,
         unit: Text,
         *,
@@ -223,7 +221,6 @@ class Source:
             Indicator(
                 code,
                 name,
-                name_en,
                 definition,
                 unit,
                 kind,
@@ -250,7 +247,6 @@ _EMPTY_DENOMINATOR = _("分母为0时不计算比率，记“—”。")
 def rate(
     code: str,
     name: Text,
-    name_en: str,
     definition: Text,
     section: str,
     numerator: str,
@@ -263,7 +259,6 @@ def rate(
         Indicator(
             code,
             name,
-            name_en,
             join(definition, _EMPTY_DENOMINATOR),
             "%",
             Kind.RATE,

@@ -44,7 +44,6 @@ def _type_name(event_type: EventType, template: Text, other: Text) -> Text:
 events.indicator(
     "events.total",
     _("活动次数"),
-    "Events",
     join(_EVENTS, _("的次数。"), _BY_ORGANISER),
     _("次"),
     value=lambda year: count(),
@@ -53,7 +52,6 @@ for _type in EventType:
     events.indicator(
         f"events.{_type.value}",
         _type_name(_type, _("%(type)s次数"), _("其他活动次数")),
-        f"Events: {_type.value}",
         join(_EVENTS, fmt(_("中类型为“%(type)s”的次数。"), type=_type.label), _BY_ORGANISER),
         _("次"),
         value=lambda year, kind=_type: count("id", Q(type=kind)),
@@ -70,7 +68,6 @@ for _field, (_name, _label, _unit, _kind) in EVENT_TOTALS.items():
     events.indicator(
         f"events.{_field}",
         _name,
-        f"Events: {_field}",
         join(_EVENTS, fmt(_("的“%(field)s”之和（未填的按0计）。"), field=_label), _BY_ORGANISER),
         _unit,
         kind=_kind,
@@ -83,7 +80,6 @@ _DAYS = ExpressionWrapper(
 events.indicator(
     "events.training_days",
     _("培训天数"),
-    "Training days",
     join(
         _EVENTS,
         _(
@@ -99,7 +95,6 @@ events.indicator(
 rate(
     "rate.cases_found",
     _("健康检查病例检出率"),
-    "Cases found per person screened",
     _("当年活动查出病例数 ÷ 当年活动健康检查人次。"),
     "events",
     "events.cases_found",
@@ -116,7 +111,6 @@ for _type in EventType:
         events.indicator(
             f"events.{_field}.{_type.value}",
             _type_name(_type, _template, _other),
-            f"Events: {_field}, {_type.value}",
             join(
                 _EVENTS,
                 fmt(
@@ -151,7 +145,6 @@ MATERIAL_UNITS: dict[MaterialKind, Text] = {
 materials.indicator(
     "events.materials",
     _("发放宣传品数"),
-    "Materials distributed",
     join(
         _EVENTS,
         _(
@@ -169,7 +162,6 @@ for _material in MaterialKind:
         _("发放其他资料数")
         if _material == MaterialKind.OTHER
         else fmt(_("发放%(kind)s数"), kind=_material.label),
-        f"Materials distributed: {_material.value}",
         join(
             _EVENTS,
             fmt(

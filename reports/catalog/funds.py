@@ -16,11 +16,10 @@ _INCOME = Q(direction=Direction.INCOME)
 _EXPENSE = Q(direction=Direction.EXPENSE)
 
 
-def _amount(code: str, name: Text, name_en: str, what: Text, condition: Q) -> None:
+def _amount(code: str, name: Text, what: Text, condition: Q) -> None:
     ledger.indicator(
         code,
         name,
-        name_en,
         join(_LEDGER, what, _BY_BOOKKEEPER),
         _("元"),
         kind=Kind.AMOUNT,
@@ -28,21 +27,19 @@ def _amount(code: str, name: Text, name_en: str, what: Text, condition: Q) -> No
     )
 
 
-_amount("funds.income", _("经费收入"), "Income", _("中收入的金额之和。"), _INCOME)
+_amount("funds.income", _("经费收入"), _("中收入的金额之和。"), _INCOME)
 for _source in FundSource:
     _amount(
         f"funds.income.{_source.value}",
         fmt(_("经费收入：%(source)s"), source=_source.label),
-        f"Income: {_source.value}",
         fmt(_("中来源为“%(source)s”的收入金额之和。"), source=_source.label),
         _INCOME & Q(source=_source),
     )
-_amount("funds.expense", _("经费支出"), "Expense", _("中支出的金额之和。"), _EXPENSE)
+_amount("funds.expense", _("经费支出"), _("中支出的金额之和。"), _EXPENSE)
 for _purpose in ExpensePurpose:
     _amount(
         f"funds.expense.{_purpose.value}",
         fmt(_("经费支出：%(purpose)s"), purpose=_purpose.label),
-        f"Expense: {_purpose.value}",
         fmt(_("中用途为“%(purpose)s”的支出金额之和。"), purpose=_purpose.label),
         _EXPENSE & Q(purpose=_purpose),
     )

@@ -34,11 +34,9 @@ _ACTIVE_PAIRS = _(
 _BY_HOUSEHOLD = _("按联系户所属协会计入范围。")
 
 
-def _pairs(
-    code: str, name: Text, name_en: str, what: Text, unit: Text, value: Aggregate, **extra: Any
-) -> None:
+def _pairs(code: str, name: Text, what: Text, unit: Text, value: Aggregate, **extra: Any) -> None:
     pairs.indicator(
-        code, name, name_en, join(_ACTIVE_PAIRS, what, _BY_HOUSEHOLD), unit, value=value, **extra
+        code, name, join(_ACTIVE_PAIRS, what, _BY_HOUSEHOLD), unit, value=value, **extra
     )
 
 
@@ -49,7 +47,6 @@ def _households(condition: Q | None = None) -> Aggregate:
 _pairs(
     "liaison.pairs",
     _("会员联系户结对数"),
-    "Liaison pairs",
     _("的结对数。"),
     _("对"),
     lambda year: count(),
@@ -57,7 +54,6 @@ _pairs(
 _pairs(
     "liaison.households",
     _("结对联系户数"),
-    "Liaison households",
     _("涉及的户数（一户与多名会员结对只算一户）。"),
     _("户"),
     _households(),
@@ -65,7 +61,6 @@ _pairs(
 _pairs(
     "liaison.members",
     _("结对会员数"),
-    "Members in liaison pairs",
     _("涉及的会员人数（一名会员联系多户只算一人；会员可属其他协会）。"),
     _("人"),
     lambda year: count("member", distinct=True),
@@ -76,7 +71,6 @@ _pairs(
 _pairs(
     "liaison.contracts",
     _("签订帮扶合同的结对数"),
-    "Liaison pairs with a contract",
     _("中，合同签订日期不晚于12月31日的结对数。"),
     _("对"),
     lambda year: count("id", Q(contract_signed_on__lte=last_day(year))),
@@ -86,7 +80,6 @@ for _flag, _label in HOUSEHOLD_CATEGORIES.items():
     _pairs(
         f"liaison.households.{_suffix}",
         fmt(_("结对联系户中的%(category)s数"), category=_label),
-        f"Liaison households: {_suffix}",
         fmt(_("涉及的户中，现标记为“%(category)s”的户数。"), category=_label),
         _("户"),
         _households(Q(**{f"household__{_flag}": True})),
@@ -94,7 +87,6 @@ for _flag, _label in HOUSEHOLD_CATEGORIES.items():
 rate(
     "rate.members_with_liaison",
     _("会员联系户覆盖率"),
-    "Share of members with a liaison household",
     _("12月31日有正在结对联系户的在册会员数 ÷ 12月31日在册会员总数。"),
     "liaison",
     "members.with_liaison",
@@ -103,7 +95,6 @@ rate(
 rate(
     "rate.liaison_contracts",
     _("联系户合同签订率"),
-    "Share of liaison pairs with a contract",
     _("签订帮扶合同的结对数 ÷ 12月31日正在结对的会员联系户结对数。"),
     "liaison",
     "liaison.contracts",
@@ -115,7 +106,6 @@ households = source(lambda year: Household.objects.all(), "association__path", s
 households.indicator(
     "households.total",
     _("登记服务户数"),
-    "Registered households",
     _("范围内各协会现登记在册的户数（户的登记没有日期，任何年度都按现有登记计算）。"),
     _("户"),
     value=lambda year: count(),
@@ -124,7 +114,6 @@ for _flag, _label in HOUSEHOLD_CATEGORIES.items():
     households.indicator(
         f"households.{_flag.removeprefix('is_')}",
         fmt(_("登记的%(category)s数"), category=_label),
-        f"Registered households: {_flag.removeprefix('is_')}",
         fmt(
             _("范围内现登记在册、标记为“%(category)s”的户数（任何年度都按现有登记计算）。"),
             category=_label,
@@ -145,7 +134,6 @@ for _kind in CertificateKind:
     certificates.indicator(
         f"households.certificates.{_kind.value}",
         fmt(_("持%(kind)s户数"), kind=_kind.label),
-        f"Households holding certificate: {_kind.value}",
         fmt(
             _(
                 "范围内的户中，持有“%(kind)s”且发证日期不晚于12月31日的户数"
@@ -159,7 +147,6 @@ for _kind in CertificateKind:
     certificates.indicator(
         f"households.certificates_issued.{_kind.value}",
         fmt(_("当年发放%(kind)s数"), kind=_kind.label),
-        f"Certificates issued: {_kind.value}",
         fmt(_("发证日期在当年的“%(kind)s”本数。"), kind=_kind.label),
         _("本"),
         value=lambda year, kind=_kind: count("id", Q(kind=kind) & dated_in("issued_on", year)),

@@ -58,7 +58,6 @@ def _left(year: int) -> Q:
 def _members(
     code: str,
     name: Text,
-    name_en: str,
     definition: Text,
     window: Callable[[int], Q],
     condition: Condition | None = None,
@@ -69,7 +68,7 @@ def _members(
         extra = condition(year) if callable(condition) else condition
         return count("member", window(year) & (extra or Q()), distinct=True)
 
-    periods.indicator(code, name, name_en, definition, _("人"), value=value)
+    periods.indicator(code, name, definition, _("人"), value=value)
 
 
 _ACTIVE_MEMBERS = _(
@@ -79,24 +78,20 @@ _BY_MEMBER = _("会员按现所属协会计入范围。")
 _CURRENT_FLAG = _("（“%(flag)s”按会员现登记的标记计算）")
 
 
-def _in_roll(
-    code: str, name: Text, name_en: str, what: Text, condition: Condition | None = None
-) -> None:
-    _members(code, name, name_en, join(_ACTIVE_MEMBERS, what, _BY_MEMBER), _active, condition)
+def _in_roll(code: str, name: Text, what: Text, condition: Condition | None = None) -> None:
+    _members(code, name, join(_ACTIVE_MEMBERS, what, _BY_MEMBER), _active, condition)
 
 
-_in_roll("members.total", _("会员总数"), "Members", _("的人数。"))
+_in_roll("members.total", _("会员总数"), _("的人数。"))
 _in_roll(
     "members.female",
     _("女会员数"),
-    "Members: women",
     _("中的女性人数。"),
     Q(member__gender=Gender.FEMALE),
 )
 _in_roll(
     "members.male",
     _("男会员数"),
-    "Members: men",
     _("中的男性人数。"),
     Q(member__gender=Gender.MALE),
 )
@@ -109,7 +104,6 @@ for _suffix, (_flag, _name, _label) in MEMBER_FLAGS.items():
     _in_roll(
         f"members.{_suffix}",
         _name,
-        f"Members: {_suffix}",
         fmt(
             _("中标记为“%(flag)s”的人数%(note)s。"),
             flag=_label,
@@ -120,14 +114,12 @@ for _suffix, (_flag, _name, _label) in MEMBER_FLAGS.items():
 _in_roll(
     "members.floating",
     _("流动人口会员数"),
-    "Members from the floating population",
     _("中户籍类型为“流动人口”的人数。"),
     Q(member__registration=Registration.FLOATING),
 )
 _in_roll(
     "members.party",
     _("党员会员数"),
-    "Members who are Party members",
     _("中政治面貌为中共党员或中共预备党员的人数。"),
     Q(member__political_status__in=[PoliticalStatus.PARTY, PoliticalStatus.PROBATIONARY]),
 )
@@ -156,7 +148,6 @@ for _suffix, (_low, _high, _label) in AGE_BANDS.items():
     _in_roll(
         f"members.age.{_suffix}",
         fmt(_("%(band)s会员数"), band=_label),
-        f"Members aged {_suffix}",
         fmt(_("中%(band)s的人数（年龄为当年年份减出生年份）。"), band=_label),
         _aged(_low, _high),
     )
@@ -165,7 +156,6 @@ for _education in EDUCATION_LEVELS:
     _in_roll(
         f"members.education.{_education.value}",
         fmt(_("文化程度为%(education)s的会员数"), education=_education.label),
-        f"Members with education: {_education.value}",
         fmt(_("中文化程度登记为“%(education)s”的人数。"), education=_education.label),
         Q(member__education=_education),
     )
@@ -180,14 +170,12 @@ def _paired(year: int) -> Exists:
 _in_roll(
     "members.with_liaison",
     _("有联系户的会员数"),
-    "Members with a liaison household",
     _("中，当天有正在结对的联系户（联系户可属任何协会）的人数。"),
     _paired,
 )
 _members(
     "members.joined",
     _("新入会会员数"),
-    "Members joined",
     _(
         "会籍记录的入会日期在当年1月1日至12月31日之间的会员人数（同一人年内多次入会只算一人）。"
         "会员按现所属协会计入范围。"
@@ -197,7 +185,6 @@ _members(
 _members(
     "members.newlywed_recruits",
     _("新婚入会会员数"),
-    "Newly-wed members recruited",
     _("上项当年新入会会员中，标记为“新婚入会”的人数。"),
     _joined,
     Q(member__is_newlywed_recruit=True),
@@ -205,7 +192,6 @@ _members(
 _members(
     "members.left",
     _("离会会员数"),
-    "Members left",
     _(
         "会籍记录的离会日期在当年1月1日至12月31日之间的会员人数（同一人年内多次离会只算一人）。"
         "会员按现所属协会计入范围。"
@@ -216,7 +202,6 @@ for _reason in LeaveReason:
     _members(
         f"members.left.{_reason.value}",
         fmt(_("离会会员数：%(reason)s"), reason=_reason.label),
-        f"Members left: {_reason.value}",
         fmt(_("上项当年离会会员中，离会原因为“%(reason)s”的人数。"), reason=_reason.label),
         _left,
         Q(leave_reason=_reason),
@@ -231,7 +216,6 @@ dues = source(
 dues.indicator(
     "members.dues_paid",
     _("缴纳会费会员数"),
-    "Members who paid dues",
     _("有当年度会费缴纳记录的会员人数（按会费所属年度，不论缴费日期）。会员按现所属协会计入范围。"),
     _("人"),
     value=lambda year: count("member", distinct=True),
@@ -239,7 +223,6 @@ dues.indicator(
 dues.indicator(
     "members.dues_amount",
     _("会费收缴金额"),
-    "Dues collected",
     _("当年度会费缴纳记录的金额合计（按会费所属年度）。会员按现所属协会计入范围。"),
     _("元"),
     kind=Kind.AMOUNT,

@@ -54,16 +54,13 @@ _MALE = Q(member__gender=Gender.MALE)
 Condition = Q | Callable[[int], Q]
 
 
-def _officers(
-    code: str, name: Text, name_en: str, what: Text, condition: Condition | None = None
-) -> None:
+def _officers(code: str, name: Text, what: Text, condition: Condition | None = None) -> None:
     """People in post on 31 December meeting `condition` (a Q, or a Q of the year). Not
     additive: one person may hold posts in several associations of a subtree and is
     counted once."""
     positions.indicator(
         code,
         name,
-        name_en,
         join(_IN_POST, what, _ONE_PERSON),
         _("人"),
         additive=False,
@@ -71,8 +68,8 @@ def _officers(
     )
 
 
-_officers("officers.total", _("理事会成员人数"), "Officers", _("的人数"))
-_officers("officers.female", _("女性理事会成员人数"), "Officers: women", _("的女性人数"), _FEMALE)
+_officers("officers.total", _("理事会成员人数"), _("的人数"))
+_officers("officers.female", _("女性理事会成员人数"), _("的女性人数"), _FEMALE)
 OFFICER_TITLES = {
     title: title.label for title in OfficerTitle if title != OfficerTitle.FULLTIME_VICE_CHAIR
 }
@@ -80,21 +77,18 @@ for _title, _label in OFFICER_TITLES.items():
     _officers(
         f"officers.title.{_title.value}",
         fmt(_("%(title)s人数"), title=_label),
-        f"Officers: {_title.value}",
         fmt(_("、职务为“%(title)s”的人数"), title=_label),
         Q(title=_title),
     )
 _officers(
     "officers.fulltime_vice_chairs",
     _("专职副会长人数"),
-    "Full-time vice-chairs",
     _("、职务为“专职副会长”的人数"),
     _FVC,
 )
 positions.indicator(
     "officers.fulltime_vice_chairs.female",
     _("女性专职副会长人数"),
-    "Full-time vice-chairs: women",
     _("上项专职副会长中的女性人数。"),
     _("人"),
     additive=False,  # one person, posts in several associations: counted once
@@ -103,7 +97,6 @@ positions.indicator(
 _officers(
     "officers.fulltime",
     _("专职人员数"),
-    "Officers marked full-time",
     _("、且该职务标记为“专职”的人数"),
     Q(is_fulltime=True),
 )
@@ -116,7 +109,6 @@ for _suffix, (_background, _name) in OFFICER_BACKGROUNDS.items():
     _officers(
         f"officers.{_suffix}",
         _name,
-        f"Officers: {_suffix}",
         fmt(_("、任职记录的背景为“%(background)s”的人数"), background=_background.label),
         Q(background=_background),
     )
@@ -125,7 +117,6 @@ for _rank in OFFICER_RANKS:
     _officers(
         f"officers.rank.{_rank.value}",
         fmt(_("%(rank)s理事会成员人数"), rank=_rank.label),
-        f"Officers ranked {_rank.value}",
         fmt(_("、任职记录的职级为“%(rank)s”的人数"), rank=_rank.label),
         Q(cadre_rank=_rank),
     )
@@ -135,7 +126,6 @@ for _suffix, (_background, _name) in OFFICER_BACKGROUNDS.items():
     _officers(
         f"officers.title.executive_vice_chair.{_suffix}",
         fmt(_("%(background)s担任的常务副会长人数"), background=_background.label),
-        f"Executive vice-chairs: {_suffix}",
         fmt(
             _("、职务为“常务副会长”且任职记录的背景为“%(background)s”的人数"),
             background=_background.label,
@@ -146,7 +136,6 @@ for _rank in OFFICER_RANKS:
     _officers(
         f"officers.title.executive_vice_chair.{_rank.value}",
         fmt(_("%(rank)s常务副会长人数"), rank=_rank.label),
-        f"Executive vice-chairs ranked {_rank.value}",
         fmt(_("、职务为“常务副会长”且任职记录的职级为“%(rank)s”的人数"), rank=_rank.label),
         _EVC & Q(cadre_rank=_rank),
     )
@@ -187,7 +176,6 @@ for _suffix, (_levels, _where) in FVC_LEVELS.items():
         _officers(
             f"officers.fulltime_vice_chairs.{_suffix}" + (f".{_part}" if _part else ""),
             fmt(_name, level=_where),
-            f"Full-time vice-chairs of {_suffix} associations" + (f": {_part}" if _part else ""),
             join(
                 fmt(_("、在%(level)s协会（该协会12月31日在册）任“专职副会长”"), level=_where),
                 _what,
@@ -198,7 +186,6 @@ for _suffix, (_levels, _where) in FVC_LEVELS.items():
 positions.indicator(
     "officers.monthly_allowance",
     _("理事会成员月津贴合计"),
-    "Officers' monthly allowances",
     join(_IN_POST, _("的各项职务的月津贴之和（一人多职的分别计入）。")),
     _("元/月"),
     kind=Kind.AMOUNT,
@@ -226,7 +213,6 @@ _HELD_IN_YEAR = _("当年任职（任职期间与当年至少有一天重叠）"
 positions.indicator(
     "officers.allowances_paid",
     _("理事会成员全年津贴"),
-    "Officers' allowances for the year",
     join(
         _HELD_IN_YEAR,
         _(
@@ -243,7 +229,6 @@ positions.indicator(
 positions.indicator(
     "officers.allowance_recipients",
     _("领取津贴的理事会成员人数"),
-    "Officers paid an allowance",
     join(_HELD_IN_YEAR, _("、且该职务月津贴大于0的人数"), _ONE_PERSON),
     _("人"),
     additive=False,  # one person, posts in several associations: counted once
@@ -252,7 +237,6 @@ positions.indicator(
 positions.indicator(
     "org.towns_with_fulltime_vice_chair",
     _("配备专职副会长的镇乡（街道）协会数"),
-    "Town associations with a full-time vice-chair",
     _("12月31日在册的镇乡（街道）协会中，当天有“专职副会长”在任的协会数。"),
     _("个"),
     value=lambda year: count(
@@ -267,7 +251,6 @@ positions.indicator(
 positions.indicator(
     "org.villages_with_fulltime_vice_chair",
     _("配备专职副会长的村（居）协会数"),
-    "Village associations with a full-time vice-chair",
     _("12月31日在册的村（居）协会中，当天有“专职副会长”在任的协会数。"),
     _("个"),
     value=lambda year: count(
@@ -279,7 +262,6 @@ positions.indicator(
 positions.indicator(
     "org.admin_villages_500_with_fulltime_vice_chair",
     _("配备专职副会长的500人以上行政村数"),
-    "Villages of 500 people or more with a full-time vice-chair",
     _(
         "12月31日在册、登记人口数不少于500人的村级协会（行政村，不含居（社区））中，"
         "当天有“专职副会长”在任的个数。"
@@ -298,7 +280,6 @@ positions.indicator(
 rate(
     "rate.towns_with_fulltime_vice_chair",
     _("镇乡（街道）专职副会长配备率"),
-    "Share of town associations with a full-time vice-chair",
     _("配备专职副会长的镇乡（街道）协会数 ÷ 12月31日在册的镇乡（街道）协会数。"),
     "org",
     "org.towns_with_fulltime_vice_chair",
@@ -307,7 +288,6 @@ rate(
 rate(
     "rate.villages_with_fulltime_vice_chair",
     _("村（居）专职副会长配备率"),
-    "Share of village associations with a full-time vice-chair",
     _(
         "配备专职副会长的村（居）协会数 ÷ 12月31日在册的村（居）协会数（村级协会与居（社区）"
         "协会合计；只算500人以上行政村的见“500人以上行政村专职副会长配备率”）。"
@@ -319,7 +299,6 @@ rate(
 rate(
     "rate.admin_villages_500_with_fulltime_vice_chair",
     _("500人以上行政村专职副会长配备率"),
-    "Share of villages of 500 people or more with a full-time vice-chair",
     _(
         "配备专职副会长的500人以上行政村数 ÷ 12月31日在册、登记人口数不少于500人的"
         "村级协会数（不含居（社区）；未登记人口数的村不在分母内）。"

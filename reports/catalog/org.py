@@ -54,7 +54,6 @@ ORG_LEVEL_NAMES: dict[str, Any] = {
 associations.indicator(
     "org.associations.total",
     _("协会组织总数"),
-    "Associations",
     _(
         "12月31日在册的协会总数（成立日期不晚于12月31日或未填，且未撤销或撤销日期晚于"
         "12月31日），含本级协会。"
@@ -66,7 +65,6 @@ for _suffix, _level in ORG_LEVELS.items():
     associations.indicator(
         f"org.associations.{_suffix}",
         ORG_LEVEL_NAMES[_suffix],
-        f"Associations: {_suffix}",
         fmt(
             _("12月31日在册、级别为“%(level)s”的协会数，本级协会属该级别的也计入。"),
             level=_level.label,
@@ -77,7 +75,6 @@ for _suffix, _level in ORG_LEVELS.items():
 associations.indicator(
     "org.villages",
     _("村（居）协会数"),
-    "Village and residents' committee associations",
     _("12月31日在册的村级协会与居（社区）协会合计；各项“村（居）”比率以此为分母。"),
     _("个"),
     value=lambda year: count("id", Q(level__in=VILLAGE_LEVELS)),
@@ -86,7 +83,6 @@ associations.indicator(
 associations.indicator(
     "org.population",
     _("村（居）人口合计"),
-    "Population of villages and residents' committees",
     _(
         "12月31日在册的村（居）协会登记的人口数之和（按各协会登记的人口数；未登记的不计入，"
         "其个数见“未登记人口数的村（居）协会数”）。"
@@ -97,7 +93,6 @@ associations.indicator(
 associations.indicator(
     "org.villages_without_population",
     _("未登记人口数的村（居）协会数"),
-    "Village associations without a population",
     _("12月31日在册的村（居）协会中没有登记人口数的个数（它们不计入人口合计和“500人以上”）。"),
     _("个"),
     value=lambda year: count("id", Q(level__in=VILLAGE_LEVELS) & Q(IsNull(population(year), True))),
@@ -105,7 +100,6 @@ associations.indicator(
 associations.indicator(
     "org.admin_villages_500",
     _("500人以上的行政村数"),
-    "Administrative villages of 500 people or more",
     _(
         "12月31日在册的村级协会（行政村，不含居（社区））中，登记人口数不少于500人的个数"
         "（“500人以上”含500人；未登记人口数的不计入）。"
@@ -120,7 +114,6 @@ member_groups = source(
 member_groups.indicator(
     "org.member_groups",
     _("会员小组数"),
-    "Member groups",
     _(
         "范围内各协会所属、12月31日已成立（成立日期不晚于12月31日或未填）且未撤销"
         "（撤销日期晚于12月31日或未填）的会员小组数。"
@@ -140,7 +133,6 @@ integrity_groups = source(
 integrity_groups.indicator(
     "org.integrity_groups",
     _("诚信小组数"),
-    "Integrity groups",
     _(
         "范围内各协会所属、12月31日未撤销（撤销日期晚于12月31日或未填）的诚信小组数；"
         "填了联保协议签订日期的，以签订日期为成立日期，须不晚于12月31日。"
@@ -151,7 +143,6 @@ integrity_groups.indicator(
 integrity_groups.indicator(
     "org.integrity_groups.signed",
     _("已签联保协议的诚信小组数"),
-    "Integrity groups with a signed guarantee agreement",
     _("上项诚信小组中，联保协议签订日期不晚于12月31日的小组数。"),
     _("个"),
     value=lambda year: count("id", Q(agreement_signed_on__isnull=False)),

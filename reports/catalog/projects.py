@@ -26,7 +26,6 @@ _BY_IMPLEMENTER = _("按实施协会计入范围。")
 projects.indicator(
     "projects.total",
     _("在实施项目数"),
-    "Projects running",
     join(_RUNNING, _("的项目数。"), _BY_IMPLEMENTER),
     _("项"),
     value=lambda year: count(),
@@ -35,7 +34,6 @@ for _kind in ProjectKind:
     projects.indicator(
         f"projects.{_kind.value}",
         fmt(_("“%(kind)s”项目数"), kind=_kind.label),
-        f"Projects: {_kind.value}",
         join(_RUNNING, fmt(_("中类别为“%(kind)s”的项目数。"), kind=_kind.label), _BY_IMPLEMENTER),
         _("项"),
         value=lambda year, kind=_kind: count("id", Q(kind=kind)),
@@ -43,7 +41,6 @@ for _kind in ProjectKind:
 projects.indicator(
     "projects.started",
     _("新启动项目数"),
-    "Projects started",
     _("开始日期在当年的项目数，按实施协会计入范围。"),
     _("项"),
     value=lambda year: count("id", dated_in("started_on", year)),
@@ -62,7 +59,6 @@ for _field, (_name, _label, _figure_kind) in PROJECT_TOTALS.items():
     projects.indicator(
         f"projects.{_field}",
         _name,
-        f"Projects: {_field}",
         join(
             _RUNNING,
             fmt(_("的“%(field)s”之和。"), field=_label),
@@ -98,7 +94,6 @@ def _runs_project(year: int) -> Q:
 associations.indicator(
     "projects.villages",
     _("开展项目的村（居）协会数"),
-    "Village associations running a project",
     _(
         "12月31日在册的村（居）协会中当年开展了项目的协会数：本协会是某个当年在实施项目的"
         "实施协会，或本协会登记的户当年在某个项目中受到帮扶（有项目的帮扶记录）；"
@@ -111,7 +106,6 @@ associations.indicator(
 rate(
     "rate.villages_with_project",
     _("村（居）项目开展率"),
-    "Share of village associations running a project",
     _("开展项目的村（居）协会数 ÷ 12月31日在册的村（居）协会数（村级协会与居（社区）协会合计）。"),
     "projects",
     "projects.villages",
@@ -136,7 +130,6 @@ def _aided(condition: Q | None = None) -> Aggregate:
 aid.indicator(
     "aid.records",
     _("帮扶次数"),
-    "Aid given",
     join(_AID, _("的条数。"), _BY_AIDED),
     _("次"),
     value=lambda year: count(),
@@ -144,7 +137,6 @@ aid.indicator(
 aid.indicator(
     "aid.households",
     _("受帮扶户数"),
-    "Households aided",
     join(_AID, _("涉及的户数（一户多次受助只算一户）。"), _BY_AIDED),
     _("户"),
     value=_aided(),
@@ -152,7 +144,6 @@ aid.indicator(
 aid.indicator(
     "aid.project_households",
     _("项目内受帮扶户数"),
-    "Households aided within projects",
     join(_AID, _("中属于某个项目的记录涉及的户数。"), _BY_AIDED),
     _("户"),
     value=_aided(Q(project__isnull=False)),
@@ -160,7 +151,6 @@ aid.indicator(
 aid.indicator(
     "aid.fp_households",
     _("受帮扶的实行计划生育家庭户数"),
-    "Family-planning households aided",
     _("上项受帮扶户中，现标记为“实行计划生育家庭”的户数。"),
     _("户"),
     value=_aided(Q(household__is_family_planning=True)),
@@ -172,7 +162,6 @@ for _flag, _label in HOUSEHOLD_CATEGORIES.items():
     aid.indicator(
         f"aid.households.{_suffix}",
         fmt(_("受帮扶的%(category)s数"), category=_label),
-        f"Households aided: {_suffix}",
         fmt(_("上项受帮扶户中，现标记为“%(category)s”的户数。"), category=_label),
         _("户"),
         value=_aided(Q(**{f"household__{_flag}": True})),
@@ -180,7 +169,6 @@ for _flag, _label in HOUSEHOLD_CATEGORIES.items():
 aid.indicator(
     "aid.amount",
     _("帮扶金额"),
-    "Aid amount",
     join(_AID, _("的金额之和（实物、贷款按登记的折算金额）。"), _BY_AIDED),
     _("元"),
     kind=Kind.AMOUNT,
@@ -191,7 +179,6 @@ for _kind in AidKind:
     aid.indicator(
         f"aid.kind.{_kind.value}.households",
         fmt(_("受%(kind)s帮扶户数"), kind=_kind.label),
-        f"Households aided: {_kind.value}",
         join(
             _AID,
             fmt(_("中方式为“%(kind)s”的记录涉及的户数（一户多次只算一户）。"), kind=_kind.label),
@@ -203,7 +190,6 @@ for _kind in AidKind:
     aid.indicator(
         f"aid.kind.{_kind.value}.amount",
         fmt(_("%(kind)s帮扶金额"), kind=_kind.label),
-        f"Aid amount: {_kind.value}",
         join(_AID, fmt(_("中方式为“%(kind)s”的金额之和。"), kind=_kind.label), _BY_AIDED),
         _("元"),
         kind=Kind.AMOUNT,
@@ -221,7 +207,6 @@ def _aided_in(year: int) -> Q:
 households.indicator(
     "aid.people",
     _("受帮扶户家庭人口合计"),
-    "People in the households aided",
     _(
         "当年有帮扶记录（项目内外都算）的户的“家庭人口”之和，一户只算一次；未填家庭人口的户"
         "不计入（其户数见“未填家庭人口的受帮扶户数”）。按受助户所属协会计入范围。"
@@ -233,7 +218,6 @@ households.indicator(
 households.indicator(
     "aid.households_size_unknown",
     _("未填家庭人口的受帮扶户数"),
-    "Households aided without a household size",
     _("当年有帮扶记录的户中未填“家庭人口”的户数。按受助户所属协会计入范围。"),
     _("户"),
     section="projects",
@@ -242,7 +226,6 @@ households.indicator(
 rate(
     "rate.aid_fp_share",
     _("受帮扶户中实行计划生育家庭比例"),
-    "Share of aided households that are family-planning households",
     _("受帮扶的实行计划生育家庭户数 ÷ 受帮扶户数（当年有帮扶记录的户，一户只算一次）。"),
     "projects",
     "aid.fp_households",

@@ -21,16 +21,13 @@ _SELFGOV_VILLAGES = _("12月31日在册的村（居）协会中，当年村民�
 _SELFGOV_ADMIN_VILLAGES = _("12月31日在册的村级协会（行政村，不含居（社区））中，当年村民自治记录")
 
 
-def _villages(
-    code: str, name: Text, name_en: str, what: Text, condition: Q, *, admin_only: bool = False
-) -> None:
+def _villages(code: str, name: Text, what: Text, condition: Q, *, admin_only: bool = False) -> None:
     """Village associations in the register on 31 December whose record meets `condition`
     (with `admin_only`, villages proper: the residents' committees are left out)."""
     level = Q(association__level=Level.VILLAGE) if admin_only else Q()
     records.indicator(
         code,
         name,
-        name_en,
         join(_SELFGOV_ADMIN_VILLAGES if admin_only else _SELFGOV_VILLAGES, what),
         _("个"),
         value=lambda year: count(
@@ -45,7 +42,6 @@ _CHARTER = Q(charter_adopted=True)
 _villages(
     "selfgov.villages_with_charter",
     _("已制定自治章程的村（居）数"),
-    "Villages with a self-governance charter",
     _("为“已制定自治章程”的协会数。"),
     _CHARTER,
 )
@@ -58,7 +54,6 @@ for _suffix, (_flag, _name) in CHARTER_PROVISIONS.items():
     _villages(
         f"selfgov.charters.{_suffix}",
         _name,
-        f"Charters with provision: {_suffix}",
         fmt(
             _("为“已制定自治章程”且勾选“%(provision)s”的协会数。"),
             provision=SelfGovernance._meta.get_field(_flag).verbose_name,
@@ -68,7 +63,6 @@ for _suffix, (_flag, _name) in CHARTER_PROVISIONS.items():
 _villages(
     "selfgov.agreement_villages",
     _("签订自治协议的村（居）数"),
-    "Villages that signed self-governance agreements",
     _("的“已签协议户数”大于0的协会数。"),
     Q(households_signed__gt=0),
 )
@@ -76,7 +70,6 @@ _villages(
 _villages(
     "selfgov.agreement_admin_villages",
     _("签订自治协议的行政村数"),
-    "Administrative villages that signed self-governance agreements",
     _("的“已签协议户数”大于0的协会数。"),
     Q(households_signed__gt=0),
     admin_only=True,
@@ -84,7 +77,6 @@ _villages(
 _villages(
     "selfgov.charter_admin_villages",
     _("已制定自治章程的行政村数"),
-    "Administrative villages with a self-governance charter",
     _("为“已制定自治章程”的协会数。"),
     _CHARTER,
     admin_only=True,
@@ -92,21 +84,18 @@ _villages(
 _villages(
     "selfgov.villages_recorded",
     _("有村民自治记录的村（居）数"),
-    "Villages with a self-governance record",
     _("存在（未作废）的协会数。"),
     Q(),
 )
 _villages(
     "selfgov.pilot_villages",
     _("村民自治试点村（居）数"),
-    "Self-governance pilot villages",
     _("标记为“试点村”的协会数。"),
     Q(is_pilot=True),
 )
 records.indicator(
     "selfgov.households_due",
     _("应签自治协议户数"),
-    "Households due to sign",
     _("范围内各协会当年村民自治记录的“应签协议户数”之和。"),
     _("户"),
     value=lambda year: total("households_due"),
@@ -114,7 +103,6 @@ records.indicator(
 records.indicator(
     "selfgov.households_signed",
     _("已签自治协议户数"),
-    "Households signed",
     _("范围内各协会当年村民自治记录的“已签协议户数”之和。"),
     _("户"),
     value=lambda year: total("households_signed"),
@@ -122,7 +110,6 @@ records.indicator(
 rate(
     "rate.villages_with_charter",
     _("自治章程制定率"),
-    "Share of villages with a charter",
     _(
         "已制定自治章程的村（居）数 ÷ 12月31日在册的村（居）协会数（村级协会与居（社区）协会"
         "合计，没有村民自治记录的也在分母内；只算行政村的见“行政村自治章程制定率”）。"
@@ -134,7 +121,6 @@ rate(
 rate(
     "rate.agreement_villages",
     _("自治协议签订村（居）比例"),
-    "Share of villages that signed agreements",
     _(
         "签订自治协议的村（居）数 ÷ 12月31日在册的村（居）协会数（村级协会与居（社区）协会"
         "合计，没有村民自治记录的也在分母内；只算行政村的、只算有记录的，见另两项比例）。"
@@ -146,7 +132,6 @@ rate(
 rate(
     "rate.agreement_households",
     _("自治协议签订率（户）"),
-    "Share of households that signed agreements",
     _("已签自治协议户数 ÷ 应签自治协议户数。"),
     "selfgov",
     "selfgov.households_signed",
@@ -155,7 +140,6 @@ rate(
 rate(
     "rate.agreement_villages_recorded",
     _("有记录村（居）的自治协议签订比例"),
-    "Share of recorded villages that signed agreements",
     _(
         "签订自治协议的村（居）数 ÷ 当年有村民自治记录的村（居）数（没有记录的村（居）"
         "不在分母内）。"
@@ -167,7 +151,6 @@ rate(
 rate(
     "rate.agreement_admin_villages",
     _("行政村自治协议签订比例"),
-    "Share of administrative villages that signed agreements",
     _("签订自治协议的行政村数 ÷ 12月31日在册的村级协会数（不含居（社区））。"),
     "selfgov",
     "selfgov.agreement_admin_villages",
@@ -176,7 +159,6 @@ rate(
 rate(
     "rate.charter_admin_villages",
     _("行政村自治章程制定率"),
-    "Share of administrative villages with a charter",
     _("已制定自治章程的行政村数 ÷ 12月31日在册的村级协会数（不含居（社区））。"),
     "selfgov",
     "selfgov.charter_admin_villages",
@@ -192,7 +174,6 @@ for _suffix, (_flag, _name) in CHARTER_PROVISIONS.items():
     rate(
         f"rate.charters.{_suffix}",
         CHARTER_SHARES[_suffix],
-        f"Share of charters with provision: {_suffix}",
         fmt(
             _("%(name)s ÷ 已制定自治章程的村（居）数（没有章程的村（居）不在分母内）。"),
             name=_name,

@@ -6,6 +6,8 @@ import re
 from decimal import Decimal
 
 import pytest
+import zhconv
+from django.utils import translation
 
 from reports import catalog
 from reports.catalog import (
@@ -131,7 +133,12 @@ def test_indicator_is_fully_described(code):
     assert spec.code == code
     assert re.fullmatch(r"[a-z]+(\.[a-z0-9_]+)+", code)
     assert CJK.search(str(spec.name)), "Chinese name"
-    assert spec.name_en and spec.name_en.isascii()
+    with translation.override("en"):
+        english = str(spec.name)
+    assert not CJK.search(english) and "_" not in english, english
+    with translation.override("zh-hant"):
+        traditional = str(spec.name)
+    assert zhconv.convert(traditional, "zh-hant") == traditional, traditional
     definition = str(spec.definition)
     assert CJK.search(definition) and definition.endswith("。"), definition
     assert str(spec.unit)
