@@ -9,6 +9,7 @@ from django.db import models
 from django.forms.models import model_to_dict
 from django.utils.translation import gettext_lazy as _
 
+from .middleware import LANGUAGE_SWITCH_FIELD
 from .models import AccessKind, Association
 from .pickers import Autocomplete, ScopeField, association_label, use_picker
 from .records import StaleEdit
@@ -33,9 +34,10 @@ def run_service(form: forms.BaseForm, service: Callable[..., T], /, **kwargs: An
     """The one way a view calls a service with a form: when the form is valid, call
     `service(**form.cleaned_data, **kwargs)`; its errors go onto the form, what was
     typed stays. A stale save (someone else saved first) keeps the input and takes the
-    newer version, so saving again is a conscious overwrite. Returns the service's
+    newer version, so saving again is a conscious overwrite. A form posted again only to
+    switch the language is shown again, validated, and not saved. Returns the service's
     result, or None when nothing was saved."""
-    if not form.is_valid():
+    if not form.is_valid() or form.data.get(LANGUAGE_SWITCH_FIELD):
         return None
     try:
         return service(**form.cleaned_data, **kwargs)

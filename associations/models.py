@@ -275,8 +275,12 @@ class User(AbstractUser):
         help_text=_("账号只能看到并处理本协会及其下级协会的数据。"),
     )
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices, default=Role.CLERK)
+    # Empty: the site's default (zh-hans), whatever the browser asks for.
+    language = models.CharField(
+        _("界面语言"), max_length=10, choices=settings.LANGUAGES, blank=True
+    )
 
-    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    history = HistoricalRecords(excluded_fields=["password", "last_login", "language"])
 
     class Meta:
         verbose_name = _("用户")

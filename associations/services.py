@@ -12,6 +12,7 @@ import re
 from typing import TypedDict, Unpack
 from urllib.parse import unquote
 
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -309,6 +310,15 @@ def account_update(*, by: User, user: User, **fields: Unpack[AccountFields]) -> 
     )
     _sync_access(user, by=by, may_view_personal_data=may_view)
     return user
+
+
+def account_set_language(*, by: User, language: str) -> User:
+    """The interface language `by` chose for themselves (a preference: no history)."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": _("不支持的语言。")})
+    by.language = language
+    by.save(update_fields=["language"])
+    return by
 
 
 def account_set_password(*, by: User, user: User, password: str) -> User:

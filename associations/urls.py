@@ -25,6 +25,7 @@ urlpatterns = [
     path("saved-filters/<int:pk>/remove/", views.saved_filter_remove, name="saved_filter_remove"),
     path("imports/", sheets.index, name="imports"),
     path("imports/confirm/", sheets.confirm, name="import_confirm"),
+    path("imports/preview/<str:token>/", sheets.preview, name="import_preview"),
     path("imports/<slug:kind>/template/", sheets.template, name="import_template"),
     path("imports/<slug:kind>/export/", sheets.export, name="export"),
     path("imports/<slug:kind>/upload/", sheets.upload, name="import_upload"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import tempfile
 from io import BytesIO
+from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -154,7 +155,25 @@ def upload(request: HttpRequest, kind: str) -> HttpResponse:
     if _large(path):
         job = _import_job(request, kind, resource, path, name, dry_run=True)
         return redirect("associations:job", pk=job.pk)
-    report = import_file(resource, path, by=request.user, dry_run=True, file_name=name)
+    return redirect("associations:import_preview", token=token)
+
+
+def _kept_upload(request: HttpRequest, token: str) -> tuple[dict, Path] | None:
+    found = uploads.find(request, token)
+    if found is None:
+        messages.error(request, _("上传的文件已过期或已导入，请重新上传。"))
+    return found
+
+
+@write_required
+def preview(request: HttpRequest, token: str) -> HttpResponse:
+    """A kept upload checked without saving: a page of its own, so that a reload or a
+    language switch shows it again."""
+    if (found := _kept_upload(request, token)) is None:
+        return redirect("associations:imports")
+    entry, path = found
+    resource = _kind(entry["kind"])
+    report = import_file(resource, path, by=request.user, dry_run=True, file_name=entry["name"])
     return _report(request, "associations/imports/preview.html", resource, report, token)
 
 
@@ -162,9 +181,7 @@ def upload(request: HttpRequest, kind: str) -> HttpResponse:
 @require_POST
 def confirm(request: HttpRequest) -> HttpResponse:
     token = request.POST.get("token", "")
-    found = uploads.find(request, token)
-    if found is None:
-        messages.error(request, _("上传的文件已过期或已导入，请重新上传。"))
+    if (found := _kept_upload(request, token)) is None:
         return redirect("associations:imports")
     entry, path = found
     resource = _kind(entry["kind"])

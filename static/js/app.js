@@ -4,11 +4,24 @@
 // once its form is sent (a long move or dissolution is not sent twice). A full ID number typed
 // in a search box marked data-id-lookup is sent by POST through the page's look-up form
 // (form[data-id-lookup-form]) instead of into the address bar, where it would be logged.
+// On a page shown again after a post (a form with errors), the language switcher
+// (select[data-carry-input]) posts that form again with `_language`: the page comes back in
+// the new language with what was typed, and nothing is saved.
 (function () {
   "use strict";
   document.addEventListener("change", function (event) {
     var target = event.target;
     if (target.matches && target.matches("select[data-autosubmit]") && target.form) {
+      var carrier = target.matches("[data-carry-input]") && document.querySelector("main form[data-keeps-input]");
+      if (carrier) {
+        var field = document.createElement("input");
+        field.type = "hidden";
+        field.name = "_language";
+        field.value = target.value;
+        carrier.appendChild(field);
+        carrier.submit();
+        return;
+      }
       target.form.submit();
     }
   });

@@ -833,7 +833,8 @@ def test_staff_upload_preview_and_confirm(network, town_secretary, client_for):
     spec = SPECS["ledger"]
     upload = xlsx(spec.header, spec.good)
     upload.name = "经费.xlsx"
-    preview = client.post(reverse("associations:import_upload", args=["ledger"]), {"file": upload})
+    url = reverse("associations:import_upload", args=["ledger"])
+    preview = client.post(url, {"file": upload}, follow=True)
     assert preview.status_code == 200
     assert LedgerEntry.objects.count() == 0
     token = preview.context["token"]

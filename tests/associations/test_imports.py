@@ -278,7 +278,10 @@ def test_export_command(network, outsider, tmp_path, capsys):
 
 
 def upload(client, kind, file):
-    return client.post(reverse("associations:import_upload", args=[kind]), {"file": file})
+    # The check is a page of its own (a reload or a language switch shows it again).
+    return client.post(
+        reverse("associations:import_upload", args=[kind]), {"file": file}, follow=True
+    )
 
 
 def test_page_lists_kinds_with_template_export_and_upload(client_for, village_clerk):

@@ -585,7 +585,7 @@ def test_member_import_through_the_pages(client_for, town_secretary, settings, t
     settings.IMPORT_UPLOAD_DIR = tmp_path
     client = client_for(town_secretary)
     url = reverse("associations:import_upload", args=["members"])
-    response = client.post(url, {"file": xlsx(MEMBER_HEADER, *member_rows())})
+    response = client.post(url, {"file": xlsx(MEMBER_HEADER, *member_rows())}, follow=True)
     assert counts(response.context["report"]) == (4, 0, 0) and Member.objects.count() == 0
     token = response.context["token"]
     response = client.post(reverse("associations:import_confirm"), {"token": token})
