@@ -4,6 +4,7 @@
 // once its form is sent (a long move or dissolution is not sent twice). A full ID number typed
 // in a search box marked data-id-lookup is sent by POST through the page's look-up form
 // (form[data-id-lookup-form]) instead of into the address bar, where it would be logged.
+// The 待办 badge (span[data-inbox-count]) rendered without a fresh count asks for it.
 (function () {
   "use strict";
   document.addEventListener("change", function (event) {
@@ -31,6 +32,18 @@
       if (button.getAttribute("data-busy")) { button.textContent = button.getAttribute("data-busy"); }
     }
   });
+  var badge = document.querySelector("[data-inbox-count]");
+  if (badge && window.fetch) {
+    fetch(badge.getAttribute("data-inbox-count"), { credentials: "same-origin" })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (data) {
+        if (data && data.count) {
+          badge.textContent = data.count;
+          badge.hidden = false;
+        }
+      })
+      .catch(function () {});
+  }
   document.addEventListener("click", function (event) {
     var link = event.target.closest && event.target.closest("a[data-back]");
     if (link && window.history.length > 1) {
