@@ -278,7 +278,9 @@ def test_a_fixed_number_of_queries_and_the_badge_cached(
     with CaptureQueriesContext(connection) as many:
         assert len(items_of(town_secretary)) == 12
     assert len(many) == len(few)
-    assert len(few) <= 12
+    assert (
+        len(few) <= 10
+    )  # 9 today: state, units, reports, deadlines, reviews, targets (2), posts, jobs
 
     town_secretary.refresh_from_db()  # the badge's user as a request has it
     count = inbox.open_count(town_secretary)
