@@ -443,7 +443,9 @@ class ReportOverview:
     returned: ReportTransition | None  # while returned: the return (who, when, why)
 
 
-def last_return(report: AnnualReport, transitions: QuerySet[ReportTransition]):
+def last_return(
+    report: AnnualReport, transitions: QuerySet[ReportTransition]
+) -> ReportTransition | None:
     """The move that sent the report back, while it is still returned (the page shows its
     reason at the top); reads the transitions the page lists anyway."""
     if report.status != ReportStatus.RETURNED:
