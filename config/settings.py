@@ -101,6 +101,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "reports.context_processors.inbox_badge",
             ],
         },
     },
@@ -196,6 +197,16 @@ TASKS = {
 # scheduled `manage.py refresh_figures` (a network so large that nightly is enough).
 FIGURES_REFRESH_AFTER_WRITES = env.bool("FIGURES_REFRESH_AFTER_WRITES", default=True)
 RQ_QUEUES = {"default": {"URL": env("REDIS_URL", default="redis://127.0.0.1:6379/2")}}
+
+# Outgoing mail (the daily 待办 digest, `manage.py send_digests`): printed to the console unless
+# EMAIL_URL names a server, e.g. smtp+tls://user:password@smtp.example.org:587 (django-environ);
+# EMAIL_BACKEND, when set, overrides the backend alone.
+EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+vars().update(EMAIL_CONFIG)
+EMAIL_BACKEND = env("EMAIL_BACKEND", default=EMAIL_CONFIG["EMAIL_BACKEND"])
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="jishengxie@localhost")
+# The address the mails' links start with (the site as users reach it).
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # Files with personal data (uploads awaiting confirmation, job results) live here, readable by
 # the application's user only, never in the shared temporary directory or under MEDIA_ROOT.

@@ -444,3 +444,27 @@ class Target(Versioned, Withdrawable):
 
     def __str__(self) -> str:
         return f"{self.association} · {self.year} · {self.code} ≥ {self.value}"
+
+
+# ── 待办 and its daily digest ─────────────────────────────────────────────────
+class InboxState(models.Model):
+    """What a user has already been shown of their 待办 (see `reports.inbox`): when they last
+    opened it (background jobs finished after that are new), and the last daily digest — when it
+    went out and which items it listed, so the next one lists only what is new since."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        on_delete=models.CASCADE,
+        related_name="inbox_state",
+    )
+    seen_at = models.DateTimeField(_("最近查看待办时间"), null=True, blank=True)
+    digest_sent_at = models.DateTimeField(_("最近发送摘要时间"), null=True, blank=True)
+    digest_keys = models.JSONField(_("已通知的待办事项"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("待办查看记录")
+        verbose_name_plural = _("待办查看记录")
+
+    def __str__(self) -> str:
+        return str(self.user)

@@ -440,6 +440,18 @@ class ReportOverview:
     late: bool
     staffed: bool
     catalog_changed: bool  # the snapshot was taken under other indicator definitions
+    returned: ReportTransition | None  # while returned: the return (who, when, why)
+
+
+def last_return(
+    report: AnnualReport, transitions: QuerySet[ReportTransition]
+) -> ReportTransition | None:
+    """The move that sent the report back, while it is still returned (the page shows its
+    reason at the top); reads the transitions the page lists anyway."""
+    if report.status != ReportStatus.RETURNED:
+        return None
+    returns = [t for t in transitions if t.to_status == ReportStatus.RETURNED]
+    return returns[-1] if returns else None
 
 
 def report_overview(report: AnnualReport, today: dt.date | None = None) -> ReportOverview:
@@ -455,9 +467,10 @@ def report_overview(report: AnnualReport, today: dt.date | None = None) -> Repor
         overridden = set(entered)
         shown, changes = live, []
     deadline = deadline_for(report.association.parent, report.year)
+    transitions = report_history(report)
     return ReportOverview(
         report=report,
-        transitions=report_history(report),
+        transitions=transitions,
         entered=override_history(report),
         figures=shown,
         sections=figure_sections(shown, overridden),
@@ -467,6 +480,7 @@ def report_overview(report: AnnualReport, today: dt.date | None = None) -> Repor
         late=is_late(report, deadline.due_on if deadline else None, today),
         staffed=has_staff(report.association),
         catalog_changed=frozen is not None and report.catalog_version != catalog_version(),
+        returned=last_return(report, transitions),
     )
 
 

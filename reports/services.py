@@ -30,9 +30,12 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypedDict, Unpack
 
-from django.core.exceptions import ValidationError
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
 from django.db import IntegrityError, models, transaction
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -50,12 +53,13 @@ from associations.records import (
 )
 from associations.years import check_year
 
-from . import assessments, catalog, narrative, selectors
+from . import assessments, catalog, inbox, narrative, selectors
 from .catalog import INDICATORS, Kind
 from .context import populations_for
 from .models import (
     AnnualReport,
     FigureOverride,
+    InboxState,
     ReportDeadline,
     ReportStatus,
     ReportTransition,
@@ -875,3 +879,49 @@ def assessment_fill(*, by: User, assessment: Assessment) -> bool:
     codes = sorted({item.indicator_code for item in items})
     figures = catalog.evaluate(assessment.association, assessment.year, codes)
     return _fill(by, assessment, items, figures)
+
+
+# ── 待办: what the user has seen, the daily digest ────────────────────────────
+def inbox_mark_seen(*, by: User, now: dt.datetime | None = None) -> InboxState:
+    """The user opened 待办: jobs finished before now are no longer news."""
+    state, _created = InboxState.objects.get_or_create(user=by)
+    state.seen_at = now or timezone.now()
+    state.save(update_fields=["seen_at"])
+    return state
+
+
+def _digest_language(user: User) -> str:
+    # A per-user language is being added to the accounts; until then, the site's (zh-hans).
+    return getattr(user, "language", "") or settings.LANGUAGE_CODE
+
+
+@transaction.atomic
+def digest_send(*, user: User, by: User, now: dt.datetime | None = None) -> bool:
+    """Mail `user` the 待办 items that are new since their last digest: at most one a day,
+    never an empty one, never to an account without an e-mail address. True when sent.
+
+    Only the system (the `send_digests` command, the scheduled task) sends digests."""
+    if not by.is_superuser:
+        raise PermissionDenied(_("只有系统可以发送待办摘要。"))
+    if not user.email or not user.is_active:
+        return False
+    now = now or timezone.now()
+    state, _created = InboxState.objects.select_for_update().get_or_create(user=user)
+    if state.digest_sent_at and timezone.localdate(state.digest_sent_at) == timezone.localdate(now):
+        return False
+    with translation.override(_digest_language(user)):
+        items = inbox.inbox_items(user, now=now, seen_at=state.seen_at)
+        sent = set(state.digest_keys)
+        new = [item for item in items if item.key not in sent]
+        # Keys of items since closed are dropped, so an item that opens again is news again.
+        state.digest_keys = [item.key for item in items]
+        if not new:
+            state.save(update_fields=["digest_keys"])
+            return False
+        context = {"user": user, "items": new, "open": len(items), "site": settings.SITE_URL}
+        subject = _("计生协工作管理系统：%(count)s 项新待办") % {"count": len(new)}
+        body = render_to_string("reports/inbox/digest.txt", context)
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+    state.digest_sent_at = now
+    state.save(update_fields=["digest_keys", "digest_sent_at"])
+    return True

@@ -14,3 +14,11 @@ def refresh_figures() -> int:
     from .catalog.store import work_off
 
     return work_off()
+
+
+@task()
+def send_digests() -> int:
+    """The daily 待办 digests (see reports.digests); safe to run more often than daily."""
+    from .digests import send_digests as send
+
+    return send().sent

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from . import dashboard_views, planning_views, submission_views, views, work_report_views
+from . import (
+    dashboard_views,
+    inbox_views,
+    planning_views,
+    submission_views,
+    views,
+    work_report_views,
+)
 
 app_name = "reports"
 
@@ -28,6 +35,9 @@ urlpatterns: list = [
         "narrative/<int:pk>/revert/", work_report_views.work_report_revert, name="narrative_revert"
     ),
     path("narrative/<int:pk>/pdf/", work_report_views.work_report_pdf, name="narrative_pdf"),
+    # 待办: what the user can act on, and the navigation badge's count
+    path("inbox/", inbox_views.inbox_page, name="inbox"),
+    path("inbox/count/", inbox_views.inbox_count, name="inbox_count"),
     # Level-by-level submission (逐级上报)
     path("submission/", submission_views.submission_home, name="submission_home"),
     path("submission/<int:pk>/<int:year>/", submission_views.report_detail, name="submission"),

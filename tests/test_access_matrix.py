@@ -161,6 +161,8 @@ SPECS: dict[str, Spec] = {
     "reports:narrative_save": Spec(SUBMIT, "village", post=True),
     "reports:narrative_regenerate": Spec(SUBMIT, "village", post=True),
     "reports:narrative_revert": Spec(SUBMIT, "village", post=True),
+    "reports:inbox": Spec(READ),
+    "reports:inbox_count": Spec(READ),
     "reports:submission_home": Spec(READ),
     "reports:submission": Spec(READ, "report"),
     "reports:submission_submit": Spec(SUBMIT, "report", post=True),

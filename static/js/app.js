@@ -7,6 +7,7 @@
 // On a page shown again after a post (a form with errors), the language switcher
 // (select[data-carry-input]) posts that form again with `_language`: the page comes back in
 // the new language with what was typed, and nothing is saved.
+// The 待办 badge (span[data-inbox-count]) rendered without a fresh count asks for it.
 (function () {
   "use strict";
   document.addEventListener("change", function (event) {
@@ -44,6 +45,18 @@
       if (button.getAttribute("data-busy")) { button.textContent = button.getAttribute("data-busy"); }
     }
   });
+  var badge = document.querySelector("[data-inbox-count]");
+  if (badge && window.fetch) {
+    fetch(badge.getAttribute("data-inbox-count"), { credentials: "same-origin" })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (data) {
+        if (data && data.count) {
+          badge.textContent = data.count;
+          badge.hidden = false;
+        }
+      })
+      .catch(function () {});
+  }
   document.addEventListener("click", function (event) {
     var link = event.target.closest && event.target.closest("a[data-back]");
     if (link && window.history.length > 1) {
