@@ -890,9 +890,6 @@ def inbox_mark_seen(*, by: User, now: dt.datetime | None = None) -> InboxState:
     return state
 
 
-def _digest_language(user: User) -> str:
-    # A per-user language is being added to the accounts; until then, the site's (zh-hans).
-    return getattr(user, "language", "") or settings.LANGUAGE_CODE
 
 
 @transaction.atomic
@@ -909,7 +906,7 @@ def digest_send(*, user: User, by: User, now: dt.datetime | None = None) -> bool
     state, _created = InboxState.objects.select_for_update().get_or_create(user=user)
     if state.digest_sent_at and timezone.localdate(state.digest_sent_at) == timezone.localdate(now):
         return False
-    with translation.override(_digest_language(user)):
+    with translation.override(user.language or settings.LANGUAGE_CODE):
         items = inbox.inbox_items(user, now=now, seen_at=state.seen_at)
         sent = set(state.digest_keys)
         new = [item for item in items if item.key not in sent]

@@ -75,7 +75,8 @@ _pairs(
     _("对"),
     lambda year: count("id", Q(contract_signed_on__lte=last_day(year))),
 )
-for _flag, _label in HOUSEHOLD_CATEGORIES.items():
+for _flag in HOUSEHOLD_CATEGORIES:
+    _label = Household._meta.get_field(_flag).verbose_name  # the dict: sheet values
     _suffix = _flag.removeprefix("is_")
     _pairs(
         f"liaison.households.{_suffix}",
@@ -110,7 +111,8 @@ households.indicator(
     _("户"),
     value=lambda year: count(),
 )
-for _flag, _label in HOUSEHOLD_CATEGORIES.items():
+for _flag in HOUSEHOLD_CATEGORIES:
+    _label = Household._meta.get_field(_flag).verbose_name  # the dict: sheet values
     households.indicator(
         f"households.{_flag.removeprefix('is_')}",
         fmt(_("登记的%(category)s数"), category=_label),

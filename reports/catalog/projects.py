@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from activities.models import Aid, AidKind, Project, ProjectKind
 from associations.models import VILLAGE_LEVELS, live
 from associations.years import dated_in
-from members.models import HOUSEHOLD_CATEGORIES
+from members.models import HOUSEHOLD_CATEGORIES, Household
 
 from .engine import Aggregate, Kind, count, fmt, join, money, rate, source, total
 from .liaison import households
@@ -155,7 +155,8 @@ aid.indicator(
     _("户"),
     value=_aided(Q(household__is_family_planning=True)),
 )
-for _flag, _label in HOUSEHOLD_CATEGORIES.items():
+for _flag in HOUSEHOLD_CATEGORIES:
+    _label = Household._meta.get_field(_flag).verbose_name  # the dict: sheet values
     if _flag == "is_family_planning":
         continue
     _suffix = _flag.removeprefix("is_")
