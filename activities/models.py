@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -524,7 +525,12 @@ class AssessmentTemplate(models.Model):
         ordering = ["code"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.shown_name
+
+    @property
+    def shown_name(self) -> str:
+        """In the reader's language while worded as shipped (see `shipped_texts`)."""
+        return gettext(self.name)
 
     def clean(self) -> None:
         errors: dict = {}
@@ -651,7 +657,12 @@ class AssessmentItem(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.number}. {self.text}"
+        return f"{self.number}. {self.shown_text}"
+
+    @property
+    def shown_text(self) -> str:
+        """In the reader's language while worded as shipped (see `shipped_texts`)."""
+        return gettext(self.text)
 
     @property
     def from_indicator(self) -> bool:

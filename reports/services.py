@@ -890,8 +890,6 @@ def inbox_mark_seen(*, by: User, now: dt.datetime | None = None) -> InboxState:
     return state
 
 
-
-
 @transaction.atomic
 def digest_send(*, user: User, by: User, now: dt.datetime | None = None) -> bool:
     """Mail `user` the 待办 items that are new since their last digest: at most one a day,

@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from activities import scoring, services
 from activities.models import (
@@ -1000,3 +1001,15 @@ def test_ledger_update_sets_only_what_is_given(network, town_secretary):
         "office",
         "拨款",
     )
+
+
+def test_shipped_assessment_texts_follow_the_reader_s_language_and_edited_ones_stay(db):
+    template = AssessmentTemplate.objects.get(code="ba_you")
+    item = template.items.get(number=3)
+    with translation.override("en"):
+        assert (template.shown_name, item.shown_text) == ("“Eight Haves”", "A venue for activities")
+    with translation.override("zh-hant"):
+        assert (template.shown_name, item.shown_text) == ("八有", "活動場所")
+    item.text = "有固定的活动场所"  # reworded by an administrator: shown as typed
+    with translation.override("en"):
+        assert item.shown_text == "有固定的活动场所"
