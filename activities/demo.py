@@ -274,7 +274,9 @@ class _Year:
 
     # ── Projects and aid ──────────────────────────────────────────────────────
     def project(self, association: Association, kind: str, name: str, **values) -> Project:
-        code = f"{kind[:4].upper()}-{self.year}-{len(self.projects) + 1:02d}"
+        # Numbers only (year, kind, serial): a code reads the same in every language.
+        kind_number = ProjectKind.values.index(kind) + 1
+        code = f"{self.year}-{kind_number:02d}-{len(self.projects) + 1:03d}"
         values.setdefault("started_on", dt.date(self.year, 3, 1))
         values.setdefault("ended_on", dt.date(self.year, 12, 31))
         project = services.project_create(

@@ -344,6 +344,18 @@ TABLES: tuple[TableSpec, ...] = (
         ),
         supplement=True,
     ),
+    TableSpec(
+        "context",
+        gettext_lazy("基本情况与计生事业费"),
+        (
+            "context.population",
+            "context.households",
+            "context.married_women",
+            "context.villager_groups",
+            "rate.funds_share_of_fp_budget",
+        ),
+        supplement=True,
+    ),
 )
 MAIN_TABLES = tuple(spec for spec in TABLES if not spec.supplement)
 

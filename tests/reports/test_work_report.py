@@ -295,8 +295,9 @@ def test_officer_page_reads_the_store_in_a_bounded_number_of_queries(
     page(client, village)
     # Session, user, permissions, scope, the user's unit, picker, ancestors, the session
     # renewal; the stored figures of the year and the year before and the children's
-    # (two each); the saved report, its versions and the annual report.
-    with django_assert_max_num_queries(22):
+    # (two each); the saved report, its versions and the annual report; the outlook's
+    # targets, next year's plan and its targets.
+    with django_assert_max_num_queries(23):
         assert page(client, village).status_code == 200
 
 
