@@ -17,6 +17,7 @@ from associations.years import requested_year
 from . import glance
 from .dashboard import build_dashboard, scope_choices
 from .pdf import render_pdf
+from .replica import replica_reads_view
 from .targets import plan_against_actual
 from .views import attachment
 
@@ -39,11 +40,13 @@ def _dashboard_context(request: HttpRequest, pk: int | None) -> dict:
 
 
 @login_required
+@replica_reads_view
 def dashboard(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     return render(request, "reports/dashboard.html", _dashboard_context(request, pk))
 
 
 @login_required
+@replica_reads_view
 def dashboard_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     context = _dashboard_context(request, pk)
     pdf = render_pdf("reports/dashboard_pdf.html", context, request=request)
@@ -56,6 +59,7 @@ def dashboard_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_safe
+@replica_reads_view
 def association_year(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """The year at a glance (年度工作一览) of an association and its subtree."""
     association, year = requested_scope(request, pk), requested_year(request.GET)

@@ -20,6 +20,7 @@ from .catalog import INDICATORS, SECTIONS
 from .dashboard import dashboard_codes, scope_choices
 from .exports import render_pdf_report, write_xlsx
 from .forms import TableFilterForm
+from .replica import replica_reads_view
 from .tables import TABLES, annual_tables, table_label
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -31,6 +32,7 @@ def _table_request(request: HttpRequest) -> tuple[Association, int, TableFilterF
 
 @login_required
 @require_safe
+@replica_reads_view
 def tables(request: HttpRequest) -> HttpResponse:
     scope, year, form = _table_request(request)
     valid = form.is_valid()
@@ -47,6 +49,7 @@ def tables(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_safe
+@replica_reads_view
 def tables_xlsx(request: HttpRequest) -> HttpResponse:
     scope, year, form = _table_request(request)
     if not form.is_valid():
@@ -58,6 +61,7 @@ def tables_xlsx(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_safe
+@replica_reads_view
 def tables_pdf(request: HttpRequest) -> HttpResponse:
     scope, year, form = _table_request(request)
     if not form.is_valid():

@@ -3,6 +3,7 @@
 import pytest
 from django.db import connections
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from associations.models import Association
 from reports import catalog
@@ -36,3 +37,13 @@ def test_report_queries_run_on_the_replica(settings, network):
     # Reads on the replica; the primary only takes the figures computed into the store.
     reads_on_primary = [q for q in on_primary.captured_queries if q["sql"].startswith("SELECT")]
     assert len(on_replica) > 0 and reads_on_primary == []
+
+
+@pytest.mark.django_db(transaction=True, databases=["default", REPLICA])
+def test_report_pages_read_from_the_replica(settings, client_for, county_officer):
+    settings.REPORTS_READ_FROM_REPLICA = True
+    client = client_for(county_officer)
+    for name in ("reports:dashboard", "reports:tables", "reports:association_year"):
+        with CaptureQueriesContext(connections[REPLICA]) as on_replica:
+            assert client.get(reverse(name)).status_code == 200
+        assert len(on_replica) > 0, name
