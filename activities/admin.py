@@ -181,7 +181,7 @@ class AidAdmin(_RecordAdmin):
 
 
 class AwardAdminForm(forms.ModelForm):
-    """The award's association follows its member or household recipient."""
+    """The award's association follows its member group, member or household recipient."""
 
     class Meta:
         model = Award
@@ -191,13 +191,15 @@ class AwardAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if "association" in self.fields:
             self.fields["association"].required = False
-            self.fields["association"].help_text = _("获奖对象为会员或家庭时，自动取其所在协会。")
+            self.fields["association"].help_text = _(
+                "获奖对象为会员小组、会员或家庭时，自动取其所在协会；为名册外的个人时须填写。"
+            )
 
     def clean(self):
         data = super().clean()
-        person = data.get("member") or data.get("household")
-        if person is not None:
-            data["association"] = person.association
+        below = data.get("member_group") or data.get("member") or data.get("household")
+        if below is not None and data.get("association") is None:
+            data["association"] = below.association
         return data
 
 
@@ -206,11 +208,20 @@ class AwardAdmin(_RecordAdmin):
     record_kind = "awards"
     service_prefix = keyword = "award"
     form = AwardAdminForm
-    list_display = ["year", "level", "title", "association", "member", "household"]
+    list_display = [
+        "year",
+        "level",
+        "title",
+        "association",
+        "member_group",
+        "member",
+        "household",
+        "person_name",
+    ]
     list_filter = ["year", "level"]
-    list_select_related = ["association", "member", "household"]
-    search_fields = ["title", "awarding_body"]
-    autocomplete_fields = ["association", "member", "household"]
+    list_select_related = ["association", "member_group", "member", "household"]
+    search_fields = ["title", "awarding_body", "person_name"]
+    autocomplete_fields = ["association", "member_group", "member", "household"]
 
     def get_readonly_fields(self, request: HttpRequest, obj=None):
         return list(services.RECIPIENTS) if obj is not None else []  # fixed once granted
@@ -219,8 +230,7 @@ class AwardAdmin(_RecordAdmin):
         own = _own(data, services.AWARD_FIELDS)
         if obj is not None:
             return services.award_update(by=request.user, award=obj, **own)
-        person = {name: data[name] for name in ("member", "household") if data.get(name)}
-        recipient = person or {"association": data.get("association")}
+        recipient = _own(data, services.RECIPIENTS)
         return services.award_grant(by=request.user, **own, **recipient)
 
 

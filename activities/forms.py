@@ -31,7 +31,7 @@ from associations.years import (
     year_choices,
 )
 from members.forms import member_label
-from members.models import Household, Member
+from members.models import Household, Member, MemberGroup
 
 from . import services
 from .models import (
@@ -339,7 +339,8 @@ class AwardEditForm(_ScopedRecordForm):
 
 
 class AwardForm(AwardEditForm):
-    """Granting: the recipient is an association, a member or a household (each searched)."""
+    """Granting: the recipient is an association, a member group, a member, a household or
+    a person outside the member register (each searched, the name typed)."""
 
     record_fields = services.AWARD_GRANT_FIELDS
 
@@ -347,7 +348,17 @@ class AwardForm(AwardEditForm):
         label=_("获奖协会"),
         queryset=Association.objects.none(),
         required=False,
-        help_text=_("协会、会员、家庭三者只填一项。"),
+        help_text=_(
+            "授予协会时只填此项；授予会员小组或名册外的个人时也填其所在协会。"
+            "会员小组、会员、家庭、个人姓名四项最多填一项。"
+        ),
+    )
+    member_group = forms.ModelChoiceField(
+        label=_("获奖会员小组"),
+        queryset=MemberGroup.objects.none(),
+        required=False,
+        help_text=_("先选获奖协会，再选该协会的会员小组。"),
+        error_messages={"invalid_choice": _("所选会员小组不在您的管辖范围内。")},
     )
     member = member_field(_("获奖会员"), required=False)
     household = CodeChoiceField(label=_("获奖家庭"), required=False)
@@ -355,6 +366,15 @@ class AwardForm(AwardEditForm):
     def __init__(self, *args: Any, user, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"year": default_report_year()})
         super().__init__(*args, user=user, **kwargs)
+        # Dissolved groups too (an award of a past year); the picker offers the current ones.
+        group = self.fields["member_group"]
+        group.queryset = MemberGroup.objects.visible_to(user)
+        group.label_from_instance = lambda g: g.name
+        placeholder = _("先选获奖协会，再选小组")
+        use_picker(
+            group,
+            Autocomplete("members:pick_group", depends_on="association", placeholder=placeholder),
+        )
         self.fields["member"].queryset = Member.objects.visible_to(user)
         self.fields["household"].queryset = Household.objects.visible_to(user)
 

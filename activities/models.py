@@ -24,7 +24,7 @@ from associations.models import (
     Withdrawable,
 )
 from associations.years import YearError, check_year, dated_in, overlaps
-from members.models import Household, Member
+from members.models import Household, Member, MemberGroup
 
 # Declared explicitly so the message is ours (Django then drops its own minimum check).
 NOT_NEGATIVE = MinValueValidator(0, message=_("不能为负数（填写的是 %(show_value)s）。"))
@@ -385,11 +385,37 @@ class AwardQuerySet(ScopedQuerySet):
     pass
 
 
-class Award(Versioned, Withdrawable):
-    """表彰 to an association, a member or a household.
+# Who an award may name below its association, at most one of them; with none of them
+# the association itself is the recipient. A named person outside the member register
+# ("13名同志": a secretary, a cadre, a volunteer) is recorded by name only.
+AWARDEES = ("member", "household", "member_group", "person_name")
+_AWARDEE_SET = {
+    "member": Q(member__isnull=False),
+    "household": Q(household__isnull=False),
+    "member_group": Q(member_group__isnull=False),
+    "person_name": ~Q(person_name=""),
+}
 
-    `association` is always set (the recipient, or the recipient's association)
-    so that awards are scoped and rolled up like everything else.
+
+def _at_most_one_awardee() -> Q:
+    """Each awardee in turn may be set while the others are not (so at most one is)."""
+    condition = Q()
+    for name in AWARDEES:
+        others = Q()
+        for other in AWARDEES:
+            if other != name:
+                others &= ~_AWARDEE_SET[other]
+        condition |= others
+    return condition
+
+
+class Award(Versioned, Withdrawable):
+    """表彰 to an association, a member group, a member, a household or a named person
+    outside the member register.
+
+    `association` is always set (the recipient, or the recipient's association; for a
+    named person the association they were honoured under) so that awards are scoped and
+    rolled up like everything else.
     """
 
     year = models.PositiveSmallIntegerField(_("年度"), validators=[validate_year])
@@ -415,6 +441,20 @@ class Award(Versioned, Withdrawable):
         on_delete=models.PROTECT,
         related_name="awards",
     )
+    member_group = models.ForeignKey(
+        MemberGroup,
+        verbose_name=_("获奖会员小组"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="awards",
+    )
+    person_name = models.CharField(
+        _("获奖个人姓名"),
+        max_length=40,
+        blank=True,
+        help_text=_("获奖个人不在会员名册中时（如协会秘书长、干部、志愿者）填写其姓名。"),
+    )
 
     objects = LiveManager.from_queryset(AwardQuerySet)()
     all_objects = AwardQuerySet.as_manager()
@@ -425,29 +465,42 @@ class Award(Versioned, Withdrawable):
         verbose_name_plural = _("表彰")
         ordering = ["-year", "level", "id"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(member__isnull=True) | Q(household__isnull=True),
-                name="award_one_person_recipient",
-            )
+            models.CheckConstraint(condition=_at_most_one_awardee(), name="award_one_recipient")
         ]
 
     def __str__(self) -> str:
         return f"{self.year} {self.title}"
 
     @property
-    def recipient(self) -> Association | Member | Household:
-        return self.member or self.household or self.association
+    def recipient(self) -> Association | MemberGroup | Member | Household | str:
+        return (
+            self.member
+            or self.household
+            or self.member_group
+            or self.person_name
+            or self.association
+        )
+
+    def awardees(self) -> list[str]:
+        """The fields naming a recipient below the association (at most one is valid)."""
+        return [
+            name
+            for name in AWARDEES
+            if (getattr(self, f"{name}_id") if name != "person_name" else self.person_name)
+        ]
 
     def clean(self) -> None:
         errors: dict = {}
-        if self.member_id and self.household_id:
-            errors["household"] = _("获奖对象只能是协会、会员或家庭中的一个。")
-        for field in ("member", "household"):
-            person = getattr(self, field) if getattr(self, f"{field}_id") else None
-            if person and self.association_id and person.association_id != self.association_id:
+        named = self.awardees()
+        if len(named) > 1:
+            message = _("获奖对象只能是协会、会员小组、会员、家庭或个人中的一个。")
+            errors.update(dict.fromkeys(named[1:], message))
+        for field in ("member", "household", "member_group"):
+            below = getattr(self, field) if getattr(self, f"{field}_id") else None
+            if below and self.association_id and below.association_id != self.association_id:
                 errors[field] = _("获奖协会须为“%(name)s”所在的协会“%(association)s”。") % {
-                    "name": person,
-                    "association": person.association.name,
+                    "name": below,
+                    "association": below.association.name,
                 }
         _raise(errors)
 

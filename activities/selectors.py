@@ -185,7 +185,7 @@ def award_rows(
     level: str | None = None,
     scope: Association | None = None,
 ) -> QuerySet[Award]:
-    rows = _in(awards, scope).select_related("association", "member", "household")
+    rows = _in(awards, scope).select_related("association", "member", "household", "member_group")
     if year:
         rows = rows.filter(year=year)
     if level:

@@ -50,10 +50,11 @@ from associations.records import (
     record_save,
     record_withdraw,
 )
-from members.models import Household, Member
+from members.models import Household, Member, MemberGroup
 
 from . import scoring
 from .models import (
+    AWARDEES,
     Aid,
     Assessment,
     AssessmentGroup,
@@ -673,37 +674,60 @@ class AwardFields(TypedDict, total=False):
 
 
 class AwardGrantFields(AwardFields, total=False):
-    """… and its one recipient, fixed once granted (withdraw and grant again to change it)."""
+    """… and its one recipient, fixed once granted (withdraw and grant again to change it):
+    an association alone, or one awardee below it: a member group, a member, a household,
+    or a person outside the member register named under the association."""
 
     association: Association | None
+    member_group: MemberGroup | None
     member: Member | None
     household: Household | None
+    person_name: str
 
 
 AWARD_FIELDS = field_names(AwardFields)
 AWARD_GRANT_FIELDS = field_names(AwardGrantFields)
-RECIPIENTS = ("association", "member", "household")
+RECIPIENTS = ("association", *AWARDEES)
 
 
 def award_grant(*, by: User, **fields: Unpack[AwardGrantFields]) -> Award:
-    """An award to exactly one recipient: an association, a member or a household.
+    """An award to exactly one recipient: an association, a member group, a member, a
+    household, or a person outside the register (named, under `association`).
 
-    The award's association is the recipient association or the recipient's
-    association, so awards roll up with everything else.
+    The award's association is the recipient association or the recipient's association
+    (given again it must be that one: a form picks the group under its association), so
+    awards roll up with everything else.
     """
     fields = _normalised(Award, fields)
-    recipients = {name: fields.pop(name, None) for name in RECIPIENTS}
-    given = {name: value for name, value in recipients.items() if value is not None}
-    if not given:
+    association = fields.pop("association", None)
+    awardees = {name: value for name in AWARDEES if (value := fields.pop(name, None))}
+    if len(awardees) > 1:
+        message = _("获奖对象只能是协会、会员小组、会员、家庭或个人中的一个。")
+        raise ValidationError(dict.fromkeys(awardees, message))
+    if association is not None:
+        _require_chosen(by, association, "association")
+    field, below = next(iter(awardees.items()), ("", None))
+    if isinstance(below, models.Model):
+        _require_chosen(by, below, field)
+        if association is not None and association != below.association:
+            raise ValidationError(
+                {
+                    "association": _("获奖协会须为“%(name)s”所在的协会“%(association)s”，或留空。")
+                    % {"name": below, "association": below.association.name},
+                    field: _("“%(name)s”属于协会“%(association)s”，与所填获奖协会不一致。")
+                    % {"name": below, "association": below.association.name},
+                }
+            )
+        association = below.association
+    if association is None:
         require(by, "records.change")
-        raise ValidationError({"association": _("请指定获奖对象：协会、会员或家庭之一。")})
-    if len(given) > 1:
-        message = _("获奖对象只能是协会、会员或家庭中的一个。")
-        raise ValidationError({name: message for name in given})
-    [(field, recipient)] = given.items()
-    _require_chosen(by, recipient, field)
-    home = recipient if isinstance(recipient, Association) else recipient.association
-    award = Award(**{**fields, **given, "association": home})
+        message = (
+            _("请指定获奖个人所在的获奖协会。")
+            if field == "person_name"
+            else _("请指定获奖对象：协会、会员小组、会员、家庭或个人之一。")
+        )
+        raise ValidationError({"association": message})
+    award = Award(**{**fields, **awardees, "association": association})
     _validated(award)
     return record_save(award, by=by)
 

@@ -265,7 +265,7 @@ def award_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def award_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    award = _record(request, Award, pk, "association", "member", "household")
+    award = _record(request, Award, pk, "association", "member", "household", "member_group")
     return render(request, "activities/award_detail.html", {"award": award})
 
 

@@ -228,7 +228,7 @@ def year_records(association: Association, year: int, limit: int = 20) -> dict[s
         "awards": _first(
             Award.objects.within(association)
             .filter(live("member"), live("household"), year=year)
-            .select_related("association", "member", "household")
+            .select_related("association", "member", "household", "member_group")
             .order_by("level", "pk"),
             limit,
         ),

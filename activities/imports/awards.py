@@ -1,9 +1,11 @@
-"""Spreadsheet kind: awards (表彰) to an association, a member or a household."""
+"""Spreadsheet kind: awards (表彰) to an association, a member group, a member, a household
+or a named person outside the member register."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db import models
@@ -16,7 +18,7 @@ from associations.spreadsheets.kinds import Column, Lookup, Row, RowError, regis
 from members import idcard
 from members.imports import IdNumberCell
 from members.imports.cells import MemberLookup
-from members.models import Household, Member
+from members.models import Household, Member, MemberGroup
 
 from .. import selectors, services
 from ..models import Award, AwardLevel
@@ -41,8 +43,10 @@ class AwardRecords(Records):
     label = gettext_lazy("表彰")
     notes = (
         gettext_lazy(
-            "获奖对象填“获奖协会编码”“获奖会员身份证号”“获奖户编码”之一；"
-            "获奖对象是会员或家庭时，获奖协会编码可留空，填写的须是其所在协会。"
+            "获奖对象为协会时只填“获奖协会编码”；为会员小组、会员、家庭或名册外的个人时，"
+            "“获奖会员小组”“获奖会员身份证号”“获奖户编码”“获奖个人姓名”四项只填一项。"
+            "会员小组、会员或家庭的获奖协会编码可留空，填写的须是其所在协会；"
+            "名册外的个人须填写获奖协会编码。"
         ),
         gettext_lazy("按“年度、称号、授予单位、获奖对象”识别同一表彰；获奖对象不能通过导入修改。"),
     )
@@ -76,12 +80,26 @@ class AwardRecords(Records):
         example=idcard.make("330703", dt.date(1975, 4, 12), 36),
     )
     household = Column("获奖户编码", "household__code", CodeCell(max_length=30))
+    member_group = Column(
+        "获奖会员小组",
+        "member_group__name",
+        TextCell(max_length=60),
+        help=gettext_lazy("获奖协会下会员小组的名称；获奖协会编码留空时，名称须在管辖范围内唯一。"),
+    )
+    person_name = Column(
+        "获奖个人姓名",
+        "person_name",
+        TextCell(max_length=40),
+        help=gettext_lazy("获奖个人不在会员名册中时（如协会秘书长、干部、志愿者）填写。"),
+    )
     recipient = Column("获奖对象", "association__name", TextCell(), readonly=True)
 
     class Meta:
         model = Award
 
-    RECIPIENTS = ("member", "household", "association")
+    # The awardees below the association (at most one), then the association itself.
+    AWARDEES = ("member", "household", "member_group", "person_name")
+    RECIPIENTS = (*AWARDEES, "association")
 
     def __init__(self, by=None, **kwargs: Any) -> None:
         super().__init__(by=by, **kwargs)
@@ -89,17 +107,27 @@ class AwardRecords(Records):
         self.households = Lookup(
             Household.objects.select_related("association"), "code", self.within
         )
+        # Member groups in the importer's scope by name (names repeat across villages).
+        self.groups: dict[str, list[MemberGroup]] = {}
         self.identities: dict[tuple, int] = {}
 
     def key_names(self) -> list[str]:
-        # The recipient is one of three columns, so none of them can be a required key column.
-        return ["year", "title", "awarding_body", "association", "member", "household"]
+        # The recipient is one of several columns, so none of them can be a required key column.
+        return ["year", "title", "awarding_body", "association", *self.AWARDEES]
 
-    @staticmethod
-    def recipient_of(values: Mapping[str, Any]) -> tuple[str, Any]:
-        for name in AwardRecords.RECIPIENTS:
-            if values.get(name) is not None:
-                return (name, values[name])
+    def recipient_of(self, values: Mapping[str, Any]) -> tuple[str, Any]:
+        """Who a row (or a stored award, in the same shape) names: a group by its pk when
+        the row's group is found, a named person under their association's code."""
+        for name in self.RECIPIENTS:
+            value = values.get(name)
+            if value is None:
+                continue
+            if name == "member_group" and not isinstance(value, int):
+                with contextlib.suppress(RowError):  # reported by `check`
+                    value = self._group(value, values.get("association")).pk
+            elif name == "person_name":
+                value = (values.get("association"), value)
+            return (name, value)
         return ("", None)
 
     def row_identity(self, row: Row) -> tuple:
@@ -109,7 +137,7 @@ class AwardRecords(Records):
     def export_queryset(self, scope: Association) -> models.QuerySet:
         return (
             Award.objects.within(scope)
-            .select_related("association", "member", "household")
+            .select_related("association", "member", "household", "member_group")
             .order_by("association__path", "year", "id")
         )
 
@@ -118,24 +146,43 @@ class AwardRecords(Records):
             return obj.member.name
         if obj.household_id:
             return obj.household.head_name
-        return obj.association.name
+        if obj.member_group_id:
+            return obj.member_group.name
+        return obj.person_name or obj.association.name
 
     def prepare(self, rows: list[Row]) -> None:
         super().prepare(rows)
         self.members.prefetch(row.values.get("member") for row in rows)
         self.households.prefetch(row.values.get("household") for row in rows)
+        self._fetch_groups(row.values.get("member_group") for row in rows)
+
+    def _fetch_groups(self, names: Iterable[str | None]) -> None:
+        missing = set(names) - {None, *self.groups}
+        if not missing:
+            return
+        groups = MemberGroup.objects.filter(name__in=missing).select_related("association")
+        if self.within is not None:
+            groups = groups.within(self.within)
+        for name in missing:
+            self.groups[name] = []
+        for group in groups.order_by("association__path"):
+            self.groups[group.name].append(group)
 
     def existing(self, rows: list[Row]) -> dict[tuple, models.Model]:
         years, titles = wanted(rows, "year"), wanted(rows, "title")
         if not years:
             return {}
-        stored = annotated(Award.objects.select_related("association", "member", "household"))
+        stored = annotated(
+            Award.objects.select_related("association", "member", "household", "member_group")
+        )
         index = {}
         for award in stored.filter(year__in=years, title__in=titles):
             recipient = self.recipient_of(
                 {
                     "member": award.member.id_number if award.member_id else None,
                     "household": award.household.code if award.household_id else None,
+                    "member_group": award.member_group_id,
+                    "person_name": award.person_name or None,
                     "association": award.association.code,
                 }
             )
@@ -151,10 +198,21 @@ class AwardRecords(Records):
     def check(self, row: Row, obj: Award | None) -> None:
         values = row.values
         if not any(values.get(name) for name in self.RECIPIENTS):
-            row.error("association", _("请填写获奖协会编码、获奖会员身份证号或获奖户编码之一。"))
+            row.error(
+                "association",
+                _(
+                    "请填写获奖协会编码、获奖会员小组、获奖会员身份证号、获奖户编码或获奖个人姓名之一。"
+                ),
+            )
             return
-        if values.get("member") and values.get("household"):
-            row.error("household", _("获奖对象只能是协会、会员或家庭中的一个。"))
+        named = [name for name in self.AWARDEES if values.get(name)]
+        if len(named) > 1:
+            message = _("获奖对象只能是协会、会员小组、会员、家庭或个人中的一个。")
+            for name in named[1:]:
+                row.error(name, message)
+            return
+        if named == ["person_name"] and not values.get("association"):
+            row.error("association", _("获奖个人不在会员名册中时，须填写其所在的获奖协会编码。"))
             return
         first = self.identities.setdefault(self.row_identity(row), row.number)
         if first != row.number:
@@ -162,23 +220,53 @@ class AwardRecords(Records):
             return
         self._recipient(row)  # unknown codes, people outside the scope, a wrong association
 
+    def _group(self, name: str, code: str | None) -> MemberGroup:
+        """The group named `name` in the importer's scope, under the association `code` if
+        given: not found, or found in several associations, is the group cell's error."""
+        self._fetch_groups([name])
+        found = [g for g in self.groups[name] if code is None or g.association.code == code]
+        if not found:
+            where = _("协会“%(code)s”下") % {"code": code} if code else _("您的管辖范围内")
+            raise RowError(
+                "member_group",
+                _("%(where)s没有名为“%(name)s”的会员小组。") % {"where": where, "name": name},
+            )
+        if len(found) > 1:
+            raise RowError(
+                "member_group",
+                _(
+                    "有 %(n)s 个协会都有名为“%(name)s”的会员小组（%(associations)s），"
+                    "请填写获奖协会编码。"
+                )
+                % {
+                    "n": len(found),
+                    "name": name,
+                    "associations": "、".join(g.association.name for g in found),
+                },
+            )
+        return found[0]
+
     def _recipient(self, row: Row) -> dict[str, Any]:
         values = row.values
-        person = None
+        below = None
         if values.get("member"):
-            person = {"member": self.members.get(values["member"], "member", _("会员"))}
+            below = {"member": self.members.get(values["member"], "member", _("会员"))}
         elif values.get("household"):
-            person = {"household": self.households.get(values["household"], "household", _("户"))}
-        if person is None:
+            below = {"household": self.households.get(values["household"], "household", _("户"))}
+        elif values.get("member_group"):
+            below = {"member_group": self._group(values["member_group"], values.get("association"))}
+        elif values.get("person_name"):
+            return {"association": self._association(row), "person_name": values["person_name"]}
+        if below is None:
             return {"association": self._association(row)}
-        home = next(iter(person.values())).association
+        home = next(iter(below.values())).association
         if values.get("association") and values["association"] != home.code:
             raise RowError(
                 "association",
                 _("获奖协会编码应为获奖对象所在协会“%(name)s”（%(code)s），或留空。")
                 % {"name": home.name, "code": home.code},
             )
-        return person
+        return below
 
     def create(self, row: Row) -> Award:
         fields = self.given(row.values, services.AWARD_FIELDS)

@@ -22,7 +22,10 @@ awards = source(
     section="awards",
 )
 _AWARDS = _("年度为当年的表彰")
-_BY_AWARDEE = _("按获奖协会计入范围，授予个人、家庭的按其登记的所属协会。")
+_BY_AWARDEE = _(
+    "按获奖协会计入范围，授予会员小组、会员、家庭的按其登记的所属协会，"
+    "授予名册以外个人的按登记时所填的获奖协会。"
+)
 
 
 def _awards(code: str, name: Text, what: Text, condition: Q | None = None) -> None:
@@ -43,15 +46,22 @@ for _level in AwardLevel:
         fmt(_("中级别为“%(level)s”的项数。"), level=_level.label),
         Q(level=_level),
     )
-# Who was honoured: an association (a collective), a member (an individual) or a household.
+# Who was honoured: a collective (an association alone, or a member group below it), an
+# individual (a member, or a named person outside the member register: "13名同志") or a
+# household.
 AWARD_RECIPIENTS: dict[str, tuple[Q, Text, Text, Text]] = {
     "collective": (
-        Q(member__isnull=True, household__isnull=True),
+        Q(member__isnull=True, household__isnull=True, person_name=""),
         _("集体"),
         _("集体表彰数"),
-        _("授予协会（未指定获奖会员或家庭）"),
+        _("授予集体（协会本身或会员小组）"),
     ),
-    "individual": (Q(member__isnull=False), _("个人"), _("个人表彰数"), _("授予会员个人")),
+    "individual": (
+        Q(member__isnull=False) | ~Q(person_name=""),
+        _("个人"),
+        _("个人表彰数"),
+        _("授予个人（会员或会员名册以外的个人）"),
+    ),
     "family": (Q(household__isnull=False), _("家庭"), _("家庭表彰数"), _("授予家庭")),
 }
 for _suffix, (_condition, _label, _name, _what) in AWARD_RECIPIENTS.items():

@@ -14,7 +14,7 @@ from activities.models import (
     LedgerEntry,
     Project,
 )
-from tests.members.factories import HouseholdFactory, MemberFactory
+from tests.members.factories import HouseholdFactory, MemberFactory, MemberGroupFactory
 
 MODELS = [
     "event",
@@ -190,6 +190,32 @@ def test_award_admin_takes_the_members_association(client_for, town_admin, netwo
     assert response.status_code == 302
     award = Award.objects.get()
     assert (award.association, award.member) == (network["village_a2"], member)
+
+
+def test_award_admin_grants_to_a_group_and_a_named_person(client_for, town_admin, network):
+    group = MemberGroupFactory(association=network["village_a2"], name="甲二村第一组")
+    MemberGroupFactory(association=network["village_b1"], name="乙村第一组")
+    client = client_for(town_admin)
+    autocomplete = client.get(
+        reverse("admin:autocomplete"),
+        {
+            "app_label": "activities",
+            "model_name": "award",
+            "field_name": "member_group",
+            "term": "第一",
+        },
+    )
+    assert [r["text"] for r in autocomplete.json()["results"]] == ["甲二村第一组"]
+    add = reverse("admin:activities_award_add")
+    base = {"year": "2024", "level": "county", "title": "优秀会员小组", "awarding_body": "区"}
+    assert client.post(add, {**base, "member_group": group.pk}).status_code == 302
+    assert Award.objects.get(member_group=group).association == network["village_a2"]
+    response = client.post(add, {**base, "person_name": "陈秘书长"})
+    assert "association" in response.context["adminform"].form.errors
+    named = {**base, "person_name": "陈秘书长", "association": network["town_a"].pk}
+    assert client.post(add, named).status_code == 302
+    award = Award.objects.get(person_name="陈秘书长")
+    assert award.association == network["town_a"] and award.history.get().history_user == town_admin
 
 
 def test_withdraw_and_restore_actions(client_for, town_admin, events):

@@ -40,7 +40,7 @@ from associations.spreadsheets.exporting import write_export
 from associations.spreadsheets.importing import import_file
 from members import idcard
 from tests.activities.factories import ProjectFactory
-from tests.members.factories import HouseholdFactory, MemberFactory
+from tests.members.factories import HouseholdFactory, MemberFactory, MemberGroupFactory
 
 D = dt.date
 TOWN_A, V_A1, V_A2, V_B1 = "33079901", "33079901201", "33079901202", "33079902201"
@@ -587,6 +587,88 @@ def test_award_household_recipient(world):
     assert report.ok, messages(report)
     award = Award.objects.get()
     assert (award.household.code, award.association.code) == ("HA2", V_A2)
+
+
+AWARD_HEADER = [
+    *("年度", "级别", "称号", "授予单位", "获奖协会编码", "获奖会员身份证号", "获奖户编码"),
+    *("获奖会员小组", "获奖个人姓名"),
+]
+
+
+@pytest.fixture
+def groups(world):
+    """Two villages of town A each have a 第一会员小组; 第三 is village B1's."""
+    return {
+        (code, name): MemberGroupFactory(association=world[key], name=name)
+        for key, code, name in [
+            ("village_a1", V_A1, "第一会员小组"),
+            ("village_a2", V_A2, "第一会员小组"),
+            ("village_a1", V_A1, "第二会员小组"),
+            ("village_b1", V_B1, "第三会员小组"),
+        ]
+    }
+
+
+def test_awards_to_member_groups_and_named_people(groups, world, town_secretary):
+    rows = [
+        [2024, "省级", "优秀会员小组", "省计生协", V_A2, None, None, "第一会员小组", None],
+        [2024, "省级", "优秀会员小组", "省计生协", None, None, None, "第二会员小组", None],
+        [2024, "国家级", "先进个人", "中国计生协", TOWN_A, None, None, None, "陈秘书长"],
+    ]
+    report = run("awards", AWARD_HEADER, rows, by=town_secretary)
+    assert (report.ok, report.created) == (True, 3), messages(report)
+    assert {(a.association.code, a.member_group, a.person_name) for a in Award.objects.all()} == {
+        (V_A2, groups[(V_A2, "第一会员小组")], ""),
+        (V_A1, groups[(V_A1, "第二会员小组")], ""),
+        (TOWN_A, None, "陈秘书长"),
+    }
+    again = run("awards", AWARD_HEADER, rows, by=town_secretary)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 3), messages(again)
+    # The export names the group and the person, and imports back unchanged.
+    buffer = BytesIO()
+    write_export("awards", buffer, scope=world["town_a"], by=town_secretary)
+    exported = first_sheet(buffer.getvalue())
+    header = exported[0]
+    cells = {
+        (r[header.index("获奖会员小组")], r[header.index("获奖个人姓名")]) for r in exported[1:]
+    }
+    assert cells == {("第一会员小组", None), ("第二会员小组", None), (None, "陈秘书长")}
+    buffer.seek(0)
+    back = import_file("awards", buffer, by=town_secretary)
+    assert (back.created, back.updated, back.unchanged) == (0, 0, 3), messages(back)
+
+
+def test_award_group_and_person_errors_name_their_rows(groups, world, town_secretary):
+    member, group = MEMBER_ID, "第一会员小组"
+    rows = [
+        [2024, "省级", "优秀会员小组", "省计生协", None, None, None, group, None],
+        [2024, "省级", "优秀会员小组", "省计生协", V_A1, None, None, "第九会员小组", None],
+        [2024, "省级", "优秀会员小组", "省计生协", V_A1, None, None, group, "陈秘书长"],
+        [2024, "国家级", "先进个人", "中国计生协", None, None, None, None, "陈秘书长"],
+        [2024, "国家级", "先进个人", "中国计生协", None, member, None, "第二会员小组", None],
+        [2024, "省级", "优秀会员小组", "省计生协", V_B1, None, None, "第三会员小组", None],
+        [2024, "省级", "优秀会员小组", "省计生协", V_A1, None, None, "第二会员小组", None],
+    ]
+    report = run("awards", AWARD_HEADER, rows, by=town_secretary)
+    assert where(report) == {
+        (2, "获奖会员小组"),
+        (3, "获奖会员小组"),
+        (4, "获奖个人姓名"),
+        (5, "获奖协会编码"),
+        (6, "获奖会员小组"),
+        (7, "获奖会员小组"),
+    }
+    said = {(error.row, error.message) for error in report.errors}
+    assert (
+        2,
+        "有 2 个协会都有名为“第一会员小组”的会员小组（甲一村计生协、甲二村计生协），"
+        "请填写获奖协会编码。",
+    ) in said
+    assert (3, f"协会“{V_A1}”下没有名为“第九会员小组”的会员小组。") in said
+    assert (4, "获奖对象只能是协会、会员小组、会员、家庭或个人中的一个。") in said
+    assert (5, "获奖个人不在会员名册中时，须填写其所在的获奖协会编码。") in said
+    assert (7, f"协会“{V_B1}”下没有名为“第三会员小组”的会员小组。") in said
+    assert Award.objects.count() == 0
 
 
 @pytest.fixture

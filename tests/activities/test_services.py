@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import translation
 
 from activities import scoring, services
@@ -26,7 +27,7 @@ from activities.models import (
 )
 from associations.records import StaleEdit, history_of
 from associations.services import system_actor
-from tests.members.factories import HouseholdFactory, MemberFactory
+from tests.members.factories import HouseholdFactory, MemberFactory, MemberGroupFactory
 
 D = dt.date
 MODELS = (Event, Project, Aid, Award, Assessment, SelfGovernance, LedgerEntry)
@@ -559,6 +560,84 @@ def test_award_association_follows_the_recipient(network, system, outsider):
     with pytest.raises(ValidationError) as exc:
         grant(by=outsider, **AWARD, member=member)
     assert "member" in errors_of(exc)
+
+
+def test_award_to_a_member_group_takes_its_association(network, system):
+    group = MemberGroupFactory(association=network["village_a1"], name="第一会员小组")
+    award = services.award_grant(by=system, **AWARD, member_group=group)
+    assert (award.association, award.recipient) == (network["village_a1"], group)
+    # Named again (the form picks the group under its association), it must be the group's.
+    again = services.award_grant(
+        by=system, **AWARD, association=network["village_a1"], member_group=group
+    )
+    assert again.association == network["village_a1"]
+    assert award.history.count() == 1
+
+
+def test_award_to_a_named_person_outside_the_register(network, system):
+    with pytest.raises(ValidationError) as exc:
+        services.award_grant(by=system, **AWARD, person_name="陈秘书长")
+    assert errors_of(exc) == {"association": ["请指定获奖个人所在的获奖协会。"]}
+    award = services.award_grant(
+        by=system, **AWARD, person_name=" 陈秘书长 ", association=network["town_a"]
+    )
+    assert (award.person_name, award.association) == ("陈秘书长", network["town_a"])
+    assert award.recipient == "陈秘书长" and award.member is None
+
+
+def test_award_names_at_most_one_recipient_below_the_association(network, system):
+    group = MemberGroupFactory(association=network["village_a1"])
+    member = MemberFactory(association=network["village_a1"])
+    with pytest.raises(ValidationError) as exc:
+        services.award_grant(by=system, **AWARD, member_group=group, person_name="陈秘书长")
+    assert set(errors_of(exc)) == {"member_group", "person_name"}
+    with pytest.raises(ValidationError) as exc:
+        services.award_grant(by=system, **AWARD, member=member, member_group=group)
+    assert set(errors_of(exc)) == {"member", "member_group"}
+    assert "只能是协会、会员小组、会员、家庭或个人中的一个" in errors_of(exc)["member"][0]
+    assert not Award.objects.exists()
+
+
+def test_award_to_a_group_of_another_association_is_refused(network, system):
+    group = MemberGroupFactory(association=network["village_a1"], name="第一会员小组")
+    with pytest.raises(ValidationError) as exc:
+        services.award_grant(
+            by=system, **AWARD, association=network["village_a2"], member_group=group
+        )
+    errors = errors_of(exc)
+    assert errors["association"] == ["获奖协会须为“第一会员小组”所在的协会“甲一村计生协”，或留空。"]
+    assert set(errors) == {"association", "member_group"}
+    # The model refuses it too (the admin's form validates the instance first).
+    award = Award(**AWARD, association=network["village_a2"], member_group=group)
+    with pytest.raises(ValidationError) as exc:
+        award.full_clean()
+    assert "member_group" in errors_of(exc)
+
+
+def test_awards_to_groups_and_named_people_stay_in_the_scope(
+    network, outsider, county_officer, town_secretary
+):
+    group = MemberGroupFactory(association=network["village_a1"])
+    with pytest.raises(ValidationError) as exc:
+        services.award_grant(by=outsider, **AWARD, member_group=group)
+    assert "member_group" in errors_of(exc)
+    with pytest.raises(ValidationError) as exc:
+        services.award_grant(
+            by=outsider, **AWARD, person_name="陈秘书长", association=network["village_a1"]
+        )
+    assert "association" in errors_of(exc)
+    with pytest.raises(PermissionDenied):
+        services.award_grant(by=county_officer, **AWARD, member_group=group)
+    assert not Award.objects.exists()
+    award = services.award_grant(by=town_secretary, **AWARD, member_group=group)
+    assert award.history.get().history_user == town_secretary
+
+
+def test_the_database_keeps_one_recipient_per_award(network):
+    group = MemberGroupFactory(association=network["village_a1"])
+    award = Award(**AWARD, association=network["village_a1"], member_group=group, person_name="某")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        award.save()
 
 
 def test_award_update_keeps_the_recipient(network, system):

@@ -28,7 +28,7 @@ from tests.activities.factories import (
     ProjectFactory,
     SelfGovernanceFactory,
 )
-from tests.members.factories import HouseholdFactory, MemberFactory
+from tests.members.factories import HouseholdFactory, MemberFactory, MemberGroupFactory
 
 D = dt.date
 KINDS = ["event", "project", "aid", "award", "assessment", "selfgov", "ledger"]
@@ -500,6 +500,48 @@ def test_award_form_recipient_rules(client_for, town_secretary, network):
     assert award.association == network["village_a2"]
     page = client.get(url("award", "detail", award))
     assert "应金堂" in page.content.decode() and member.id_number not in page.content.decode()
+
+
+def test_award_form_grants_to_a_member_group_and_a_named_person(
+    client_for, town_secretary, outsider, county_officer, network
+):
+    group = MemberGroupFactory(association=network["village_a1"], name="第一会员小组")
+    base = {"year": "2024", "level": "provincial", "title": "优秀会员小组", "awarding_body": "省"}
+    client = client_for(town_secretary)
+    page = client.get(url("award", "create")).content.decode()
+    picker = f'data-autocomplete="{reverse("members:pick_group")}"'
+    assert picker in page and 'data-depends-on="association"' in page
+    assert 'name="person_name"' in page
+    picked = client.get(reverse("members:pick_group"), {"association": network["village_a1"].pk})
+    assert picked.json()["results"] == [{"value": group.pk, "text": "第一会员小组"}]
+
+    chosen = {**base, "association": network["village_a1"].pk, "member_group": group.pk}
+    assert client.post(url("award", "create"), chosen).status_code == 302
+    award = Award.objects.get(member_group=group)
+    assert award.association == network["village_a1"]
+    assert "会员小组 第一会员小组" in client.get(url("award", "detail", award)).content.decode()
+
+    response = client.post(url("award", "create"), {**base, "person_name": "陈秘书长"})
+    assert "获奖个人所在的获奖协会" in response.context["form"].errors["association"][0]
+    response = client.post(
+        url("award", "create"), {**chosen, "person_name": "陈秘书长", "title": "先进个人"}
+    )
+    assert set(response.context["form"].errors) == {"member_group", "person_name"}
+    named = {**base, "title": "先进个人", "person_name": "陈秘书长"}
+    response = client.post(url("award", "create"), {**named, "association": network["town_a"].pk})
+    assert response.status_code == 302
+    listing = client.get(url("award", "list")).content.decode()
+    assert "个人 陈秘书长" in listing and "会员小组 第一会员小组" in listing
+
+    # Another town's secretary cannot pick the group; a read-only officer cannot post.
+    response = client_for(outsider).post(
+        url("award", "create"), {**base, "member_group": group.pk, "title": "外"}
+    )
+    assert "不在您的管辖范围内" in response.context["form"].errors["member_group"][0]
+    assert client_for(outsider).get(url("award", "detail", award)).status_code == 404
+    officer = client_for(county_officer).post(url("award", "create"), {**chosen, "title": "读"})
+    assert officer.status_code == 403
+    assert Award.objects.count() == 2
 
 
 def test_assessment_form_ticks_items_and_computes_passed(client_for, town_secretary, network):

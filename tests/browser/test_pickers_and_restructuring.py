@@ -1,6 +1,7 @@
 """In a real browser: a member registered with the searchable pickers (the association, then
 its member groups only); a village moved with a preview and a confirmation; a village with
-members dissolved, its members transferred in the same step."""
+members dissolved, its members transferred in the same step; an award to a member group
+picked under its village."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import datetime as dt
 
 import pytest
 
+from activities.models import Award
 from associations.models import Association
 from members import idcard
 from members.models import Member, MemberStatus
@@ -124,3 +126,28 @@ def test_event_attendees_picked_by_name(open_as, shots, network, town_secretary)
     body = page.content()
     assert "李梅" in body and "李兰" in body  # listed on the event's page, with links
     shots(page, "event-page")
+
+
+def test_an_award_to_a_member_group_picked_under_its_village(
+    open_as, shots, network, town_secretary
+):
+    MemberGroupFactory(association=network["village_a1"], name="一组")
+    MemberGroupFactory(association=network["village_a2"], name="二组")
+    page = open_as(town_secretary)
+    page.goto(page.base + "/activities/awards/new/")
+    page.select_option("#id_level", "provincial")
+    page.fill("#id_title", "优秀会员小组")
+    page.fill("#id_awarding_body", "省计生协")
+    _pick(page, "association", "甲二", "甲二村计生协")
+    page.locator("#id_member_group-ts-control").click()
+    options = page.locator("#id_member_group-ts-dropdown .option")
+    options.first.wait_for()
+    assert options.all_inner_texts() == ["二组"]  # the chosen village's groups only
+    options.first.click()
+    shots(page, "group-picked")
+    page.get_by_role("button", name="保存").click()
+    page.wait_for_load_state("networkidle")
+    award = Award.objects.get(title="优秀会员小组")
+    assert (award.association, award.member_group.name) == (network["village_a2"], "二组")
+    assert "会员小组 二组" in page.content()
+    shots(page, "award-page")

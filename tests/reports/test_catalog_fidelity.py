@@ -9,6 +9,7 @@ import datetime as dt
 from decimal import Decimal
 
 from activities.models import AidKind, AwardLevel
+from activities.services import award_grant
 from associations.models import Level
 from associations.services import association_update, system_actor
 from members.models import CadreRank, Gender, OfficerBackground, OfficerTitle
@@ -20,7 +21,12 @@ from tests.activities.factories import (
     SelfGovernanceFactory,
 )
 from tests.conftest import make_association
-from tests.members.factories import HouseholdFactory, MemberFactory, OfficerPositionFactory
+from tests.members.factories import (
+    HouseholdFactory,
+    MemberFactory,
+    MemberGroupFactory,
+    OfficerPositionFactory,
+)
 
 from .catalog_world import assess
 
@@ -192,6 +198,75 @@ def test_awards_by_level_and_recipient(network):
     }
     assert evaluate(network["town_a"], 2023, ["awards.national.collective"]) == {
         "awards.national.collective": 1
+    }
+
+
+def test_awards_to_member_groups_and_named_people(network):
+    """A member group is a collective and a named person outside the register an individual
+    ("有11个集体和13名同志受到省协会表彰"), each counted under the association it belongs to:
+    town A 2024 has national 2 collectives (group g1, village a2) and 2 individuals (member,
+    named cadre), provincial 1 collective (group g2), 1 individual (named volunteer) and 1
+    family; village b1's group is the county's only; the 2023 named person is 2023's."""
+    a1, a2, b1 = network["village_a1"], network["village_a2"], network["village_b1"]
+    g1 = MemberGroupFactory(association=a1, name="第一会员小组")
+    g2 = MemberGroupFactory(association=a2, name="第一会员小组")
+    gb = MemberGroupFactory(association=b1, name="第三会员小组")
+    national, provincial = AwardLevel.NATIONAL, AwardLevel.PROVINCIAL
+
+    def grant(level, year=YEAR, **recipient):
+        return award_grant(
+            by=system_actor(),
+            year=year,
+            level=level,
+            title="优秀会员小组" if "member_group" in recipient else "先进个人",
+            awarding_body="中国计生协" if level == national else "省计生协",
+            **recipient,
+        )
+
+    grant(national, member_group=g1)
+    grant(national, association=a2)
+    grant(national, member=MemberFactory(association=a1))
+    grant(national, person_name="陈秘书长", association=network["town_a"])
+    grant(provincial, member_group=g2)
+    grant(provincial, person_name="王志愿者", association=a1)
+    grant(provincial, household=HouseholdFactory(association=a2))
+    grant(provincial, member_group=gb)
+    grant(national, year=2023, person_name="李干部", association=a1)
+
+    def awarded(association, year=YEAR) -> dict:
+        figures = evaluate(association, year)
+        return {c: v for c, v in figures.items() if c.startswith("awards.") and v}
+
+    assert awarded(network["town_a"]) == {
+        "awards.total": 7,
+        "awards.national": 4,
+        "awards.provincial": 3,
+        "awards.collective": 3,
+        "awards.individual": 3,
+        "awards.family": 1,
+        "awards.national.collective": 2,
+        "awards.national.individual": 2,
+        "awards.provincial.collective": 1,
+        "awards.provincial.individual": 1,
+        "awards.provincial.family": 1,
+    }
+    county = awarded(network["county"])
+    assert (county["awards.provincial.collective"], county["awards.collective"]) == (2, 4)
+    assert awarded(a1) == {
+        "awards.total": 3,
+        "awards.national": 2,
+        "awards.provincial": 1,
+        "awards.collective": 1,
+        "awards.individual": 2,
+        "awards.national.collective": 1,
+        "awards.national.individual": 1,
+        "awards.provincial.individual": 1,
+    }
+    assert awarded(network["town_a"], 2023) == {
+        "awards.total": 1,
+        "awards.national": 1,
+        "awards.individual": 1,
+        "awards.national.individual": 1,
     }
 
 

@@ -8,12 +8,15 @@ from decimal import Decimal
 
 import pytest
 
+from activities.models import AwardLevel
+from activities.services import award_grant
 from associations.models import Association, Level
 from associations.services import system_actor
 from reports import narrative, services
 from reports.catalog import INDICATORS, Rate, evaluate
 from reports.narrative import wording
 from reports.narrative.problems import MAIN_RATES
+from tests.members.factories import MemberGroupFactory
 
 from .narrative_town import YEAR, build_town
 
@@ -214,6 +217,30 @@ def test_empty_denominators_read_as_no_data_never_zero_percent(network):
 
 
 # ── Which figures the draft reads ────────────────────────────────────────────
+def test_group_and_named_person_awards_read_as_collectives_and_individuals(network):
+    """The seeds' "4个集体和10名个人受到中国计划生育协会表彰": a member group is one of the
+    collectives, a cadre outside the member register one of the individuals."""
+    a1 = network["village_a1"]
+    group = MemberGroupFactory(association=a1)
+    recipients = [
+        {"member_group": group},
+        {"association": network["village_a2"]},
+        {"person_name": "陈秘书长", "association": network["town_a"]},
+    ]
+    for recipient in recipients:
+        award_grant(
+            by=system_actor(),
+            year=YEAR,
+            level=AwardLevel.NATIONAL,
+            title="先进",
+            awarding_body="中国计生协",
+            **recipient,
+        )
+    assert paragraphs(network["town_a"])["awards.summary"].startswith(
+        "全年获得各级表彰3项：2个集体和1名个人受到国家级表彰"
+    )
+
+
 def test_every_code_the_draft_cites_is_in_the_catalog():
     codes = narrative.draft._with_parts(narrative.codes_used())
     assert [c for c in codes if c not in INDICATORS] == []
