@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 PYTEST_ARGS ?= -n 2 --dist loadgroup
 
-.PHONY: run test setup install system-packages translations migrate demo messages lint benchmark clean
+.PHONY: run test setup install system-packages translations migrate demo messages lint benchmark benchmark-city loadtest clean
 
 # The task worker (imports, exports, PDFs, figure refreshes) runs beside the web server and
 # stops with it.
@@ -74,6 +74,13 @@ lint: install .env
 benchmark: install .env
 	$(PY) benchmarks/annual_report.py
 	$(PY) benchmarks/import_members.py
+
+# City scale on PostgreSQL (seeds jsx_city on first use) and the load test with writes.
+benchmark-city: install .env
+	$(PY) benchmarks/city.py --growth
+
+loadtest: install .env
+	$(PY) benchmarks/loadtest.py
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 var
