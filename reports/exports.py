@@ -30,7 +30,7 @@ from associations.models import Association
 
 from .catalog import INDICATORS, Kind
 from .pdf import render_pdf
-from .tables import Column, Table, annual_tables
+from .tables import Column, Table, annual_tables, column_parts, in_money_unit
 
 COUNT_FORMAT = "#,##0"
 MONEY_FORMAT = "#,##0.00"
@@ -216,6 +216,10 @@ def write_xlsx(
 
 def render_pdf_report(scope: Association, year: int, *, by_children: bool = True) -> bytes:
     """The annual report tables for `scope` and `year` as a PDF (A4 landscape)."""
-    tables = annual_tables(scope, year, by_children=by_children)
+    tables = [
+        part
+        for table in annual_tables(scope, year, by_children=by_children)
+        for part in column_parts(in_money_unit(table))
+    ]
     context = {"tables": tables, "scope": scope, "year": year}
     return render_pdf("reports/pdf/tables.html", context)
