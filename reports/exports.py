@@ -214,12 +214,20 @@ def write_xlsx(
     workbook.save(fileobj)
 
 
-def render_pdf_report(scope: Association, year: int, *, by_children: bool = True) -> bytes:
-    """The annual report tables for `scope` and `year` as a PDF (A4 landscape)."""
+PDF_TABLES_TEMPLATE = "reports/pdf/tables.html"
+
+
+def pdf_report_context(scope: Association, year: int, *, by_children: bool = True) -> dict:
+    """What the PDF template gets: the tables as printed, money in each table's unit and a
+    table too wide for the page in parts."""
     tables = [
         part
         for table in annual_tables(scope, year, by_children=by_children)
         for part in column_parts(in_money_unit(table))
     ]
-    context = {"tables": tables, "scope": scope, "year": year}
-    return render_pdf("reports/pdf/tables.html", context)
+    return {"tables": tables, "scope": scope, "year": year}
+
+
+def render_pdf_report(scope: Association, year: int, *, by_children: bool = True) -> bytes:
+    """The annual report tables for `scope` and `year` as a PDF (A4 landscape)."""
+    return render_pdf(PDF_TABLES_TEMPLATE, pdf_report_context(scope, year, by_children=by_children))
