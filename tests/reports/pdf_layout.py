@@ -55,8 +55,11 @@ class Page:
     width: float
     words: list[Box] = field(default_factory=list)
     cells: list[Box] = field(default_factory=list)
-    # The row label of the first body row of each table (or part of one) on the page.
+    # The row label of the first body row of each table (or part of one) on the page, and the
+    # text of the first header cell of each table with its header row on the page.
     first_rows: list[str] = field(default_factory=list)
+    headers: list[str] = field(default_factory=list)
+    body_rows: int = 0  # of every table on the page
     content: Box | None = None  # the page area inside the margins
 
     def colliding_words(self) -> list[tuple[str, str]]:
@@ -127,15 +130,14 @@ def _laid_out(page_box: boxes.PageBox, page: Page) -> None:
         if isinstance(box, boxes.TableCellBox):
             page.cells.append(_border_box(box))
         elif isinstance(box, boxes.TableBox):
-            body = [
-                group
-                for group in box.children
-                if isinstance(group, boxes.TableRowGroupBox)
-                and not (group.is_header or group.is_footer)
-                and group.children
-            ]
-            if body and body[0].children[0].children:
-                page.first_rows.append(_text(body[0].children[0].children[0]))
+            groups = [group for group in box.children if isinstance(group, boxes.TableRowGroupBox)]
+            body = [group for group in groups if not (group.is_header or group.is_footer)]
+            rows = [row for group in body for row in group.children]
+            page.body_rows += len(rows)
+            if rows and rows[0].children:
+                page.first_rows.append(_text(rows[0].children[0]))
+            for header in (group for group in groups if group.is_header and group.children):
+                page.headers.append(_text(header.children[0].children[0]))
 
 
 def _words(pdf: bytes) -> list[tuple[float, list[Box]]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import shutil
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -97,6 +98,33 @@ def test_tables_take_a_page_each_and_the_widest_is_printed_in_two_parts(printed,
     assert len(pages) == len(tables)
     # Every part has the row labels and the total row again.
     assert all(table.rows[-1].label == "合计" for table in tables)
+
+
+def _long(table, children: int):
+    """`table` with `children` rows before its total row (its own child rows, repeated)."""
+    rows = table.rows[:-1]
+    return replace(table, rows=(*(rows * children)[:children], table.rows[-1]))
+
+
+def test_a_long_table_repeats_its_header_and_keeps_the_total_with_the_rows_before(printed):
+    table = next(t for t in printed[DISTRICT]["tables"] if t.key == "liaison")
+    context = {"scope": Association.objects.get(code=DISTRICT), "year": YEAR}
+
+    def pages_of(children: int):
+        document = render_document(
+            PDF_TABLES_TEMPLATE, {**context, "tables": [_long(table, children)]}
+        )
+        return measure(document)[1]
+
+    # How many rows fill the first page; then exactly that many rows before the total, which
+    # would put the total alone on the next page.
+    full = pages_of(60)[0].body_rows
+    pages = pages_of(full)
+    assert len(pages) == 2
+    assert [page.headers for page in pages] == [["协会"], ["协会"]]
+    assert pages[0].body_rows == full - 1  # the last child row went along with the total
+    assert pages[1].body_rows == 2
+    assert page_problems(pages) == {}
 
 
 @pytest.fixture
