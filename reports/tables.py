@@ -439,6 +439,12 @@ class Table:
         return _("%(heading)s（续）") % {"heading": heading} if self.continued else heading
 
     @property
+    def print_width(self) -> int:
+        """About how many figures wide the table prints: a rate with its parts ("84.9%
+        (102243/120362)") is about three."""
+        return sum(3 if column.kind == Kind.RATE else 1 for column in self.columns)
+
+    @property
     def subtitle(self) -> str:
         return _("%(scope)s · %(year)s年度") % {"scope": self.scope_name, "year": self.year}
 
