@@ -17,7 +17,7 @@ Excel layout, chosen so a secretary can paste or re-use the figures:
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -217,7 +217,9 @@ def write_xlsx(
 PDF_TABLES_TEMPLATE = "reports/pdf/tables.html"
 
 
-def pdf_report_context(scope: Association, year: int, *, by_children: bool = True) -> dict:
+def pdf_report_context(
+    scope: Association, year: int, *, by_children: bool = True
+) -> dict[str, Any]:
     """What the PDF template gets: the tables as printed, money in each table's unit and a
     table too wide for the page in parts."""
     tables = [

@@ -476,11 +476,11 @@ def in_money_unit(table: Table) -> Table:
     Only plain figure columns change: a target column writes its own unit into each cell
     ("≥ 50,000.00元 ✓") and 元/月 is another unit.
     """
-    shown = [
+    shown = {
         index
         for index, column in enumerate(table.columns)
         if _in_yuan(column) and all(isinstance(row.cells[index], Cell) for row in table.rows)
-    ]
+    }
     unit = money_unit(row.cells[index].value for row in table.rows for index in shown)
     if unit is YUAN:
         return table
@@ -509,6 +509,8 @@ PRINT_COLUMNS_MOST = 32
 def column_parts(table: Table, most: int = PRINT_COLUMNS_MOST) -> list[Table]:
     """`table` cut into parts of at most `most` columns, as even as possible, for print."""
     count = len(table.columns)
+    if count <= most:
+        return [table]
     parts = -(-count // most)  # ceiling division
     size = -(-count // parts)
     result = []
