@@ -32,13 +32,16 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install -q -e ".[dev]"
 	touch $@
 
-# A CJK font for PDF exports, gettext for translations and pdffonts for checks.
+# A CJK font for PDF exports, HarfBuzz's subsetter (without it WeasyPrint subsets the CJK fonts
+# with fontTools, and a PDF takes two to three times as long), gettext for translations and
+# poppler (pdffonts, pdftotext) for checks.
 # Installed from Debian's packages when missing and we may (root); otherwise a hint.
 system-packages:
 	@missing=""; \
 	fc-list :lang=zh 2>/dev/null | grep -q . || missing="$$missing fonts-noto-cjk"; \
 	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
 	command -v pdffonts >/dev/null || missing="$$missing poppler-utils"; \
+	ldconfig -p 2>/dev/null | grep -q libharfbuzz-subset || missing="$$missing libharfbuzz-subset0"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "Installing:$$missing"; \

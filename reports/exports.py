@@ -17,7 +17,7 @@ Excel layout, chosen so a secretary can paste or re-use the figures:
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,7 +30,7 @@ from associations.models import Association
 
 from .catalog import INDICATORS, Kind
 from .pdf import render_pdf
-from .tables import Column, Table, annual_tables
+from .tables import Column, Table, annual_tables, column_parts, in_money_unit
 
 COUNT_FORMAT = "#,##0"
 MONEY_FORMAT = "#,##0.00"
@@ -212,8 +212,22 @@ def write_xlsx(
     workbook.save(fileobj)
 
 
+PDF_TABLES_TEMPLATE = "reports/pdf/tables.html"
+
+
+def pdf_report_context(
+    scope: Association, year: int, *, by_children: bool = True
+) -> dict[str, Any]:
+    """What the PDF template gets: the tables as printed, money in each table's unit and a
+    table too wide for the page in parts."""
+    tables = [
+        part
+        for table in annual_tables(scope, year, by_children=by_children)
+        for part in column_parts(in_money_unit(table))
+    ]
+    return {"tables": tables, "scope": scope, "year": year}
+
+
 def render_pdf_report(scope: Association, year: int, *, by_children: bool = True) -> bytes:
     """The annual report tables for `scope` and `year` as a PDF (A4 landscape)."""
-    tables = annual_tables(scope, year, by_children=by_children)
-    context = {"tables": tables, "scope": scope, "year": year}
-    return render_pdf("reports/pdf/tables.html", context)
+    return render_pdf(PDF_TABLES_TEMPLATE, pdf_report_context(scope, year, by_children=by_children))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import mimetypes
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -20,6 +20,9 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+if TYPE_CHECKING:
+    from weasyprint.document import Document
 
 # A fixed, unreachable base: relative and root-relative URLs resolve against it
 # and are then served from the static files, never fetched.
@@ -70,10 +73,11 @@ def _page_numbers_css() -> str:
     return " ".join(pieces)
 
 
-def render_pdf(
+def render_document(
     template_name: str, context: dict[str, Any], *, request: HttpRequest | None = None
-) -> bytes:
-    """The template rendered to PDF bytes; `generated_at` is added to the context."""
+) -> Document:
+    """The template laid out in pages (WeasyPrint's document: its boxes say where everything
+    went, which the print tests measure); `generated_at` is added to the context."""
     # Imported here: WeasyPrint loads Pango and fonts, which most requests never need.
     from weasyprint import HTML
 
@@ -87,4 +91,11 @@ def render_pdf(
         **context,
     }
     html = render_to_string(template_name, context, request=request)
-    return HTML(string=html, base_url=BASE_URL, url_fetcher=_fetcher()).write_pdf()
+    return HTML(string=html, base_url=BASE_URL, url_fetcher=_fetcher()).render()
+
+
+def render_pdf(
+    template_name: str, context: dict[str, Any], *, request: HttpRequest | None = None
+) -> bytes:
+    """The template rendered to PDF bytes; `generated_at` is added to the context."""
+    return render_document(template_name, context, request=request).write_pdf()

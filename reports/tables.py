@@ -10,7 +10,7 @@ workbook and the PDF all render these structures and compute nothing.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.utils.functional import Promise
@@ -374,6 +374,26 @@ def table_codes(specs: Iterable[TableSpec] = TABLES) -> list[str]:
     return list(dict.fromkeys(code for spec in specs for code in spec.codes))
 
 
+# Money is written in 元, or in 万元 when a table's largest amount would print with six
+# digits before the point or more ("793,691.30" leaves no room in a 20-column landscape
+# table; "79.37" does). One unit per table, so a row's figures read alike.
+@dataclass(frozen=True)
+class MoneyUnit:
+    name: str | Promise  # as written in the headers
+    divisor: Decimal
+
+
+YUAN = MoneyUnit(gettext_lazy("元"), Decimal(1))
+WAN_YUAN = MoneyUnit(gettext_lazy("万元"), Decimal(10_000))
+WAN_YUAN_FROM = Decimal(100_000)
+
+
+def money_unit(amounts: Iterable[Decimal | int | None]) -> MoneyUnit:
+    """The unit a table's amounts (in 元) are shown in: 万元 from 100,000 元 up, else 元."""
+    largest = max((abs(amount) for amount in amounts if amount is not None), default=0)
+    return WAN_YUAN if largest >= WAN_YUAN_FROM else YUAN
+
+
 # ── The structures every renderer reads ───────────────────────────────────────
 @dataclass(frozen=True)
 class Column:
@@ -389,10 +409,12 @@ class Cell:
     code: str
     kind: Kind
     value: FigureValue
+    # The unit a money figure is written in (the value itself stays in 元): see `in_money_unit`.
+    money_unit: MoneyUnit = YUAN
 
     @property
     def text(self) -> str:
-        return format_figure(self.value, self.code)
+        return format_figure(self.value, self.code, money_unit=self.money_unit)
 
     @property
     def rate(self) -> Rate | None:
@@ -420,25 +442,98 @@ class Table:
     columns: tuple[Column, ...]
     rows: tuple[Row, ...]
     by_children: bool
+    money_unit: MoneyUnit = YUAN
+    continued: bool = False  # a later part of a table printed in parts (`column_parts`)
 
     @property
     def heading(self) -> str:
-        return f"{self.label} {self.title}"
+        heading = f"{self.label} {self.title}"
+        return _("%(heading)s（续）") % {"heading": heading} if self.continued else heading
+
+    @property
+    def print_width(self) -> int:
+        """About how many figures wide the table prints: a rate with its parts ("84.9%
+        (102243/120362)") is about three."""
+        return sum(3 if column.kind == Kind.RATE else 1 for column in self.columns)
 
     @property
     def subtitle(self) -> str:
         return _("%(scope)s · %(year)s年度") % {"scope": self.scope_name, "year": self.year}
 
 
-def format_figure(value: FigureValue, code: str | None = None) -> str:
+def format_figure(
+    value: FigureValue, code: str | None = None, *, money_unit: MoneyUnit = YUAN
+) -> str:
     """How a figure is written in the HTML and PDF tables: 1,263 · 7,500.00 · 76.4% (1263/1654);
-    the quantity of indicator `code` (training days) to the tenth: 6.5."""
+    the quantity of indicator `code` (training days) to the tenth: 6.5; an amount in 万元
+    (`money_unit`) to the hundred 元: 79.37."""
     if isinstance(value, Rate):
         return str(value)
     if isinstance(value, Decimal):
         spec = INDICATORS.get(code or "")
-        return f"{value:,.{1 if spec and spec.kind == Kind.QUANTITY else 2}f}"
+        if spec and spec.kind == Kind.QUANTITY:
+            return f"{value:,.1f}"
+        return f"{value / money_unit.divisor:,.2f}"
     return f"{value:,}"
+
+
+def _in_yuan(column: Column) -> bool:
+    return column.kind == Kind.AMOUNT and column.unit == str(YUAN.name)
+
+
+def in_money_unit(table: Table) -> Table:
+    """`table` with its 元 columns shown in the unit its largest amount calls for (for print;
+    the values stay in 元, so the Excel workbook, which computes, is not given this table).
+
+    Only plain figure columns change: a target column writes its own unit into each cell
+    ("≥ 50,000.00元 ✓") and 元/月 is another unit.
+    """
+    shown = {
+        index
+        for index, column in enumerate(table.columns)
+        if _in_yuan(column) and all(isinstance(row.cells[index], Cell) for row in table.rows)
+    }
+    unit = money_unit(row.cells[index].value for row in table.rows for index in shown)
+    if unit is YUAN:
+        return table
+    columns = tuple(
+        replace(column, unit=str(unit.name)) if index in shown else column
+        for index, column in enumerate(table.columns)
+    )
+    rows = tuple(
+        replace(
+            row,
+            cells=tuple(
+                replace(cell, money_unit=unit) if index in shown else cell
+                for index, cell in enumerate(row.cells)
+            ),
+        )
+        for row in table.rows
+    )
+    return replace(table, columns=columns, rows=rows, money_unit=unit, unit_line=unit_line(columns))
+
+
+# The most columns a landscape A4 page holds legibly (at the smallest print size, figures
+# of up to six digits); a wider table is printed in parts, each with the row labels again.
+PRINT_COLUMNS_MOST = 32
+
+
+def column_parts(table: Table, most: int = PRINT_COLUMNS_MOST) -> list[Table]:
+    """`table` cut into parts of at most `most` columns, as even as possible, for print."""
+    count = len(table.columns)
+    if count <= most:
+        return [table]
+    parts = -(-count // most)  # ceiling division
+    size = -(-count // parts)
+    result = []
+    for start in range(0, count, size):
+        columns = table.columns[start : start + size]
+        rows = tuple(replace(row, cells=row.cells[start : start + size]) for row in table.rows)
+        unit_text = unit_line(columns)
+        result.append(
+            replace(table, columns=columns, rows=rows, unit_line=unit_text, continued=start > 0)
+        )
+    return result
 
 
 def unit_line(columns: Sequence[Column]) -> str:

@@ -7,6 +7,7 @@ import subprocess
 
 import openpyxl
 import pytest
+from playwright.sync_api import expect
 
 from associations.years import default_report_year
 from tests.members.factories import MemberFactory
@@ -70,10 +71,37 @@ def test_an_officer_drills_down_and_opens_the_excel_and_pdf(
     excel.value.save_as(path)
     workbook = openpyxl.load_workbook(path, read_only=True)
     assert len(workbook.sheetnames) >= 7
+    link = page.locator("a[data-download]")
     with page.expect_download() as pdf:
-        page.get_by_role("link", name="PDF").first.click()
+        link.click()
+        # While the PDF is made (a few seconds) the link says so and takes no second click.
+        expect(link).to_have_attribute("aria-busy", "true")
+        expect(link).to_have_text("正在生成 PDF，约需几秒…")
+        shots(page, "tables-pdf-being-made")
     path = tmp_path / "tables.pdf"
     pdf.value.save_as(path)
     assert path.read_bytes()[:4] == b"%PDF"
+    assert pdf.value.suggested_filename.endswith(".pdf")
+    expect(link).to_have_text("下载 PDF")
+    expect(link).not_to_have_attribute("aria-busy", "true")
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
     assert network["county"].name in text
+
+
+def test_the_work_report_pdf_button_shows_it_is_working_then_saves_the_file(
+    open_as, shots, network, county_officer, tmp_path
+):
+    page = open_as(county_officer)
+    page.goto(f"{page.base}/reports/narrative/{network['town_a'].pk}/?year={YEAR}")
+    button = page.locator("button[data-download]")
+    with page.expect_download() as pdf:
+        button.click()
+        expect(button).to_be_disabled()
+        expect(button).to_have_text("正在生成 PDF，约需几秒…")
+        shots(page, "work-report-pdf-being-made")
+    path = tmp_path / "report.pdf"
+    pdf.value.save_as(path)
+    assert path.read_bytes()[:4] == b"%PDF"
+    assert pdf.value.suggested_filename.endswith("工作报告.pdf")
+    expect(button).to_be_enabled()
+    expect(button).to_have_text("导出PDF")

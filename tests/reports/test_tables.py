@@ -13,14 +13,25 @@ from reports.catalog.store import work_off
 from reports.tables import (
     MAIN_TABLES,
     TABLES,
+    TABLES_BY_KEY,
+    WAN_YUAN,
+    YUAN,
+    Cell,
+    Column,
+    Row,
+    Table,
     annual_table,
     annual_tables,
+    column_parts,
     format_figure,
+    in_money_unit,
+    money_unit,
     table_codes,
     table_label,
     unit_line,
     unknown_codes,
 )
+from reports.targets import TargetCell
 from tests.reports import tables_data
 from tests.reports.tables_data import YEAR
 
@@ -153,6 +164,103 @@ def test_format_figure():
     assert format_figure(Decimal("6"), "events.training_days") == "6.0"
     assert format_figure(Rate(1263, 1654)) == "76.4% (1263/1654)"
     assert format_figure(Rate(0, 0)) == "—"
+
+
+def test_money_unit_is_wan_yuan_from_a_hundred_thousand_yuan():
+    assert money_unit([Decimal("99999.99"), None, 3]) is YUAN
+    assert money_unit([Decimal("12.00"), Decimal("100000.00")]) is WAN_YUAN
+    assert money_unit([Decimal("-120000")]) is WAN_YUAN  # a deficit is as wide
+    assert money_unit([]) is YUAN
+
+
+def test_format_figure_in_wan_yuan():
+    assert format_figure(Decimal("793691.30"), "funds.income", money_unit=WAN_YUAN) == "79.37"
+    assert format_figure(Decimal("1234567.89"), money_unit=WAN_YUAN) == "123.46"
+    assert format_figure(Decimal("6.5"), "events.training_days", money_unit=WAN_YUAN) == "6.5"
+    assert format_figure(1263, money_unit=WAN_YUAN) == "1,263"
+
+
+def _hand_table(key: str, columns: list[Column], rows: list[tuple[str, list]]) -> Table:
+    """A table as `annual_tables` builds it, with figures given by hand."""
+
+    def cell(column: Column, value):
+        return value if isinstance(value, TargetCell) else Cell(column.code, column.kind, value)
+
+    return Table(
+        key=key,
+        label=table_label(TABLES_BY_KEY[key]),
+        title=str(TABLES_BY_KEY[key].title),
+        scope_name="甲镇计生协",
+        scope_code="33079901",
+        year=YEAR,
+        unit_line=unit_line(columns),
+        row_header="协会",
+        columns=tuple(columns),
+        rows=tuple(
+            Row(label, label, tuple(map(cell, columns, values)), is_total=label == "合计")
+            for label, values in rows
+        ),
+        by_children=True,
+    )
+
+
+def _column(code: str, unit: str | None = None) -> Column:
+    spec = INDICATORS[code]
+    return Column(code, str(spec.name), unit or str(spec.unit), spec.kind, "")
+
+
+def test_money_columns_are_shown_in_wan_yuan_when_the_largest_amount_is_that_wide():
+    # A target column writes its own unit into each cell, so it stays in 元.
+    target = Column("funds.income", "经费收入目标", "元", Kind.AMOUNT, "")
+    columns = [
+        _column("funds.income"),
+        target,
+        _column("officers.monthly_allowance"),
+        _column("members.total"),
+    ]
+    reached = TargetCell("funds.income", Kind.AMOUNT, Decimal(50000), "≥ 50,000.00元 ✓")
+    table = _hand_table(
+        "funds",
+        columns,
+        [
+            ("甲一村计生协", [Decimal("52207.19"), reached, Decimal("500"), 30]),
+            ("合计", [Decimal("793691.30"), reached, Decimal("500"), 120]),
+        ],
+    )
+    shown = in_money_unit(table)
+    assert shown.money_unit is WAN_YUAN and table.money_unit is YUAN
+    assert [column.unit for column in shown.columns] == ["万元", "元", "元/月", "人"]
+    assert shown.unit_line == "单位：万元、元、元/月、人"
+    assert [[cell.text for cell in row.cells] for row in shown.rows] == [
+        ["5.22", "≥ 50,000.00元 ✓", "500.00", "30"],
+        ["79.37", "≥ 50,000.00元 ✓", "500.00", "120"],
+    ]
+    # Presentation only: the figures are the catalog's, in 元.
+    assert shown.rows[1].cells[0].value == Decimal("793691.30")
+    # Below 100,000 元 the table is left as it is.
+    small = _hand_table("funds", columns[:1], [("合计", [Decimal("99999.99")])])
+    assert in_money_unit(small) is small
+    assert small.rows[0].cells[0].text == "99,999.99"
+
+
+def test_a_table_too_wide_for_the_page_is_printed_in_even_parts():
+    codes = TABLES_BY_KEY["events_by_type"].codes
+    columns = [_column(code) for code in codes]
+    assert len(columns) == 39
+    table = _hand_table(
+        "events_by_type",
+        columns,
+        [("甲一村计生协", list(range(39))), ("合计", list(range(100, 139)))],
+    )
+    first, second = column_parts(table, most=32)
+    assert (len(first.columns), len(second.columns)) == (20, 19)
+    assert first.heading == "附表7 各类活动次数、参与人次和费用"
+    assert second.heading == "附表7 各类活动次数、参与人次和费用（续）"
+    assert first.columns + second.columns == table.columns
+    assert [row.label for row in second.rows] == ["甲一村计生协", "合计"]
+    assert [cell.value for cell in second.rows[1].cells] == list(range(120, 139))
+    assert second.unit_line == unit_line(second.columns)
+    assert column_parts(first, most=32) == [first]
 
 
 def test_unit_line_without_columns_is_empty():
