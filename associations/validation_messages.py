@@ -13,6 +13,7 @@ MESSAGES = (
     gettext_noop("This field is required."),
     gettext_noop("This field cannot be null."),
     gettext_noop("This field cannot be blank."),
+    gettext_noop("Null characters are not allowed."),
     gettext_noop("Enter a valid value."),
     gettext_noop("Enter a number."),
     gettext_noop("Enter a whole number."),

@@ -9,6 +9,7 @@ import zipfile
 
 import openpyxl
 import pytest
+from django.apps import apps
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -19,6 +20,7 @@ from associations.spreadsheets import importing
 from associations.spreadsheets.cells import set_text_safe
 from associations.spreadsheets.exporting import write_export
 from associations.spreadsheets.importing import Limits, import_file
+from associations.spreadsheets.kinds import get_kind, kinds
 from tests.associations.sheets import read, xlsx
 from tests.associations.test_imports import HEADER, good_rows
 
@@ -170,3 +172,40 @@ def test_any_cells_give_row_numbered_errors_or_a_whole_import(network, header, r
     report = import_file("associations", xlsx(header, *rows), by=system_actor(), dry_run=True)
     assert report.ok or all(error.row >= 1 and error.message for error in report.errors)
     assert Association.objects.count() == 7  # a dry run never writes
+
+
+def _counts() -> dict[str, int]:
+    return {
+        model._meta.label: model._default_manager.count()
+        for app in ("associations", "members", "activities")
+        for model in apps.get_app_config(app).get_models()
+        if not model.__name__.startswith("Historical")
+    }
+
+
+@pytest.mark.parametrize("kind", [kind.kind for kind in kinds()])
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=st.data())
+def test_every_kind_gives_row_numbered_errors_or_a_whole_import(network, kind, data):
+    """Each kind's own header, shuffled, cut or doubled, over random cells: the import writes
+    every row or none, and each error names its row."""
+    header = [column.column_name for _name, column in get_kind(kind)().columns()]
+    header = data.draw(
+        st.one_of(
+            st.just(header),
+            st.permutations(header),
+            st.lists(st.sampled_from(header), max_size=len(header) + 2),
+        )
+    )
+    rows = data.draw(st.lists(st.lists(cell, max_size=len(header)), max_size=8))
+    before = _counts()
+    report = import_file(kind, xlsx(header, *rows), by=system_actor())
+    if report.committed:
+        assert report.ok
+    else:
+        assert all(error.row >= 1 and error.message for error in report.errors)
+        assert _counts() == before

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
+import itertools
 from decimal import Decimal
 
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from members import services
+from associations.spreadsheets.exporting import write_export
+from members import idcard, services
 from members.models import DuesPayment, Household, LiaisonPair, Member, OfficerPosition
+from tests.associations.sheets import read
 
 
 def _body(response) -> str:
@@ -237,3 +244,49 @@ def test_member_and_household_pages_show_their_history(client_for, village_clerk
         client.get(reverse("members:household_detail", args=[data["household"].pk]))
     )
     assert "修改记录" in household_page and "家庭人口" in household_page
+
+
+_SERIALS = itertools.count(100)
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    name=st.text(min_size=1, max_size=60),
+    notes=st.one_of(
+        st.text(max_size=3000),
+        st.sampled_from(["=1+2", "+86", "-1", "@SUM(A1)", '=HYPERLINK("x")']),
+    ),
+)
+def test_any_text_typed_is_refused_with_a_message_or_kept_and_exported(
+    client_for, town_secretary, village_a1, name, notes
+):
+    """Very long text, control characters, mixed scripts, formula-like values: the form
+    answers with a message or saves, never a server error; what it saved exports as text."""
+    client = client_for(town_secretary)
+    number = idcard.make("330703", dt.date(1980, 1, 1), next(_SERIALS))
+    typed = {
+        "association": village_a1.pk,
+        "name": name,
+        "gender": "F",
+        "id_number": number,
+        "registration": "local",
+        "joined_on": "2024-05-29",
+        "notes": notes,
+    }
+    response = client.post(reverse("members:create"), typed)
+    assert response.status_code in (200, 302)
+    if response.status_code == 200:  # refused: each error is a sentence, what was typed stays
+        form = response.context["form"]
+        assert form.errors and all(m for errors in form.errors.values() for m in errors)
+        return
+    member = Member.objects.with_id_number(number).get()
+    buffer = io.BytesIO()
+    write_export("members", buffer, scope=village_a1, by=town_secretary, reveal=False)
+    buffer.seek(0)
+    exported = {row[0]: row for row in read(buffer)[1:]}[f"{member.pk:08d}"]
+    expected = ILLEGAL_CHARACTERS_RE.sub("", member.notes)  # what a cell can hold
+    assert (expected or None) in exported  # as text: "=1+2" is not a formula
