@@ -41,7 +41,11 @@ def _build(year: str | int, month: str | int, day: str | int, original: object) 
 
 
 def _from_number(value: int | float | Decimal) -> dt.date:
-    if value == int(value):
+    try:
+        whole = value == int(value)
+    except (OverflowError, ValueError):  # infinite, or not a number
+        raise _invalid(value) from None
+    if whole:
         number = int(value)
         compact = _COMPACT.match(str(number))
         if compact:

@@ -165,6 +165,10 @@ class IntegerCell(Cell):
         return _("整数")
 
 
+# No stored amount or quantity has more digits before the point (money: 14 digits, 2 after).
+MOST_DIGITS_BEFORE_POINT = 12
+
+
 class DecimalCell(Cell):
     def __init__(self, places: int = 2, min_value: Decimal | None = Decimal(0)) -> None:
         super().__init__()
@@ -186,6 +190,8 @@ class DecimalCell(Cell):
             raise ValidationError(_("“%(value)s”不是数字。") % {"value": text})
         if self.min_value is not None and number < self.min_value:
             raise ValidationError(_("不能小于 %(min)s。") % {"min": self.min_value})
+        if number.adjusted() >= MOST_DIGITS_BEFORE_POINT:  # and rounding it would overflow
+            raise ValidationError(_("“%(value)s”超出了可填写的范围。") % {"value": text})
         return number.quantize(Decimal(1).scaleb(-self.places))
 
     def render(self, value: Any, obj: Any = None, **kwargs: Any) -> Any:

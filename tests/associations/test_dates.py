@@ -56,3 +56,9 @@ def test_unreadable_dates_explain_the_formats(value):
 def test_leap_day_and_excel_epoch():
     assert parse_date("2024年2月29日") == dt.date(2024, 2, 29)
     assert parse_date(1) == dt.date(1899, 12, 31)
+
+
+@pytest.mark.parametrize("value", [float("inf"), float("nan"), Decimal("Infinity"), 1e308])
+def test_a_number_no_date_can_be_is_refused_with_the_reason(value):
+    with pytest.raises(ValidationError, match="无法识别"):
+        parse_date(value)

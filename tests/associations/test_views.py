@@ -93,7 +93,7 @@ def test_duplicate_code_error_in_chinese(client_for, town_secretary, network):
         url, {"code": "33079901201", "name": "重复", "level": "village"}
     )
     assert "code" in response.context["form"].errors
-    assert "已存在" in response.context["form"].errors["code"][0]
+    assert response.context["form"].errors["code"] == ["已有编码相同的协会。"]
 
 
 def test_read_only_officer_cannot_write(client_for, county_officer, network):

@@ -153,8 +153,8 @@ def test_xlsx_definitions_sheet_lists_every_indicator(data):
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
     assert [row[0] for row in rows] == list(INDICATORS)
     share = next(row for row in rows if row[0] == "rate.aid_fp_share")
-    assert share[5:7] == ("aid.fp_households", "aid.households")
-    assert all(row[3] for row in rows)  # every indicator has a definition
+    assert share[4:6] == ("aid.fp_households", "aid.households")
+    assert all(row[2] for row in rows)  # every indicator has a definition
 
 
 def test_xlsx_whole_layout(data):
