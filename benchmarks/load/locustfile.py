@@ -72,15 +72,16 @@ class Staff(HttpUser):
         if form.status_code != 200:
             return  # a read-only account
         token = _CSRF.search(form.text).group(1)
-        choice = re.search(r'name="association"[^>]*>.*?<option value="(\d+)"', form.text, re.S)
-        if choice is None:
+        # The association is picked as in the browser: the picker's search, first match.
+        picked = self.client.get("/associations/pick/", name="association picker").json()
+        if not picked["results"]:
             return
         title = f"压测活动-{uuid.uuid4().hex[:12]}"
         response = self.client.post(
             "/activities/events/new/",
             {
                 "csrfmiddlewaretoken": token,
-                "association": choice.group(1),
+                "association": picked["results"][0]["value"],
                 "type": "lecture",
                 "title": title,
                 "started_on": "2025-06-01",
