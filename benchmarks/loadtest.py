@@ -145,7 +145,9 @@ def report(stats: Path, writes: Path, url: str, users: int, seconds: int) -> int
         f"\nserver errors: {server_errors}; writes acknowledged {len(acknowledged)}, present "
         f"{present}, lost {lost}"
     )
-    return 1 if server_errors or lost else 0
+    if not acknowledged:
+        print("no write was acknowledged: the load test no longer writes")
+    return 1 if server_errors or lost or not acknowledged else 0
 
 
 if __name__ == "__main__":
