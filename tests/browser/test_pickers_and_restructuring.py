@@ -24,6 +24,9 @@ def _pick(page, field: str, typed: str, option: str) -> None:
     control.click()
     control.fill(typed)
     page.locator(f"#id_{field}-ts-dropdown .option", has_text=option).first.click()
+    # A search answered late may open the list again over the buttons below: close it.
+    page.keyboard.press("Escape")
+    page.locator(f"#id_{field}-ts-dropdown").wait_for(state="hidden")
 
 
 def test_a_member_registered_with_the_pickers(open_as, shots, network, town_secretary):
