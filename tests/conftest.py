@@ -9,6 +9,8 @@ county (330799) ─┬─ town_a (33079901) ─┬─ village_a1 ── member g
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from associations.models import Association, Level, Role, User
 from associations.services import account_create, association_create, system_actor
@@ -90,6 +92,15 @@ def _isolated_services(settings, tmp_path):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.PRIVATE_FILES_DIR = tmp_path / "private"
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in zh-hans: a request in another language leaves it active in the
+    thread (as every request sets its own, that matters only to code called outside one)."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
