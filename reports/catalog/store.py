@@ -217,8 +217,13 @@ def refresh(year: int, dirty: Iterable[int]) -> int:
         for child in kids
         if child not in stored and child not in affected_ids
     ]
-    if missing:  # children never computed (new or after a version change): compute them first
-        rebuild(year, Association.objects.filter(pk__in=missing))
+    if missing:
+        # Children never computed (new, a year never stored, a version change): compute their
+        # whole subtrees first, since their own children have no rows either.
+        below = models.Q()
+        for path in Association.objects.filter(pk__in=missing).values_list("path", flat=True):
+            below |= models.Q(path__startswith=path)
+        rebuild(year, Association.objects.filter(below))
         stored.update(
             {
                 row.association_id: row

@@ -149,3 +149,18 @@ def test_a_new_association_gets_its_row_when_first_read(world):
     )
     FigureRefresh.objects.all().delete()
     assert evaluate(new, 2025)["org.associations.total"] == 1
+
+
+def test_a_year_never_stored_is_read_whole_from_the_top(world):
+    """The first read of a year with nothing stored (a new year, a cleared store) computes
+    every level below the scope, not only its children: the county's figures count the
+    villages' members, and what it leaves in the store agrees with live figures too."""
+    StoredFigures.objects.all().delete()
+    FigureRefresh.objects.all().delete()
+    for year in YEARS:
+        assert _differences(evaluate(world.county, year), evaluate_live(world.county, year)) == {}
+        for scope in Association.objects.order_by("path"):
+            assert _differences(evaluate(scope, year), evaluate_live(scope, year)) == {}, (
+                scope.code,
+                year,
+            )
