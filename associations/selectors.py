@@ -7,7 +7,6 @@ import datetime as dt
 from django.db.models import Count, Q, QuerySet
 
 from .models import ALLOWED_PARENT_LEVELS, Association, Level, PersonalDataAccess
-from .permissions import in_scope
 
 
 def subtree(
@@ -34,15 +33,7 @@ def in_subtree(queryset: QuerySet, user, association: Association) -> QuerySet:
     """Rows of a model with an `association` key under `association` that `user` may see,
     found by the associations' keys (a hashed look-up of at most a few thousand) instead of
     joining every row of a large table to its association's path."""
-    # The user's subtree and the association's meet in the deeper of the two or nowhere: one
-    # path prefix, because PostgreSQL estimated two stacked prefixes as far rarer than
-    # either and chose nested loops over large tables.
-    if not in_scope(user, association):
-        own = user.association if user.is_active and user.association_id else None
-        if own is None or not association.contains(own):
-            return queryset.none()
-        association = own
-    keys = Association.objects.within(association).values("pk")
+    keys = Association.objects.visible_within(user, association).values("pk")
     return queryset.filter(association__in=keys)
 
 

@@ -190,7 +190,7 @@ def member_in_scope(user) -> QuerySet[Member]:
 
 def withdrawn_members(user, scope: Association) -> QuerySet[Member]:
     """Withdrawn (作废) members of the scope's subtree, latest first."""
-    queryset = Member.all_objects.visible_to(user).within(scope).filter(withdrawn_at__isnull=False)
+    queryset = Member.all_objects.visible_within(user, scope).filter(withdrawn_at__isnull=False)
     return queryset.select_related("association", "withdrawn_by").order_by("-withdrawn_at")
 
 
@@ -312,7 +312,7 @@ def household_in_scope(user) -> QuerySet[Household]:
 
 
 def withdrawn_households(user, scope: Association) -> QuerySet[Household]:
-    queryset = Household.all_objects.visible_to(user).within(scope)
+    queryset = Household.all_objects.visible_within(user, scope)
     queryset = queryset.filter(withdrawn_at__isnull=False)
     return queryset.select_related("association", "withdrawn_by").order_by("-withdrawn_at")
 
