@@ -442,7 +442,6 @@ class Table:
     columns: tuple[Column, ...]
     rows: tuple[Row, ...]
     by_children: bool
-    money_unit: MoneyUnit = YUAN
     continued: bool = False  # a later part of a table printed in parts (`column_parts`)
 
     @property
@@ -510,7 +509,7 @@ def in_money_unit(table: Table) -> Table:
         )
         for row in table.rows
     )
-    return replace(table, columns=columns, rows=rows, money_unit=unit, unit_line=unit_line(columns))
+    return replace(table, columns=columns, rows=rows, unit_line=unit_line(columns))
 
 
 # The most columns a landscape A4 page holds legibly (at the smallest print size, figures

@@ -228,8 +228,10 @@ def test_money_columns_are_shown_in_wan_yuan_when_the_largest_amount_is_that_wid
         ],
     )
     shown = in_money_unit(table)
-    assert shown.money_unit is WAN_YUAN and table.money_unit is YUAN
     assert [column.unit for column in shown.columns] == ["万元", "元", "元/月", "人"]
+    # The table given is left in 元.
+    assert [column.unit for column in table.columns] == ["元", "元", "元/月", "人"]
+    assert table.rows[1].cells[0].text == "793,691.30"
     assert shown.unit_line == "单位：万元、元、元/月、人"
     assert [[cell.text for cell in row.cells] for row in shown.rows] == [
         ["5.22", "≥ 50,000.00元 ✓", "500.00", "30"],
