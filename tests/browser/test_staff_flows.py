@@ -11,6 +11,7 @@ import pytest
 from members import idcard
 from members.models import Member
 from tests.associations.sheets import xlsx
+from tests.members.factories import with_wrong_check_digit
 from tests.members.test_imports import MEMBER_HEADER, ident, member_rows
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def test_a_clerk_adds_a_member_with_a_bad_id_then_fixes_it(open_as, shots, network, village_clerk):
     number = idcard.make("330703", dt.date(1988, 6, 1), 125)
-    wrong = number[:-1] + ("0" if number[-1] != "0" else "1")  # the check digit disagrees
+    wrong = with_wrong_check_digit(number)
     page = open_as(village_clerk)
     page.goto(page.base + "/members/add/")
     page.fill("#id_name", "陈丽娟")
@@ -44,7 +45,7 @@ def test_a_secretary_imports_a_workbook_with_an_error_then_a_good_one(
 ):
     rows = member_rows()
     bad = [list(row) for row in rows]
-    bad[1][2] = ident(3)[:-1] + ("0" if ident(3)[-1] != "0" else "1")
+    bad[1][2] = with_wrong_check_digit(ident(3))
     bad_file = xlsx(MEMBER_HEADER, *bad, path=tmp_path / "会员（有错）.xlsx")
     good_file = xlsx(MEMBER_HEADER, *rows, path=tmp_path / "会员.xlsx")
     page = open_as(town_secretary)

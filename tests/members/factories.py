@@ -20,6 +20,11 @@ from members.models import (
 )
 
 
+def with_wrong_check_digit(number: str) -> str:
+    """`number` with a check digit that disagrees with its first 17 characters."""
+    return number[:17] + ("0" if number[17] != "0" else "1")
+
+
 class MemberFactory(factory.django.DjangoModelFactory):
     """A member with a valid ID number and one open membership period."""
 

@@ -31,6 +31,7 @@ from .factories import (
     MemberFactory,
     MemberGroupFactory,
     OfficerPositionFactory,
+    with_wrong_check_digit,
 )
 
 BIRTH = dt.date(1985, 3, 12)
@@ -86,7 +87,7 @@ def test_register_takes_birth_date_and_gender_from_the_id_when_blank(network):
 
 def test_register_rejects_bad_check_digit(network):
     good = _id()
-    bad = good[:17] + ("0" if good[17] != "0" else "1")
+    bad = with_wrong_check_digit(good)
     with pytest.raises(ValidationError) as exc:
         _register(network["village_a1"], id_number=bad)
     assert "校验位" in _errors(exc)["id_number"][0]
