@@ -3,7 +3,10 @@ an officer drills down the dashboard and opens the tables' Excel and PDF."""
 
 from __future__ import annotations
 
+import functools
 import subprocess
+from collections.abc import Callable
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -14,6 +17,19 @@ from tests.members.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 YEAR = default_report_year()
+
+
+def _pdf_while_busy(page, shots, control, busy: Callable[[], None], shot: str, path: Path):
+    """Click `control`, which fetches a PDF: while it is made (a few seconds) the control says
+    so and takes no second click (`busy` asserts how). Returns the download, saved at `path`."""
+    with page.expect_download() as pdf:
+        control.click()
+        busy()
+        expect(control).to_have_text("正在生成 PDF，约需几秒…")
+        shots(page, shot)
+    pdf.value.save_as(path)
+    assert path.read_bytes()[:4] == b"%PDF"
+    return pdf.value
 
 
 def test_a_town_report_is_returned_resubmitted_and_approved(
@@ -72,16 +88,10 @@ def test_an_officer_drills_down_and_opens_the_excel_and_pdf(
     workbook = openpyxl.load_workbook(path, read_only=True)
     assert len(workbook.sheetnames) >= 7
     link = page.locator("a[data-download]")
-    with page.expect_download() as pdf:
-        link.click()
-        # While the PDF is made (a few seconds) the link says so and takes no second click.
-        expect(link).to_have_attribute("aria-busy", "true")
-        expect(link).to_have_text("正在生成 PDF，约需几秒…")
-        shots(page, "tables-pdf-being-made")
     path = tmp_path / "tables.pdf"
-    pdf.value.save_as(path)
-    assert path.read_bytes()[:4] == b"%PDF"
-    assert pdf.value.suggested_filename.endswith(".pdf")
+    busy = functools.partial(expect(link).to_have_attribute, "aria-busy", "true")
+    pdf = _pdf_while_busy(page, shots, link, busy, "tables-pdf-being-made", path)
+    assert pdf.suggested_filename.endswith(".pdf")
     expect(link).to_have_text("下载 PDF")
     expect(link).not_to_have_attribute("aria-busy", "true")
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
@@ -94,14 +104,10 @@ def test_the_work_report_pdf_button_shows_it_is_working_then_saves_the_file(
     page = open_as(county_officer)
     page.goto(f"{page.base}/reports/narrative/{network['town_a'].pk}/?year={YEAR}")
     button = page.locator("button[data-download]")
-    with page.expect_download() as pdf:
-        button.click()
-        expect(button).to_be_disabled()
-        expect(button).to_have_text("正在生成 PDF，约需几秒…")
-        shots(page, "work-report-pdf-being-made")
-    path = tmp_path / "report.pdf"
-    pdf.value.save_as(path)
-    assert path.read_bytes()[:4] == b"%PDF"
-    assert pdf.value.suggested_filename.endswith("工作报告.pdf")
+    busy = expect(button).to_be_disabled
+    pdf = _pdf_while_busy(
+        page, shots, button, busy, "work-report-pdf-being-made", tmp_path / "report.pdf"
+    )
+    assert pdf.suggested_filename.endswith("工作报告.pdf")
     expect(button).to_be_enabled()
     expect(button).to_have_text("导出PDF")
